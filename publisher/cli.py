@@ -1,0 +1,212 @@
+"""The `publish` command line: parse options, call one core function, format the result.
+
+This is the only module that imports click or prints. Errors from the core arrive as
+PublisherError and leave as `Error: ...` with the exit code of their class; a traceback
+is shown only with --debug.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from publisher import __version__, ledger, newpost, planview
+from publisher.config import Config, load_config
+from publisher.errors import Diagnostic, PublisherError
+from publisher.plan import Plan, PlanOptions, build_plan
+from publisher.post import discover, load_post
+from publisher.schedule import TimeError, parse_time
+from publisher.sources import collect
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass
+class Context:
+    repo: Path | None
+    config_path: Path | None
+    debug: bool
+
+    def config(self) -> Config:
+        return load_config(self.repo, self.config_path)
+
+
+class PublishGroup(click.Group):
+    """Turns PublisherError into `Error: ...` and its exit code, everywhere below."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PublisherError as error:
+            debug = isinstance(ctx.obj, Context) and ctx.obj.debug
+            if debug:
+                traceback.print_exc()
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+
+
+def sync_options(function: F) -> F:
+    """The options of `publish sync`, also accepted by bare `publish`."""
+    options = [
+        click.option("--dry-run", is_flag=True, help="Show the plan; change nothing."),
+        click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
+                     default="text", show_default=True, help="How to print the plan."),
+        click.option("--now", "now_text", metavar="TIME",
+                     help="Plan as if it were TIME (ISO 8601; default zone if none)."),
+        click.option("--allow-replace", is_flag=True,
+                     help="Delete and re-post posts whose media or article changed."),
+        click.option("--prune", is_flag=True,
+                     help="Delete LinkedIn posts whose file was removed or marked deleted."),
+        click.option("--retry-failed", is_flag=True, help="Try failed posts again."),
+        click.option("--allow-dirty", is_flag=True,
+                     help="Publish posts with uncommitted changes."),
+        click.option("-v", "--verbose", is_flag=True, help="List unchanged posts and full texts."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@click.group(cls=PublishGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
+              help="The repository of posts (default: the nearest folder with publish.toml).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The configuration file (default: REPO/publish.toml).")
+@click.option("--debug", is_flag=True, help="Show tracebacks and HTTP debug logs (tokens redacted).")
+@click.version_option(__version__, prog_name="publish")
+@sync_options
+@click.pass_context
+def cli(ctx: click.Context, repo: Path | None, config_path: Path | None, debug: bool,
+        **sync: Any) -> None:
+    """Publish LinkedIn posts kept as Markdown files in this git repository.
+
+    Without a command, runs `publish sync`: `publish --dry-run` shows the plan.
+    """
+    ctx.obj = Context(repo=repo, config_path=config_path, debug=debug)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(sync_command, **sync)
+
+
+@cli.command("sync")
+@sync_options
+@click.pass_obj
+def sync_command(obj: Context, dry_run: bool, output_format: str, now_text: str | None,
+                 verbose: bool, **flags: bool) -> None:
+    """Publish what is new or due, update what changed (the default command)."""
+    config = obj.config()
+    now = _parse_now(now_text, config)
+    plan = make_plan(config, now, PlanOptions(per_author_per_day=config.per_author_per_day, **flags))
+    if dry_run:
+        _print_plan(plan, output_format, verbose)
+        sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
+    raise PublisherError("publishing is not available in this version: use --dry-run")
+
+
+def make_plan(config: Config, now: datetime, options: PlanOptions) -> Plan:
+    book = ledger.load(config.ledger_path, config.ledger)
+    sources = collect(config, book)
+    return build_plan(sources, book, now, config.defaults.timezone, options)
+
+
+def _print_plan(plan: Plan, output_format: str, verbose: bool) -> None:
+    if output_format == "json":
+        click.echo(planview.as_json(plan), nl=False)
+    elif output_format == "markdown":
+        click.echo(planview.as_markdown(plan), nl=False)
+    else:
+        click.echo(planview.as_text(plan, verbose=verbose), nl=False)
+
+
+def _parse_now(text: str | None, config: Config) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        return parse_time(text, config.defaults.timezone).utc
+    except TimeError as error:
+        raise click.BadParameter(str(error), param_hint="--now") from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def check(obj: Context, paths: tuple[Path, ...]) -> None:
+    """Validate publish.toml and the posts (all, or PATHS); exit 1 on any error."""
+    config = obj.config()
+    files = _post_paths(config, paths)
+    diagnostics: list[Diagnostic] = []
+    for path in files:
+        diagnostics += load_post(config, path).diagnostics
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic))
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    click.echo(f"{len(files)} post{'s' if len(files) != 1 else ''} checked: "
+               f"{errors} error{'s' if errors != 1 else ''}, "
+               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    sys.exit(EXIT_FAILED if errors else EXIT_OK)
+
+
+def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
+    """Post files named on the command line (files or folders), from the repo root."""
+    if not paths:
+        return discover(config)
+    found: list[str] = []
+    root = config.root.resolve()
+    for path in paths:
+        target = path.resolve()
+        if not target.exists():
+            raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
+        if not target.is_relative_to(root):
+            raise click.BadParameter(f"{path} is outside the repository {root}", param_hint="PATHS")
+        files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
+        found += [f.relative_to(root).as_posix() for f in files]
+    return sorted(set(found))
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--author", help="Author alias from publish.toml (default: [defaults].author).")
+@click.option("--schedule", help="When to publish, e.g. '2026-12-01 09:00'.")
+@click.option("--date", "date_text", help="Date for the folder and file name (default: today).")
+@click.pass_obj
+def new(obj: Context, title: str, author: str | None, schedule: str | None,
+        date_text: str | None) -> None:
+    """Write a new post skeleton at posts/YYYY/MM/slug.md."""
+    config = obj.config()
+    path = newpost.create(config, title, author=author, schedule=schedule, date_text=date_text)
+    click.echo(f"Created {path}")
+    click.echo("Edit it, run `publish check`, then commit it and open a pull request.")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed for URNs and metrics.")
+@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Load and save the sandbox state in this JSON file.")
+def sandbox(host: str, port: int, seed: int, state_file: Path | None) -> None:
+    """Run the LinkedIn emulator locally (no account, no network)."""
+    from publisher.sandbox.server import serve
+
+    def ready(url: str) -> None:
+        click.echo(f"LinkedIn sandbox on {url}")
+        click.echo(f"  feed:     {url}/_sandbox/feed")
+        click.echo(f"  point the tool at it: LINKEDIN_API_BASE={url} "
+                   f"LINKEDIN_OAUTH_BASE={url}/oauth/v2")
+        click.echo("Ctrl-C stops it.")
+
+    serve(host, port, seed, state_file, on_ready=ready)
+
+
+def main() -> None:
+    cli(prog_name="publish")
+

@@ -1,0 +1,213 @@
+"""The state ledger: the only reader and writer of `.publish/ledger.json`.
+
+The ledger records, per post file, what LinkedIn has: the post URN, the state of the
+exactly-once protocol, digests of what was sent, and the media uploaded for it. It is
+normalized JSON (sorted keys, two-space indent, trailing newline) so that each change is
+one small git diff; `serial` grows by one on every save; saving is atomic (temp file,
+fsync, rename), so a crash leaves either the old or the new ledger, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from publisher.errors import LedgerError, LockError
+
+VERSION = 1
+State = Literal["pending", "published", "failed", "unknown", "expired", "deleted"]
+STATES: tuple[str, ...] = get_args(State)
+
+
+@dataclass
+class MediaRecord:
+    sha256: str
+    urn: str
+
+
+@dataclass
+class Entry:
+    """What the ledger knows about one post file."""
+
+    author: str
+    state: State
+    urn: str | None = None
+    content_hash: str | None = None
+    commentary_hash: str | None = None
+    source_blob: str | None = None
+    published_at: str | None = None
+    attempts: int = 0
+    last_error: str | None = None
+    media: dict[str, MediaRecord] = field(default_factory=dict)
+    first_comment: dict[str, str | None] | None = None
+    intent_at: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        return {key: value for key, value in data.items() if value not in (None, {}, [])}
+
+    @classmethod
+    def from_json(cls, path: str, data: Any) -> Entry:
+        if not isinstance(data, dict):
+            raise LedgerError(f"ledger entry for {path} must be an object")
+        known = set(cls.__dataclass_fields__)
+        unknown = set(data) - known
+        if unknown:
+            raise LedgerError(f"ledger entry for {path} has unknown fields: {', '.join(sorted(unknown))}")
+        if data.get("state") not in STATES:
+            raise LedgerError(
+                f"ledger entry for {path} has state {data.get('state')!r}; expected one of {', '.join(STATES)}"
+            )
+        if not isinstance(data.get("author"), str):
+            raise LedgerError(f"ledger entry for {path} has no author")
+        media = {
+            name: MediaRecord(**record) for name, record in (data.get("media") or {}).items()
+        }
+        return cls(**{**data, "media": media})
+
+
+@dataclass
+class Ledger:
+    """All entries, by post path from the repo root, plus the upload cache."""
+
+    serial: int = 0
+    posts: dict[str, Entry] = field(default_factory=dict)
+    # owner URN -> media sha256 -> media URN: a file is uploaded once per owner.
+    uploads: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": VERSION,
+            "serial": self.serial,
+            "posts": {path: entry.to_json() for path, entry in sorted(self.posts.items())},
+            "uploads": self.uploads,
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str, shown: str = ".publish/ledger.json") -> Ledger:
+    """Parse ledger JSON; raise LedgerError naming the problem and the way out."""
+    restore = f"restore it with `git checkout -- {shown}` or fix it by hand"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise LedgerError(
+            f"{shown}:{error.lineno}: not valid JSON ({error.msg}): {restore}"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("posts"), dict):
+        raise LedgerError(f"{shown}: not a ledger (no 'posts' object): {restore}")
+    version = data.get("version")
+    if version != VERSION:
+        newer = isinstance(version, int) and version > VERSION
+        hint = "upgrade publish" if newer else restore
+        raise LedgerError(f"{shown}: ledger version {version!r}, this publish reads version {VERSION}: {hint}")
+    serial = data.get("serial", 0)
+    if not isinstance(serial, int) or serial < 0:
+        raise LedgerError(f"{shown}: serial must be a whole number: {restore}")
+    try:
+        posts = {path: Entry.from_json(path, entry) for path, entry in data["posts"].items()}
+        uploads = _uploads(data.get("uploads", {}))
+    except (LedgerError, TypeError) as error:
+        raise LedgerError(f"{shown}: {error}: {restore}") from None
+    return Ledger(serial=serial, posts=posts, uploads=uploads)
+
+
+def _uploads(data: Any) -> dict[str, dict[str, str]]:
+    if not isinstance(data, dict) or not all(
+        isinstance(v, dict) and all(isinstance(u, str) for u in v.values()) for v in data.values()
+    ):
+        raise LedgerError("'uploads' must map owner URNs to {sha256: media URN}")
+    return data
+
+
+def load(path: Path, shown: str | None = None) -> Ledger:
+    """The ledger at `path`, or an empty one when the file does not exist yet."""
+    if not path.exists():
+        return Ledger()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise LedgerError(f"{shown or path}: cannot read: {error}") from None
+    return loads(text, shown or str(path))
+
+
+def save(path: Path, ledger: Ledger) -> None:
+    """Write atomically with the serial one higher; the caller's object is updated too."""
+    ledger.serial += 1
+    text = ledger.dumps()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        ledger.serial -= 1
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    # The rename is durable only once the directory entry is on disk.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(lock: Path) -> Iterator[None]:
+    """Hold the lock file `lock` for a sync; a stale lock of a dead process is taken over."""
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            holder = _lock_holder(lock)
+            if holder is not None and _alive(holder):
+                raise LockError(
+                    f"another publish (process {holder}) is running on this checkout; "
+                    f"wait for it, or delete {lock} if that process is gone"
+                ) from None
+            lock.unlink(missing_ok=True)
+    else:
+        raise LockError(f"cannot take the lock {lock}")
+    try:
+        os.write(fd, f"{os.getpid()}\n".encode())
+        os.close(fd)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _lock_holder(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

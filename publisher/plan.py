@@ -1,0 +1,277 @@
+"""The plan: posts x ledger x now -> one Change per post. Pure: no I/O, no clock.
+
+Like a terraform plan, the Plan is data; `publish --dry-run` prints it and `publish`
+applies exactly it. Action meanings:
+
+    create   not on LinkedIn yet and due (no schedule, or the schedule has come)
+    update   published; only the text changed -> PARTIAL_UPDATE of the commentary
+    replace  published; something LinkedIn cannot edit changed -> delete and re-post
+             (only with --allow-replace; otherwise the change is blocked)
+    delete   the file is gone or `status: deleted` -> delete the post (only with --prune)
+    wait     scheduled later, held back by [limits], or waiting on publish_when
+    expired  its not_after passed before it could be posted: it will not be posted
+    skip     a draft
+    blocked  invalid, uncommitted, failed before, or its outcome is unknown: see reason
+    noop     nothing to do
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, get_args
+
+from publisher.errors import Diagnostic
+from publisher.ledger import Entry, Ledger
+from publisher.post import LoadedPost, Post
+from publisher.schedule import format_utc
+
+Action = Literal[
+    "create", "update", "replace", "delete", "wait", "expired", "skip", "blocked", "noop"
+]
+ACTIONS: tuple[str, ...] = get_args(Action)
+POSTING = ("create", "update", "replace", "delete")
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the planner knows of one path: the file's blob, and the parsed post if read."""
+
+    path: str
+    blob: str | None             # None: the file no longer exists
+    dirty: bool = False          # uncommitted changes
+    loaded: LoadedPost | None = None   # None: not parsed (unchanged since published) or gone
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    allow_replace: bool = False
+    prune: bool = False
+    retry_failed: bool = False
+    allow_dirty: bool = False
+    per_author_per_day: int = 20
+
+
+@dataclass(frozen=True)
+class Change:
+    post: str
+    action: Action
+    reason: str
+    author: str | None = None
+    scheduled_for: datetime | None = None
+    not_after: datetime | None = None
+    urn: str | None = None
+    diagnostics: tuple[Diagnostic, ...] = ()
+    source: Post | None = field(default=None, compare=False, repr=False)
+    blob: str | None = None
+
+    @property
+    def commentary(self) -> str | None:
+        return self.source.commentary if self.source else None
+
+    @property
+    def length(self) -> int | None:
+        return self.source.rendered.length if self.source else None
+
+    def to_json(self) -> dict[str, object]:
+        rendered = self.source.rendered if self.source else None
+        return {
+            "post": self.post,
+            "action": self.action,
+            "reason": self.reason,
+            "author": self.author,
+            "scheduled_for": format_utc(self.scheduled_for) if self.scheduled_for else None,
+            "not_after": format_utc(self.not_after) if self.not_after else None,
+            "urn": self.urn,
+            "kind": self.source.kind if self.source else None,
+            "commentary": self.commentary,
+            "length": self.length,
+            "visible_length": rendered.visible_length if rendered else None,
+            "fold": rendered.fold if rendered else None,
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    now: datetime
+    timezone: str
+    changes: tuple[Change, ...]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = Counter(change.action for change in self.changes)
+        return {action: counts.get(action, 0) for action in ACTIONS}
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.severity == "error" for c in self.changes for d in c.diagnostics)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "version": 1,
+            "now": format_utc(self.now),
+            "timezone": self.timezone,
+            "changes": [change.to_json() for change in self.changes],
+            "summary": self.summary,
+        }
+
+
+def build_plan(
+    sources: Iterable[Source],
+    ledger: Ledger,
+    now: datetime,
+    timezone: str,
+    options: PlanOptions = PlanOptions(),
+) -> Plan:
+    """Decide what to do with every post; the result is ordered as apply will run it."""
+    now = now.astimezone(UTC)
+    changes = [_decide(source, ledger.posts.get(source.path), now, options) for source in sources]
+    changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
+    changes.sort(key=lambda c: (_order(c, now), c.post))
+    return Plan(now=now, timezone=timezone, changes=tuple(changes))
+
+
+def _order(change: Change, now: datetime) -> datetime:
+    return change.scheduled_for or now
+
+
+def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOptions) -> Change:
+    if source.blob is None:
+        return _removed(source, entry, options)
+    if source.loaded is None:
+        assert entry is not None
+        return Change(source.path, "noop", "published; unchanged since", author=entry.author,
+                      urn=entry.urn, blob=source.blob)
+    loaded = source.loaded
+    diagnostics = tuple(loaded.diagnostics)
+    post = loaded.post
+    if post is None:
+        count = len(loaded.errors)
+        return Change(source.path, "blocked",
+                      f"{count} error{'s' if count != 1 else ''} in the post: fix them to publish",
+                      diagnostics=diagnostics, blob=source.blob)
+    base = Change(source.path, "noop", "", author=post.author, scheduled_for=post.schedule,
+                  not_after=post.not_after, urn=(entry.urn if entry else None) or post.urn,
+                  diagnostics=diagnostics, source=post, blob=source.blob)
+    return _for_post(base, post, source, entry, now, options)
+
+
+def _with(change: Change, action: Action, reason: str) -> Change:
+    from dataclasses import replace
+
+    return replace(change, action=action, reason=reason)
+
+
+def _removed(source: Source, entry: Entry | None, options: PlanOptions) -> Change:
+    author = entry.author if entry else None
+    urn = entry.urn if entry else None
+    if entry is None or entry.state != "published":
+        return Change(source.path, "noop", "file removed; it was never published", author=author, urn=urn)
+    if options.prune:
+        return Change(source.path, "delete", "file removed: delete the LinkedIn post",
+                      author=author, urn=urn)
+    return Change(source.path, "noop",
+                  "file removed; the LinkedIn post stays (run with --prune to delete it)",
+                  author=author, urn=urn)
+
+
+def _for_post(
+    base: Change, post: Post, source: Source, entry: Entry | None, now: datetime,
+    options: PlanOptions,
+) -> Change:
+    if entry is not None and entry.state == "published":
+        return _published(base, post, entry, source, options)
+    if post.status == "draft":
+        return _with(base, "skip", "draft: set status: ready (or remove status) to publish")
+    if post.status == "deleted":
+        return _with(base, "skip", "status: deleted, and it was never published")
+    if post.urn and entry is None:
+        return _with(base, "noop", f"has urn {post.urn} but the ledger does not know it: "
+                     f"run `publish adopt {post.path} --urn {post.urn}` to track it")
+    if entry is not None:
+        held = _held_by_entry(base, entry, source, options)
+        if held is not None:
+            return held
+    if source.dirty and not options.allow_dirty:
+        return _with(base, "blocked", "has uncommitted changes: commit it first "
+                     "(only what is in git is published) or pass --allow-dirty")
+    return _due(base, post, entry, now)
+
+
+def _held_by_entry(
+    base: Change, entry: Entry, source: Source, options: PlanOptions
+) -> Change | None:
+    changed = entry.source_blob != source.blob
+    if entry.state == "unknown":
+        return _with(base, "blocked", "an earlier attempt may or may not have posted: check "
+                     "LinkedIn, then run `publish resolve` with --urn URN or --not-published")
+    if entry.state == "failed" and not changed and not options.retry_failed:
+        return _with(base, "blocked", f"failed before ({entry.last_error}); edit the post "
+                     "or run with --retry-failed")
+    if entry.state == "expired" and not changed:
+        return _with(base, "expired", "its not_after passed before it could be posted")
+    return None
+
+
+def _due(base: Change, post: Post, entry: Entry | None, now: datetime) -> Change:
+    pending = entry is not None and entry.state == "pending"
+    if pending:
+        return _with(base, "create", "an earlier run was interrupted while posting: "
+                     "reconcile with LinkedIn before posting")
+    if post.schedule is None:
+        return _with(base, "create", "new post, no schedule: publish now")
+    if post.schedule > now:
+        return _with(base, "wait", f"scheduled for {format_utc(post.schedule)}")
+    if post.not_after is not None and now > post.not_after:
+        return _with(base, "expired", f"not posted by its not_after ({format_utc(post.not_after)})"
+                     ": move the schedule to post it")
+    if post.publish_when_url:
+        return _with(base, "create", f"due; posts once {post.publish_when_url} answers 2xx")
+    return _with(base, "create", f"due since {format_utc(post.schedule)}")
+
+
+def _published(
+    base: Change, post: Post, entry: Entry, source: Source, options: PlanOptions
+) -> Change:
+    if post.status == "deleted":
+        if options.prune:
+            return _with(base, "delete", "status: deleted: delete the LinkedIn post")
+        return _with(base, "noop", "status: deleted; run with --prune to delete the LinkedIn post")
+    content_changed = entry.content_hash is not None and entry.content_hash != post.content_hash
+    text_changed = entry.commentary_hash != post.commentary_hash
+    if content_changed:
+        if options.allow_replace:
+            return _with(base, "replace", "media, article, author or visibility changed, which "
+                         "LinkedIn cannot edit: delete and post again")
+        return _with(base, "blocked", "media, article, author or visibility changed after "
+                     "publishing; LinkedIn cannot edit those: revert, or run with "
+                     "--allow-replace to delete and post again (likes and comments are lost)")
+    if text_changed:
+        if source.dirty and not options.allow_dirty:
+            return _with(base, "blocked", "edited but not committed: commit it or pass --allow-dirty")
+        return _with(base, "update", "text edited: update the commentary")
+    return _with(base, "noop", "published; no change LinkedIn would show")
+
+
+def _apply_daily_limit(
+    changes: list[Change], ledger: Ledger, now: datetime, limit: int
+) -> list[Change]:
+    """Hold creates beyond [limits].per_author_per_day for today (UTC) as `wait`."""
+    today = now.date().isoformat()
+    used = Counter(
+        e.author for e in ledger.posts.values()
+        if e.state == "published" and (e.published_at or "").startswith(today)
+    )
+    result = []
+    for change in sorted(changes, key=lambda c: (_order(c, now), c.post)):
+        if change.action == "create" and change.author:
+            if used[change.author] >= limit:
+                change = _with(change, "wait", f"{limit} posts today by this author "
+                               "([limits].per_author_per_day): next run after 00:00 UTC")
+            else:
+                used[change.author] += 1
+        result.append(change)
+    return result

@@ -1,0 +1,139 @@
+"""The plan as text for people, JSON for scripts, and Markdown for pull-request comments.
+
+Pure: each function takes a Plan and returns a string; the CLI prints it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from publisher.plan import Change, Plan
+from publisher.render import LIMIT
+
+SYMBOLS = {
+    "create": "+", "update": "~", "replace": "±", "delete": "-", "wait": "…",
+    "expired": "×", "skip": "·", "blocked": "!", "noop": "=",
+}
+SUMMARY_WORDS = (
+    ("create", "to create"), ("update", "to update"), ("replace", "to replace"),
+    ("delete", "to delete"), ("wait", "waiting"), ("expired", "expired"),
+    ("blocked", "blocked"), ("skip", "drafts"), ("noop", "unchanged"),
+)
+FOLD_MARK = "┈┈┈┈ …see more ┈┈┈┈"
+
+
+def when(moment: datetime | None, zone: str, now: datetime) -> str:
+    """`2026-12-01 08:00 UTC (09:00 Europe/Berlin)`, or `now` for an unscheduled post."""
+    if moment is None:
+        return "now"
+    local = moment.astimezone(ZoneInfo(zone))
+    same_day = local.date() == moment.date()
+    local_text = f"{local:%H:%M}" if same_day else f"{local:%Y-%m-%d %H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M} UTC ({local_text} {zone})"
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.summary
+    parts = [f"{counts[a]} {word}" for a, word in SUMMARY_WORDS if counts[a]]
+    return ", ".join(parts) if parts else "no posts"
+
+
+def as_json(plan: Plan) -> str:
+    return json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def as_text(plan: Plan, verbose: bool = False) -> str:
+    lines = [f"Plan at {when(plan.now, plan.timezone, plan.now).replace('now', '')}", ""]
+    width = max((len(c.post) for c in plan.changes), default=10)
+    for change in plan.changes:
+        if change.action == "noop" and not verbose and not change.diagnostics:
+            continue
+        lines.append(_text_row(change, plan, width))
+        lines.extend(f"      {d}" for d in change.diagnostics)
+        if verbose and change.commentary is not None and change.action in ("create", "update", "replace"):
+            lines.extend("      │ " + line for line in _folded(change).split("\n"))
+    hidden = plan.summary["noop"] if not verbose else 0
+    if hidden:
+        lines.append(f"  = {hidden} unchanged post{'s' if hidden != 1 else ''} (--verbose lists them)")
+    lines += ["", summary_line(plan)]
+    return "\n".join(lines) + "\n"
+
+
+def _text_row(change: Change, plan: Plan, width: int) -> str:
+    symbol = SYMBOLS[change.action]
+    length = f"{change.length}/{LIMIT}" if change.length is not None else ""
+    timing = when(change.scheduled_for, plan.timezone, plan.now) if change.source else ""
+    row = f"  {symbol} {change.action:<8} {change.post:<{width}}  {timing}"
+    if length and change.action in ("create", "update", "replace", "wait"):
+        row += f"  {length} chars"
+    return f"{row.rstrip()}\n      {change.reason}"
+
+
+def _folded(change: Change) -> str:
+    """The text a reader sees, with LinkedIn's '…see more' fold marked."""
+    assert change.source is not None
+    rendered = change.source.rendered
+    if rendered.fold is None:
+        return rendered.visible
+    return f"{rendered.visible[: rendered.fold]}\n{FOLD_MARK}\n{rendered.visible[rendered.fold :]}"
+
+
+def as_markdown(plan: Plan) -> str:
+    """A pull-request comment: a table of changes, then each new or changed post's text."""
+    lines = [
+        "## LinkedIn publish plan",
+        "",
+        f"{summary_line(plan)} · planned at {when(plan.now, plan.timezone, plan.now)}",
+        "",
+        "| | action | post | author | when | characters |",
+        "|---|---|---|---|---|---|",
+    ]
+    for change in plan.changes:
+        length = f"{change.length} / {LIMIT}" if change.length is not None else ""
+        timing = when(change.scheduled_for, plan.timezone, plan.now) if change.source else ""
+        lines.append(
+            f"| {SYMBOLS[change.action]} | **{change.action}** | `{change.post}` | "
+            f"{_cell(change.author or '')} | {timing} | {length} |"
+        )
+    for change in plan.changes:
+        lines.extend(_markdown_detail(change))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _markdown_detail(change: Change) -> list[str]:
+    shown = change.action in ("create", "update", "replace", "wait", "blocked")
+    if not shown or (change.source is None and not change.diagnostics):
+        return []
+    lines = ["", f"### `{change.post}` — {change.action}", "", change.reason, ""]
+    if change.source is not None:
+        fence = "````" if "```" in change.source.rendered.visible else "```"
+        lines += [f"{fence}text", _folded(change), fence, ""]
+        lines += _media_lines(change)
+    for diagnostic in change.diagnostics:
+        icon = "❌" if diagnostic.severity == "error" else "⚠️"
+        lines.append(f"- {icon} {_cell(str(diagnostic))}")
+    return lines
+
+
+def _media_lines(change: Change) -> list[str]:
+    post = change.source
+    assert post is not None
+    lines = []
+    for image in post.images:
+        alt = image.alt or "⚠️ no alt text"
+        lines.append(f"- 🖼 `{image.path}` — alt: {alt}")
+    if post.video:
+        lines.append(f"- 🎞 `{post.video.path}` — {post.video.title}")
+    if post.document:
+        lines.append(f"- 📄 `{post.document.path}` — {post.document.title}")
+    if post.article:
+        lines.append(f"- 🔗 {post.article.url} — {post.article.title}")
+    if post.first_comment:
+        lines.append(f"- 💬 first comment: {post.first_comment}")
+    return [*lines, ""] if lines else []

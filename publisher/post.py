@@ -1,0 +1,593 @@
+"""One Markdown file -> Post, with a strict front-matter schema; discovery of post files.
+
+`load_post` reads a file, checks every key, resolves the author, the times, the media and
+the mentions, renders the body, and returns the Post together with every diagnostic as
+`path:line: severity: message`. A post with any error is returned without a Post, so
+nothing invalid can reach the publishing step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from publisher.config import (
+    VISIBILITIES,
+    Config,
+    MentionTarget,
+    mention_target,
+)
+from publisher.errors import Diagnostic, Severity, did_you_mean
+from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
+from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
+from publisher.render import Mention, Rendered, RenderOptions, render
+from publisher.schedule import TimeError, parse_time, parse_utc
+
+KEYS = (
+    "author", "schedule", "not_after", "status", "visibility", "images", "video",
+    "document", "article", "mentions", "first_comment", "reshare", "experiment", "urn",
+    "published_at", "publish_when",
+)
+CONTENT_KEYS = ("images", "video", "document", "article")
+STATUSES = ("ready", "draft", "deleted")
+MEDIA_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    # key -> (required, optional)
+    "images": (frozenset({"path"}), frozenset({"alt"})),
+    "video": (frozenset({"path", "title"}), frozenset({"thumbnail", "captions"})),
+    "document": (frozenset({"path", "title"}), frozenset()),
+    "article": (frozenset({"url", "title"}), frozenset({"description", "thumbnail"})),
+}
+POST_URN = re.compile(r"^urn:li:(share|ugcPost):[0-9]+$")
+MAX_ALT = 4086
+MAX_IMAGES = 20
+MAX_TITLE = 400
+MAX_COMMENT = 1250
+
+ContentKind = Literal["text", "image", "multi_image", "video", "document", "article"]
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A file a post uploads: path from the repo root, its checks and its digest."""
+
+    path: str
+    kind: MediaKind
+    sha256: str
+    info: MediaInfo
+    alt: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str
+    title: str
+    description: str | None = None
+    thumbnail: MediaFile | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    """A valid post: everything publishing needs, already resolved."""
+
+    path: str
+    author: str
+    author_alias: str | None
+    status: str
+    visibility: str
+    schedule: datetime | None
+    not_after: datetime | None
+    zone: str
+    rendered: Rendered
+    kind: ContentKind = "text"
+    images: tuple[MediaFile, ...] = ()
+    video: MediaFile | None = None
+    document: MediaFile | None = None
+    article: Article | None = None
+    first_comment: str | None = None
+    reshare: bool = True
+    experiment: dict[str, str] | None = None
+    urn: str | None = None
+    published_at: datetime | None = None
+    publish_when_url: str | None = None
+
+    @property
+    def commentary(self) -> str:
+        return self.rendered.commentary
+
+    @property
+    def media(self) -> tuple[MediaFile, ...]:
+        """Every file this post uploads, in upload order."""
+        files = list(self.images)
+        files += [f for f in (self.video, self.document) if f]
+        if self.article and self.article.thumbnail:
+            files.append(self.article.thumbnail)
+        return tuple(files)
+
+    @property
+    def commentary_hash(self) -> str:
+        return "sha256:" + hashlib.sha256(self.commentary.encode("utf-8")).hexdigest()
+
+    @property
+    def content_hash(self) -> str:
+        """A digest of what LinkedIn cannot edit after posting (author, media, article...)."""
+        return "sha256:" + hashlib.sha256(
+            json.dumps(self.content_fingerprint(), sort_keys=True).encode("utf-8")
+        ).hexdigest()
+
+    def content_fingerprint(self) -> dict[str, Any]:
+        article = None
+        if self.article:
+            thumb = self.article.thumbnail.sha256 if self.article.thumbnail else None
+            article = [self.article.url, self.article.title, self.article.description, thumb]
+        return {
+            "author": self.author,
+            "visibility": self.visibility,
+            "reshare": self.reshare,
+            "kind": self.kind,
+            "media": [[m.sha256, m.alt, m.title] for m in self.media],
+            "article": article,
+        }
+
+
+@dataclass
+class LoadedPost:
+    """The result of reading one file: a Post when valid, and every diagnostic."""
+
+    path: str
+    post: Post | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+
+def discover(config: Config) -> list[str]:
+    """Post files (`*.md`, recursive) under posts_dir, as sorted paths from the repo root."""
+    base = config.posts_path
+    if not base.is_dir():
+        return []
+    found = (p for p in base.rglob("*.md") if p.is_file() and not _hidden(p, base))
+    return sorted(p.relative_to(config.root).as_posix() for p in found)
+
+
+def _hidden(path: Path, base: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(base).parts)
+
+
+def read_text(data: bytes) -> str:
+    """Decode a post file; raise UnicodeDecodeError for non-UTF-8. BOM and CRLF removed."""
+    text = data.decode("utf-8")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_post(config: Config, path: str) -> LoadedPost:
+    """Read and validate one post file (`path` from the repo root)."""
+    result = LoadedPost(path=path, post=None)
+    try:
+        data = (config.root / path).read_bytes()
+    except OSError as error:
+        result.diagnostics.append(Diagnostic(path, None, "error", f"cannot read: {error.strerror}"))
+        return result
+    try:
+        text = read_text(data)
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        result.diagnostics.append(Diagnostic(
+            path, line, "error",
+            f"not UTF-8 (byte 0x{data[error.start]:02x}): save the file as UTF-8",
+        ))
+        return result
+    try:
+        front = split(text)
+    except FrontMatterError as error:
+        result.diagnostics.append(Diagnostic(path, error.line, "error", error.message))
+        return result
+    checker = _PostChecker(config, path, front)
+    result.post = checker.build()
+    result.diagnostics = sorted(checker.diagnostics, key=lambda d: (d.line or 0, d.message))
+    if result.errors:
+        result.post = None
+    return result
+
+
+class _PostChecker:
+    """Checks one post's front matter key by key, collecting diagnostics."""
+
+    def __init__(self, config: Config, path: str, front: FrontMatter) -> None:
+        self.config = config
+        self.path = path
+        self.front = front
+        self.data = front.data
+        self.diagnostics: list[Diagnostic] = []
+        self.folder = (config.root / path).parent
+
+    def report(self, severity: Severity, key: tuple[str | int, ...], message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(self.path, self.front.line(*key), severity, message)
+        )
+
+    def error(self, key: tuple[str | int, ...], message: str) -> None:
+        self.report("error", key, message)
+
+    def build(self) -> Post | None:
+        self._check_keys()
+        author, alias = self._author()
+        status = self._choice("status", STATUSES, "ready")
+        visibility = self._visibility(author)
+        schedule, not_after, zone = self._times()
+        mentions = self._mentions()
+        rendered = self._render(mentions)
+        content = self._content()
+        urn = self._post_urn()
+        published_at = self._published_at()
+        optional = self._optional_fields()
+        if author is None or content is None:
+            return None
+        return Post(
+            path=self.path, author=author, author_alias=alias, status=status,
+            visibility=visibility, schedule=schedule, not_after=not_after, zone=zone,
+            rendered=rendered, urn=urn, published_at=published_at, **content, **optional,
+        )
+
+    def _check_keys(self) -> None:
+        for key in self.data:
+            if key not in KEYS:
+                self.error((str(key),), f"unknown key '{key}'{did_you_mean(str(key), KEYS)}")
+        for dup, line in self.front.duplicates:
+            self.diagnostics.append(Diagnostic(
+                self.path, line, "error", f"'{'.'.join(map(str, dup))}' is set twice"
+            ))
+        present = [k for k in CONTENT_KEYS if self.data.get(k) is not None]
+        if len(present) > 1:
+            self.error(
+                (present[1],),
+                f"a post has at most one of images, video, document, article; "
+                f"found {' and '.join(present)}",
+            )
+
+    def _string(self, key: str, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.error((key,), f"'{key}' is required")
+            return None
+        if isinstance(value, (dict, list)):
+            self.error((key,), f"'{key}' must be text, found a {type(value).__name__}")
+            return None
+        return str(self.front.raw.get((key,), value))
+
+    def _choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self._string(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(
+                (key,),
+                f"{key} '{value}' is not one of {', '.join(choices)}"
+                f"{did_you_mean(value, choices)}",
+            )
+            return default
+        return value
+
+    def _author(self) -> tuple[str | None, str | None]:
+        name = self._string("author") or self.config.defaults.author
+        if name is None:
+            self.error(
+                ("author",),
+                "no author: set 'author:' to an alias from [authors] in publish.toml or a URN, "
+                "or set [defaults].author",
+            )
+            return None, None
+        urn = self.config.author_urn(name)
+        if urn is None:
+            if name.startswith("urn:"):
+                hint = ("a person URN is urn:li:person:<id>, an organization URN is "
+                        "urn:li:organization:<number>")
+            else:
+                known = ", ".join(sorted(self.config.authors)) or "none"
+                hint = (f"add it under [authors] in publish.toml (known: {known})"
+                        f"{did_you_mean(name, list(self.config.authors))}")
+            self.error(("author",), f"unknown author '{name}': {hint}")
+            return None, None
+        alias = name if name in self.config.authors else self.config.author_alias(urn)
+        return urn, alias
+
+    def _visibility(self, author: str | None) -> str:
+        visibility = self._choice("visibility", VISIBILITIES, self.config.defaults.visibility)
+        if visibility == "CONNECTIONS" and author and author.startswith("urn:li:organization:"):
+            self.error(
+                ("visibility",),
+                "CONNECTIONS is for person authors only; an organization posts PUBLIC or LOGGED_IN",
+            )
+        return visibility
+
+    def _times(self) -> tuple[datetime | None, datetime | None, str]:
+        zone = self.config.defaults.timezone
+        schedule = self._time("schedule", zone)
+        not_after = self._time("not_after", zone)
+        if schedule and not not_after:
+            not_after = schedule + self.config.defaults.max_delay
+        if schedule and not_after and not_after <= schedule:
+            self.error(("not_after",), "not_after must be later than schedule")
+        if not_after and not schedule and "not_after" in self.data:
+            self.report("warning", ("not_after",), "not_after has no effect without schedule")
+        return schedule, not_after, zone
+
+    def _time(self, key: str, zone: str) -> datetime | None:
+        if self.data.get(key) is None:
+            return None
+        raw = self.front.raw.get((key,))
+        if raw is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            self.error(
+                (key,),
+                f"{key} needs a date and a time, like '2026-12-01 09:00' (found {raw or self.data[key]!r})",
+            )
+            return None
+        try:
+            parsed = parse_time(raw, zone)
+        except TimeError as error:
+            self.error((key,), f"{key}: {error}")
+            return None
+        if parsed.warning:
+            self.report("warning", (key,), f"{key}: {parsed.warning}")
+        return parsed.utc
+
+    def _mentions(self) -> dict[str, MentionTarget]:
+        mentions = dict(self.config.mentions)
+        local = self.data.get("mentions")
+        if local is None:
+            return mentions
+        if not isinstance(local, dict):
+            self.error(("mentions",), "mentions must map handles to {urn, name}")
+            return mentions
+        for handle, value in local.items():
+            target = mention_target(value)
+            if isinstance(target, str):
+                self.error(("mentions", str(handle)), f"mentions.{handle}: {target}")
+            else:
+                mentions[str(handle)] = target
+        return mentions
+
+    def _render(self, mentions: dict[str, MentionTarget]) -> Rendered:
+        options = RenderOptions(
+            mentions={h: Mention(urn=m.urn, name=m.name) for h, m in mentions.items()},
+            emphasis=self.config.emphasis,  # type: ignore[arg-type]
+            footer=self.config.footer,
+            utm=self.config.utm,
+            utm_domains=self.config.utm_domains,
+        )
+        rendered = render(self.front.body, options)
+        if not self.front.body.strip():
+            self.diagnostics.append(Diagnostic(
+                self.path, self.front.body_line, "error",
+                "the post has no text: write it below the closing '---'",
+            ))
+        for issue in rendered.issues:
+            if issue.message.startswith("the text is empty"):
+                continue
+            line = self.front.body_line + issue.line - 1 if issue.line else self.front.body_line
+            self.diagnostics.append(Diagnostic(self.path, line, issue.severity, issue.message))
+        return rendered
+
+    def _post_urn(self) -> str | None:
+        urn = self._string("urn")
+        if urn is not None and not POST_URN.match(urn):
+            self.error(("urn",), f"urn '{urn}' is not a post URN (urn:li:share:… or urn:li:ugcPost:…)")
+            return None
+        return urn
+
+    def _published_at(self) -> datetime | None:
+        text = self._string("published_at")
+        if text is None:
+            return None
+        try:
+            return parse_utc(text)
+        except ValueError:
+            self.error(("published_at",), f"published_at '{text}' is not an ISO 8601 time")
+            return None
+
+    def _optional_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        comment = self._string("first_comment")
+        if comment is not None:
+            if not comment.strip():
+                self.error(("first_comment",), "first_comment is empty: remove it or write it")
+            elif len(comment) > MAX_COMMENT:
+                self.error(("first_comment",), f"first_comment is {len(comment)} characters; LinkedIn allows {MAX_COMMENT}")
+            fields["first_comment"] = comment
+        reshare = self.data.get("reshare", True)
+        if not isinstance(reshare, bool):
+            self.error(("reshare",), f"reshare must be true or false, found {reshare!r}")
+        else:
+            fields["reshare"] = reshare
+        fields["experiment"] = self._experiment()
+        fields["publish_when_url"] = self._publish_when()
+        return fields
+
+    def _experiment(self) -> dict[str, str] | None:
+        value = self.data.get("experiment")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or set(value) != {"name", "variant"} or not all(
+            isinstance(v, (str, int)) and str(v).strip() for v in value.values()
+        ):
+            self.error(("experiment",), "experiment must be {name: <experiment>, variant: <A, B, ...>}")
+            return None
+        return {"name": str(value["name"]), "variant": str(value["variant"])}
+
+    def _publish_when(self) -> str | None:
+        value = self.data.get("publish_when")
+        if value is None:
+            return None
+        url = value.get("url_ok") if isinstance(value, dict) else None
+        if not isinstance(value, dict) or set(value) != {"url_ok"} or not _is_http(url):
+            self.error(("publish_when",), "publish_when must be {url_ok: https://…}: the post waits until that URL answers 2xx")
+            return None
+        return str(url)
+
+    # --- content -------------------------------------------------------------------------
+
+    def _content(self) -> dict[str, Any] | None:
+        """The content fields of Post, or None when the content is invalid."""
+        errors_before = self._error_count()
+        content: dict[str, Any] = {"kind": "text"}
+        if self.data.get("images") is not None:
+            images = self._images()
+            content["images"] = images
+            content["kind"] = "image" if len(images) == 1 else "multi_image"
+        elif self.data.get("video") is not None:
+            content["video"] = self._media_block("video", "video")
+            content["kind"] = "video"
+        elif self.data.get("document") is not None:
+            content["document"] = self._media_block("document", "document")
+            content["kind"] = "document"
+        elif self.data.get("article") is not None:
+            content["article"] = self._article()
+            content["kind"] = "article"
+        return None if self._error_count() > errors_before else content
+
+    def _error_count(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    def _images(self) -> tuple[MediaFile, ...]:
+        value = self.data["images"]
+        if not isinstance(value, list) or not value:
+            self.error(("images",), "images must be a list of {path, alt} entries")
+            return ()
+        if len(value) > MAX_IMAGES:
+            self.error(("images",), f"{len(value)} images; LinkedIn takes at most {MAX_IMAGES}")
+        files = []
+        for index, entry in enumerate(value):
+            media = self._media_entry(("images", index), entry, "image")
+            if media:
+                files.append(media)
+        return tuple(files)
+
+    def _media_block(self, key: str, kind: MediaKind) -> MediaFile | None:
+        return self._media_entry((key,), self.data[key], kind)
+
+    def _media_entry(
+        self, key: tuple[str | int, ...], entry: object, kind: MediaKind
+    ) -> MediaFile | None:
+        schema = MEDIA_KEYS[str(key[0])]
+        if isinstance(entry, str) and kind == "image":
+            entry = {"path": entry}
+        if not isinstance(entry, dict):
+            self.error(key, f"{_name(key)} must be a mapping with {', '.join(sorted(schema[0]))}")
+            return None
+        if not self._entry_keys(key, entry, schema):
+            return None
+        alt = self._alt_text(key, entry) if kind == "image" else None
+        title = self._title(key, entry)
+        return self._media_file(key, str(entry["path"]), kind, alt=alt, title=title)
+
+    def _entry_keys(
+        self, key: tuple[str | int, ...], entry: dict[str, Any],
+        schema: tuple[frozenset[str], frozenset[str]],
+    ) -> bool:
+        required, optional = schema
+        ok = True
+        for name in entry:
+            if name not in required | optional:
+                self.error((*key, name), f"unknown key '{name}' in {_name(key)}"
+                           f"{did_you_mean(str(name), required | optional)}")
+                ok = False
+        for name in sorted(required - set(entry)):
+            self.error(key, f"{_name(key)} needs '{name}'")
+            ok = False
+        return ok
+
+    def _alt_text(self, key: tuple[str | int, ...], entry: dict[str, Any]) -> str | None:
+        alt = entry.get("alt")
+        if alt is None or not str(alt).strip():
+            if self.config.defaults.require_alt_text:
+                self.error(key, f"{_name(key)} has no alt text: add 'alt:' describing the image "
+                           "for people who cannot see it ([defaults].require_alt_text)")
+            else:
+                self.report("warning", key, f"{_name(key)} has no alt text")
+            return None
+        if len(str(alt)) > MAX_ALT:
+            self.error((*key, "alt"), f"alt text is {len(str(alt))} characters; LinkedIn allows {MAX_ALT}")
+        return str(alt)
+
+    def _title(self, key: tuple[str | int, ...], entry: dict[str, Any]) -> str | None:
+        title = entry.get("title")
+        if title is None:
+            return None
+        if not str(title).strip() or len(str(title)) > MAX_TITLE:
+            self.error((*key, "title"), f"title must be 1 to {MAX_TITLE} characters")
+        return str(title)
+
+    def _media_file(
+        self, key: tuple[str | int, ...], relative: str, kind: MediaKind,
+        alt: str | None = None, title: str | None = None,
+    ) -> MediaFile | None:
+        resolved = self._resolve(key, relative)
+        if resolved is None:
+            return None
+        info, problems = inspect_media(resolved, kind)
+        for problem in problems:
+            self.error((*key, "path"), f"{relative}: {problem}")
+        if info is None or problems:
+            return None
+        return MediaFile(
+            path=resolved.relative_to(self.config.root.resolve()).as_posix(),
+            kind=kind, sha256=sha256_file(resolved), info=info, alt=alt, title=title,
+        )
+
+    def _resolve(self, key: tuple[str | int, ...], relative: str) -> Path | None:
+        """The file a media path names, refusing anything outside the repository."""
+        where = (*key, "path") if (*key, "path") in self.front.lines else key
+        if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
+            self.error(where, f"'{relative}' is absolute; write it relative to the post file")
+            return None
+        root = self.config.root.resolve()
+        target = (self.folder / relative).resolve()
+        if not target.is_relative_to(root):
+            self.error(where, f"'{relative}' points outside the repository; keep media inside it")
+            return None
+        if not target.is_file():
+            self.error(where, f"'{relative}' does not exist (looked for {target.relative_to(root).as_posix()})")
+            return None
+        return target
+
+    def _article(self) -> Article | None:
+        entry = self.data["article"]
+        key: tuple[str | int, ...] = ("article",)
+        if not isinstance(entry, dict):
+            self.error(key, "article must be {url, title, description?, thumbnail?}")
+            return None
+        if not self._entry_keys(key, entry, MEDIA_KEYS["article"]):
+            return None
+        if not _is_http(entry["url"]):
+            self.error((*key, "url"), f"article url must start with http:// or https://, found {entry['url']!r}")
+        title = self._title(key, entry)
+        thumbnail = None
+        if entry.get("thumbnail") is not None:
+            thumbnail = self._media_file((*key, "thumbnail"), str(entry["thumbnail"]), "image")
+        description = entry.get("description")
+        return Article(
+            url=str(entry["url"]), title=title or "",
+            description=None if description is None else str(description), thumbnail=thumbnail,
+        )
+
+
+def _name(key: tuple[str | int, ...]) -> str:
+    head, *rest = key
+    return f"{head}[{rest[0]}]" if rest and isinstance(rest[0], int) else str(head)
+
+
+def _is_http(value: object) -> bool:
+    return isinstance(value, str) and bool(re.match(r"^https?://[^\s/]+", value))
+
+
+def is_organization(urn: str) -> bool:
+    return urn.startswith("urn:li:organization:")
+

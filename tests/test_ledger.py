@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from publisher import ledger
+from publisher.errors import LedgerError, LockError
+from publisher.ledger import Entry, Ledger, MediaRecord
+
+
+def sample() -> Ledger:
+    book = Ledger()
+    book.posts["posts/b.md"] = Entry(author="urn:li:person:x", state="published",
+                                     urn="urn:li:share:2", attempts=1)
+    book.posts["posts/a.md"] = Entry(
+        author="urn:li:organization:1", state="pending", attempts=1,
+        media={"posts/media/a.png": MediaRecord(sha256="sha256:ab", urn="urn:li:image:C1")},
+    )
+    return book
+
+
+def test_missing_file_is_an_empty_ledger(tmp_path: Path) -> None:
+    book = ledger.load(tmp_path / "ledger.json")
+    assert book.posts == {} and book.serial == 0
+
+
+def test_save_is_normalized_and_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / ".publish" / "ledger.json"
+    ledger.save(path, sample())
+    text = path.read_text()
+    assert text.endswith("}\n")
+    data = json.loads(text)
+    assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert list(data["posts"]) == ["posts/a.md", "posts/b.md"]
+    again = ledger.load(path)
+    assert again.posts["posts/a.md"].media["posts/media/a.png"].urn == "urn:li:image:C1"
+    assert again.serial == 1
+
+
+def test_serial_grows_on_every_save_and_no_temp_file_is_left(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    book = sample()
+    for expected in (1, 2, 3):
+        ledger.save(path, book)
+        assert ledger.load(path).serial == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger.json"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"version": 1, "serial": 1, "posts": {', "ledger.json:1: not valid JSON"),
+        ('[]', "not a ledger"),
+        ('{"version": 2, "serial": 1, "posts": {}}', "ledger version 2, this publish reads version 1: upgrade publish"),
+        ('{"version": 1, "serial": -4, "posts": {}}', "serial must be a whole number"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "posted"}}}', "state 'posted'"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "published", "colour": 1}}}', "unknown fields: colour"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"state": "published"}}}', "has no author"),
+    ],
+)
+def test_a_broken_ledger_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "ledger.json"
+    path.write_text(text)
+    with pytest.raises(LedgerError) as caught:
+        ledger.load(path, "ledger.json")
+    assert message in str(caught.value)
+    assert "git checkout -- ledger.json" in str(caught.value) or "upgrade" in str(caught.value)
+
+
+def test_lock_refuses_a_second_holder_and_takes_over_a_dead_one(tmp_path: Path) -> None:
+    lock = tmp_path / "publish.lock"
+    with ledger.locked(lock):
+        assert lock.read_text().strip() == str(os.getpid())
+        with pytest.raises(LockError, match="another publish"), ledger.locked(lock):
+            pass
+    assert not lock.exists()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    lock.write_text(dead)
+    with ledger.locked(lock):
+        assert lock.read_text().strip() == str(os.getpid())
