@@ -17,13 +17,16 @@ from typing import Any, TypeVar
 
 import click
 
-from publisher import __version__, ledger, newpost, planview
+from publisher import __version__, ledger, newpost, planview, resolve
+from publisher.apply import Outcome
 from publisher.config import Config, load_config
 from publisher.errors import Diagnostic, PublisherError
-from publisher.plan import Plan, PlanOptions, build_plan
+from publisher.linkedin.transport import url_is_live
+from publisher.plan import Change, Plan, PlanOptions, build_plan
 from publisher.post import discover, load_post
 from publisher.schedule import TimeError, parse_time
 from publisher.sources import collect
+from publisher.sync import SyncOptions, SyncResult, run_sync
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -69,6 +72,9 @@ def sync_options(function: F) -> F:
         click.option("--allow-dirty", is_flag=True,
                      help="Publish posts with uncommitted changes."),
         click.option("-v", "--verbose", is_flag=True, help="List unchanged posts and full texts."),
+        click.option("--push", is_flag=True, help="Push the commit; on rejection rebase and retry."),
+        click.option("--token", envvar="PUBLISH_TOKEN", metavar="TOKEN",
+                     help="Access token for every author (else per-author environment or store)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -100,15 +106,74 @@ def cli(ctx: click.Context, repo: Path | None, config_path: Path | None, debug: 
 @sync_options
 @click.pass_obj
 def sync_command(obj: Context, dry_run: bool, output_format: str, now_text: str | None,
-                 verbose: bool, **flags: bool) -> None:
+                 verbose: bool, push: bool, token: str | None, **flags: bool) -> None:
     """Publish what is new or due, update what changed (the default command)."""
     config = obj.config()
     now = _parse_now(now_text, config)
-    plan = make_plan(config, now, PlanOptions(per_author_per_day=config.per_author_per_day, **flags))
+    options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
     if dry_run:
+        plan = make_plan(config, now, options)
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
-    raise PublisherError("publishing is not available in this version: use --dry-run")
+    result = run_sync(config, now, SyncOptions(plan=options, push=push, token=token),
+                      progress=TerminalProgress(), url_ok=url_is_live)
+    sys.exit(print_sync_result(result, config))
+
+
+def print_sync_result(result: SyncResult, config: Config) -> int:
+    """The summary at the end of a sync; returns the exit code."""
+    report = result.report
+    for change in result.plan.changes:
+        for diagnostic in change.diagnostics:
+            click.echo(str(diagnostic), err=True)
+    click.echo("")
+    click.echo(summary(result))
+    for outcome in report.outcomes:
+        if outcome.result in ("created", "replaced") and outcome.url:
+            click.echo(f"  {outcome.post}: {outcome.url}")
+    for outcome in report.outcomes:
+        if outcome.result in ("failed", "unknown", "deferred"):
+            click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
+    if report.stopped:
+        click.echo(f"Stopped: {report.stopped}", err=True)
+    if result.commit:
+        click.echo(f"Committed {result.commit[:10]}" + (f", pushed to {result.pushed_to}" if result.pushed_to else ""))
+    return report.exit_code
+
+
+def summary(result: SyncResult) -> str:
+    report = result.report
+    waiting = result.plan.summary["wait"] + report.count("waiting")
+    parts = [
+        (report.count("created") + report.count("replaced"), "created"),
+        (report.count("updated"), "updated"),
+        (report.count("deleted"), "deleted"),
+        (waiting, "waiting"),
+        (report.count("deferred"), "deferred"),
+        (report.count("failed") + result.plan.summary["blocked"], "failed or blocked"),
+        (report.count("unknown"), "unknown"),
+    ]
+    return "Done: " + (", ".join(f"{n} {word}" for n, word in parts if n) or "nothing to do")
+
+
+class TerminalProgress:
+    """Progress lines: rewritten in place on a terminal, one plain line each otherwise."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+
+    def begin(self, index: int, total: int, change: Change) -> None:
+        click.echo(f"[{index}/{total}] {change.action} {change.post}", err=True)
+
+    def upload(self, path: str, done: int, total: int) -> None:
+        if self.tty:
+            percent = 100 * done // total if total else 100
+            click.echo(f"\r  uploading {path}: {percent:3d}% of {total:,} bytes", err=True, nl=done >= total)
+        elif done >= total:
+            click.echo(f"  uploaded {path} ({total:,} bytes)", err=True)
+
+    def finish(self, outcome: Outcome) -> None:
+        click.echo(f"  {outcome.result}: {outcome.message}", err=True)
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> Plan:
@@ -185,6 +250,39 @@ def new(obj: Context, title: str, author: str | None, schedule: str | None,
     path = newpost.create(config, title, author=author, schedule=schedule, date_text=date_text)
     click.echo(f"Created {path}")
     click.echo("Edit it, run `publish check`, then commit it and open a pull request.")
+
+
+@cli.command("resolve")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--urn", help="The post is on LinkedIn with this URN.")
+@click.option("--not-published", is_flag=True, help="The post is not on LinkedIn: post it again.")
+@click.pass_obj
+def resolve_command(obj: Context, path: Path, urn: str | None, not_published: bool) -> None:
+    """Settle a post whose outcome is unknown (after checking LinkedIn)."""
+    if bool(urn) == not_published:
+        raise click.UsageError("give exactly one of --urn URN or --not-published")
+    config = obj.config()
+    click.echo(resolve.resolve(config, _one_post(config, path), urn, datetime.now(UTC)))
+
+
+@cli.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--urn", required=True, help="The URN of the post on LinkedIn.")
+@click.pass_obj
+def adopt(obj: Context, path: Path, urn: str) -> None:
+    """Track a post that was published by hand, so it is never posted again."""
+    config = obj.config()
+    click.echo(resolve.adopt(config, _one_post(config, path), urn, datetime.now(UTC)))
+
+
+def _one_post(config: Config, path: Path) -> str:
+    target = path if path.is_absolute() else Path.cwd() / path
+    if not target.exists() and (config.root / path).exists():
+        target = config.root / path
+    try:
+        return target.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        raise click.BadParameter(f"{path} is not inside {config.root}", param_hint="PATH") from None
 
 
 @cli.command()

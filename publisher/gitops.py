@@ -7,6 +7,7 @@ Writing: one commit of the ledger and the write-backs after a sync, and pushing 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,3 +93,91 @@ def require_repo(root: Path) -> git.Repo:
     if repo is None:
         raise GitError(f"{root} is not in a git repository: run `git init` and commit your posts")
     return repo
+
+
+def lock_path(root: Path) -> Path:
+    """Where the sync lock lives: inside .git, so it is never committed."""
+    repo = require_repo(root)
+    return Path(repo.git_dir) / "publish.lock"
+
+
+def commit(root: Path, paths: list[str], message: str) -> str | None:
+    """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed."""
+    repo = require_repo(root)
+    prefix = _prefix(repo, root)
+    full = [prefix + p for p in paths]
+    repo.git.add("--", *full)
+    if not repo.git.diff("--cached", "--name-only", "--", *full).strip():
+        return None
+    repo.git.commit("-m", message, "--only", "--", *full)
+    return str(repo.head.commit.hexsha)
+
+
+MergeFile = Callable[[str, str], str]   # (upstream text, our text) -> merged text
+
+
+def push(root: Path, ledger_path: str, merge_ledger: MergeFile, attempts: int = 4) -> str:
+    """Push HEAD to its upstream; when rejected, rebase onto it, merging the ledger, and retry."""
+    repo = require_repo(root)
+    remote, branch = _upstream(repo)
+    prefix = _prefix(repo, root)
+    for _ in range(attempts):
+        try:
+            repo.git.push(remote, f"HEAD:{branch}")
+            return f"{remote}/{branch}"
+        except git.GitCommandError as error:
+            if not _rejected(error):
+                raise GitError(f"git push to {remote} failed: {_stderr(error)}") from None
+        repo.git.fetch(remote, branch)
+        _rebase(repo, f"{remote}/{branch}", prefix + ledger_path, merge_ledger)
+    raise GitError(f"git push to {remote} was still rejected after {attempts} attempts; run again")
+
+
+def _upstream(repo: git.Repo) -> tuple[str, str]:
+    try:
+        tracking = repo.active_branch.tracking_branch()
+    except TypeError:
+        raise GitError("HEAD is detached: check out a branch before `publish --push`") from None
+    if tracking is not None:
+        return tracking.remote_name, tracking.remote_head
+    if not repo.remotes:
+        raise GitError("no git remote to push to: add one, or run without --push")
+    return repo.remotes[0].name, repo.active_branch.name
+
+
+def _rejected(error: git.GitCommandError) -> bool:
+    text = _stderr(error)
+    return any(word in text for word in ("rejected", "non-fast-forward", "fetch first", "failed to push"))
+
+
+def _stderr(error: git.GitCommandError) -> str:
+    return str(error.stderr or error).strip()
+
+
+def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: MergeFile) -> None:
+    """Rebase onto `upstream`; a conflict in the ledger is merged entry by entry."""
+    try:
+        repo.git.rebase(upstream)
+        return
+    except git.GitCommandError:
+        pass
+    for _ in range(100):  # one round per replayed commit that conflicts
+        conflicted = repo.git.diff("--name-only", "--diff-filter=U").split()
+        if conflicted != [ledger_file]:
+            repo.git.rebase("--abort")
+            raise GitError(
+                "rebasing onto the remote conflicts in "
+                f"{', '.join(f for f in conflicted if f != ledger_file) or 'unexpected files'}: "
+                "resolve by hand, then push"
+            )
+        upstream_text = repo.git.show(f":2:{ledger_file}")
+        ours_text = repo.git.show(f":3:{ledger_file}")
+        target = Path(str(repo.working_tree_dir)) / ledger_file
+        target.write_text(merge_ledger(upstream_text, ours_text), encoding="utf-8")
+        repo.git.add("--", ledger_file)
+        try:
+            repo.git.rebase("--continue", env={"GIT_EDITOR": "true"})
+            return
+        except git.GitCommandError:
+            continue
+    raise GitError("the rebase did not finish; run `git status` to see why")

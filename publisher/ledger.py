@@ -211,3 +211,31 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# When two runs recorded the same post, the more settled state wins.
+STATE_RANK = {"published": 5, "deleted": 5, "expired": 4, "unknown": 3, "failed": 2, "pending": 1}
+
+
+def merge(upstream: Ledger, ours: Ledger) -> Ledger:
+    """Combine two ledgers entry by entry (after a rejected push): nothing is lost.
+
+    For a post both sides know, the more settled state wins; on a tie ours wins, since
+    it is the newer run. Upload caches are united. The serial continues from the larger.
+    """
+    posts = dict(upstream.posts)
+    for path, entry in ours.posts.items():
+        theirs = posts.get(path)
+        if theirs is None or STATE_RANK[entry.state] >= STATE_RANK[theirs.state]:
+            posts[path] = entry
+    uploads = {owner: dict(files) for owner, files in upstream.uploads.items()}
+    for owner, files in ours.uploads.items():
+        uploads.setdefault(owner, {}).update(files)
+    return Ledger(serial=max(upstream.serial, ours.serial), posts=posts, uploads=uploads)
+
+
+def merge_texts(upstream: str, ours: str) -> str:
+    """merge() on ledger file contents, for git's conflict resolution."""
+    merged = merge(loads(upstream), loads(ours))
+    merged.serial += 1
+    return merged.dumps()

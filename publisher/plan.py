@@ -253,6 +253,8 @@ def _published(
         if source.dirty and not options.allow_dirty:
             return _with(base, "blocked", "edited but not committed: commit it or pass --allow-dirty")
         return _with(base, "update", "text edited: update the commentary")
+    if post.first_comment and (entry.first_comment or {}).get("state") == "failed":
+        return _with(base, "update", "the first comment failed before: post it again")
     return _with(base, "noop", "published; no change LinkedIn would show")
 
 

@@ -22,7 +22,10 @@ def collect(config: Config, ledger: Ledger, only: list[str] | None = None) -> li
     for path in existing:
         state = states[path]
         entry = ledger.posts.get(path)
-        unchanged = entry is not None and entry.state == "published" and entry.source_blob == state.blob
+        unchanged = (
+            entry is not None and entry.state == "published" and entry.source_blob == state.blob
+            and (entry.first_comment or {}).get("state") != "failed"
+        )
         loaded = None if unchanged else load_post(config, path)
         sources.append(Source(path=path, blob=state.blob, dirty=state.dirty, loaded=loaded))
     if only is None:

@@ -1,0 +1,152 @@
+"""Time and memory of `publish --dry-run` over a large repository of posts.
+
+Builds a temporary git repository with N posts (a realistic mix: front matter, a few
+paragraphs, lists, links, mentions, hashtags; some with images), then measures:
+
+- cold: empty ledger, every post is read, validated and rendered;
+- no-op: every post already published and unchanged, so nothing should be read;
+- floor: `git ls-files -s` plus loading the ledger JSON in Python, the least a no-op must do;
+- start-up: `publish --version`, the interpreter and imports alone.
+
+Usage: python benchmarks/plan_scale.py [--posts 10000] [--keep]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from publisher.gitops import blob_id  # noqa: E402
+
+CONFIG = """\
+posts_dir = "posts"
+[defaults]
+author = "acme"
+timezone = "Europe/Berlin"
+[authors]
+acme = "urn:li:organization:2414183"
+jane = "urn:li:person:782bbtaQ"
+[mentions]
+jane = { urn = "urn:li:person:782bbtaQ", name = "Jane Doe" }
+[links]
+utm = { utm_source = "linkedin" }
+utm_domains = ["example.com"]
+"""
+PARAGRAPHS = [
+    "We shipped **faster sync** today (thanks @jane!). It cuts the wait from minutes to seconds.",
+    "Three things we learned:\n\n- measure first\n- keep the *hook* short\n- ship small [changes](https://example.com/blog)",
+    "Questions? Read the docs at https://example.com/docs or reply below. #engineering #launch",
+    "Our team grew to 12 people this quarter, and we're hiring: see https://example.com/jobs.",
+]
+
+
+def post_text(index: int, rng: random.Random) -> str:
+    front = [f"author: {rng.choice(['acme', 'jane'])}"]
+    if index % 3 == 0:
+        front.append(f"schedule: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:00")
+    if index % 10 == 0:
+        front += ["images:", "  - path: ../media/chart.png", "    alt: A bar chart of weekly sign-ups"]
+    body = "\n\n".join(rng.sample(PARAGRAPHS, k=3))
+    return "---\n" + "\n".join(front) + f"\n---\nPost number {index}.\n\n{body}\n"
+
+
+def build(root: Path, count: int) -> dict[str, str]:
+    rng = random.Random(7)
+    (root / "publish.toml").write_text(CONFIG)
+    (root / "posts" / "media").mkdir(parents=True)
+    Image.new("RGB", (600, 314), "#3366cc").save(root / "posts" / "media" / "chart.png")
+    blobs = {}
+    for index in range(count):
+        folder = root / "posts" / f"batch{index // 500:03d}"
+        folder.mkdir(exist_ok=True)
+        data = post_text(index, rng).encode()
+        (folder / f"post{index:05d}.md").write_bytes(data)
+        blobs[f"posts/batch{index // 500:03d}/post{index:05d}.md"] = blob_id(data)
+    git = ["git", "-C", str(root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "posts"],
+                   check=True)
+    return blobs
+
+
+def published_ledger(blobs: dict[str, str]) -> str:
+    posts = {
+        path: {"author": "urn:li:organization:2414183", "state": "published",
+               "urn": f"urn:li:share:{7000000000000000000 + i}", "source_blob": blob,
+               "content_hash": "sha256:x", "commentary_hash": "sha256:y",
+               "published_at": "2026-01-01T00:00:00Z", "attempts": 1}
+        for i, (path, blob) in enumerate(sorted(blobs.items()))
+    }
+    return json.dumps({"version": 1, "serial": 1, "posts": posts, "uploads": {}}, indent=2, sort_keys=True)
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MiB of one run of `command`."""
+    script = (
+        "import resource, subprocess, sys, time;"
+        "t = time.perf_counter();"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE);"
+        "w = time.perf_counter() - t;"
+        "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024;"
+        "print(w, m, r.returncode); sys.stderr.write(r.stderr.decode()[-2000:])"
+    )
+    out = subprocess.run([sys.executable, "-c", script, *command], cwd=cwd, capture_output=True,
+                         text=True, check=True)
+    wall, rss, code = out.stdout.split()
+    if int(code) not in (0, 1):
+        raise SystemExit(f"{command} failed ({code}): {out.stderr}")
+    return float(wall), float(rss)
+
+
+def best(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+    results = [measure(command, cwd) for _ in range(runs)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--posts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
+    args = parser.parse_args()
+    publish = str(Path(sys.executable).with_name("publish"))
+    root = Path(tempfile.mkdtemp(prefix="plan-scale-"))
+    try:
+        blobs = build(root, args.posts)
+        dry = [publish, "--dry-run", "--format", "json", "--now", "2026-06-01T00:00Z"]
+        startup, startup_rss = best([publish, "--version"], root, args.runs)
+        cold, cold_rss = best(dry, root, args.runs)
+        ledger = root / ".publish" / "ledger.json"
+        ledger.parent.mkdir()
+        ledger.write_text(published_ledger(blobs))
+        noop, noop_rss = best(dry, root, args.runs)
+        git_floor, _ = best(["git", "ls-files", "-s"], root, args.runs)
+        json_floor, _ = best([sys.executable, "-c", f"import json; json.load(open({str(ledger)!r}))"], root, args.runs)
+        floor = git_floor + json_floor
+        per_post_ms = (cold - startup) / args.posts * 1000
+        print(f"posts:              {args.posts}")
+        print(f"start-up:           {startup:7.3f} s   peak RSS {startup_rss:6.1f} MiB  (publish --version)")
+        print(f"cold dry-run:       {cold:7.3f} s   peak RSS {cold_rss:6.1f} MiB  "
+              f"({per_post_ms:.3f} ms/post above start-up; target <= 1 ms)")
+        print(f"no-op dry-run:      {noop:7.3f} s   peak RSS {noop_rss:6.1f} MiB  "
+              f"({noop / floor:.2f}x the floor; target <= 3x)")
+        print(f"floor:              {floor:7.3f} s   (git ls-files -s {git_floor:.3f} s + json.load {json_floor:.3f} s)")
+        if args.keep:
+            print(f"repository kept at {root}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

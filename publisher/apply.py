@@ -1,0 +1,564 @@
+"""Run a Plan against LinkedIn: the exactly-once protocol of design.md section 7.
+
+LinkedIn gives no idempotency key, so every create follows the same steps:
+
+1. upload the media first, each file once per owner (cached by sha256 in the ledger);
+2. save a `pending` intent in the ledger before `POST /rest/posts`;
+3. on 201, record the URN, write it into the post's front matter, save the ledger;
+4. when the outcome is ambiguous (timeout, dropped connection, 5xx after sending), or a
+   `pending` intent is found from an interrupted run, reconcile: find the post by author
+   (organizations with a read scope), or re-post within the duplicate window and let
+   LinkedIn's 422 DUPLICATE_POST name the existing URN; otherwise mark it `unknown`,
+   which is never re-posted automatically (`publish resolve` settles it);
+5. a 429 defers the rest of that author's posts; a 401 stops that author; a 426 stops
+   the run and names the `[linkedin].version` to set.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from copy import deepcopy
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from publisher import ledger as ledger_io
+from publisher.config import Config
+from publisher.errors import PublisherError
+from publisher.gitops import blob_id
+from publisher.ledger import Entry, Ledger, MediaRecord
+from publisher.linkedin import errors as li
+from publisher.linkedin.client import LinkedInClient, build_post_payload
+from publisher.plan import Change, Plan
+from publisher.post import MediaFile, Post, is_organization
+from publisher.schedule import format_utc
+from publisher.writeback import WriteBackError, write_back
+
+# A re-POST is a safe probe only while LinkedIn would still call it a duplicate of the
+# first attempt. LinkedIn documents a 10-minute duplicate window; we use half of it.
+REPOST_WINDOW = timedelta(minutes=5)
+# How often and how long to wait when LinkedIn says the media is still processing.
+MEDIA_WAIT_TRIES = 6
+MEDIA_WAIT_SECONDS = 2.0
+FINDER_SCAN = 100
+
+Result = Literal[
+    "created", "updated", "replaced", "deleted", "waiting", "deferred", "failed", "unknown",
+    "skipped",
+]
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
+
+
+@dataclass(frozen=True)
+class Outcome:
+    post: str
+    action: str
+    result: Result
+    message: str
+    urn: str | None = None
+
+    @property
+    def url(self) -> str | None:
+        return f"https://www.linkedin.com/feed/update/{self.urn}/" if self.urn else None
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)   # files changed, from the repo root
+    stopped: str | None = None                         # why the run ended early
+    exit_code: int = EXIT_OK
+
+    def count(self, result: Result) -> int:
+        return sum(1 for o in self.outcomes if o.result == result)
+
+
+class Progress(Protocol):
+    def begin(self, index: int, total: int, change: Change) -> None: ...
+    def upload(self, path: str, done: int, total: int) -> None: ...
+    def finish(self, outcome: Outcome) -> None: ...
+
+
+class Quiet:
+    """A Progress that reports nothing."""
+
+    def begin(self, index: int, total: int, change: Change) -> None:
+        return None
+
+    def upload(self, path: str, done: int, total: int) -> None:
+        return None
+
+    def finish(self, outcome: Outcome) -> None:
+        return None
+
+
+ClientFor = Callable[[str, str | None], LinkedInClient]   # (author URN, alias) -> client
+UrlCheck = Callable[[str], bool]
+
+
+class _StopAuthor(Exception):
+    """Internal: stop posting for one author (rate limit or token)."""
+
+    def __init__(self, result: Result, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.result: Result = result
+        self.message = message
+        self.exit_code = exit_code
+
+
+class _StopRun(Exception):
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
+
+
+class Applier:
+    """Executes exactly the posting changes of a Plan, saving the ledger after each step."""
+
+    def __init__(
+        self,
+        config: Config,
+        book: Ledger,
+        client_for: ClientFor,
+        *,
+        progress: Progress | None = None,
+        url_ok: UrlCheck | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.book = book
+        self.client_for = client_for
+        self.progress = progress or Quiet()
+        self.url_ok = url_ok
+        self.clock = clock
+        self.sleep = sleep
+        self.report = Report()
+        self.stopped_authors: dict[str, _StopAuthor] = {}
+
+    # --- the run ---------------------------------------------------------------------
+
+    def run(self, plan: Plan) -> Report:
+        work = [c for c in plan.changes if c.action in ("create", "update", "replace", "delete")]
+        for index, change in enumerate(work, start=1):
+            self.progress.begin(index, len(work), change)
+            outcome = self._one(change)
+            self.report.outcomes.append(outcome)
+            self.progress.finish(outcome)
+            if self.report.stopped:
+                break
+        self._set_exit_code(plan)
+        return self.report
+
+    def _one(self, change: Change) -> Outcome:
+        author = change.author or ""
+        if author in self.stopped_authors:
+            stop = self.stopped_authors[author]
+            return Outcome(change.post, change.action, stop.result, stop.message)
+        try:
+            try:
+                return self._dispatch(change)
+            except li.LinkedInError as error:
+                halt = _stop_for(error)
+                if halt is None:
+                    raise
+                raise halt from error
+        except _StopAuthor as stop:
+            self.stopped_authors[author] = stop
+            self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
+            return Outcome(change.post, change.action, stop.result, stop.message)
+        except _StopRun as stop:
+            self.report.stopped = stop.message
+            self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
+            return Outcome(change.post, change.action, "failed", stop.message)
+        except (li.LinkedInError, PublisherError) as error:
+            return self._failed(change, str(error))
+
+    def _dispatch(self, change: Change) -> Outcome:
+        if change.action == "delete":
+            return self._delete(change)
+        post = change.source
+        assert post is not None, "create, update and replace always carry the post"
+        client = self._client(post.author, post.author_alias)
+        if change.action == "update":
+            return self._update(change, post, client)
+        if change.action == "replace":
+            return self._replace(change, post, client)
+        return self._create(change, post, client)
+
+    def _client(self, author: str, alias: str | None) -> LinkedInClient:
+        try:
+            return self.client_for(author, alias)
+        except PublisherError as error:
+            raise _StopAuthor("failed", str(error), getattr(error, "exit_code", EXIT_AUTH)) from None
+
+    def _set_exit_code(self, plan: Plan) -> None:
+        if self.report.count("failed") or self.report.count("unknown") or plan.has_errors:
+            self.report.exit_code = worse(self.report.exit_code, EXIT_FAILED)
+
+    # --- create ------------------------------------------------------------------------
+
+    def _create(self, change: Change, post: Post, client: LinkedInClient) -> Outcome:
+        if post.publish_when_url and self.url_ok and not self.url_ok(post.publish_when_url):
+            return Outcome(post.path, "create", "waiting",
+                           f"waiting for {post.publish_when_url} to answer 2xx")
+        entry = self.book.posts.get(post.path)
+        if entry is not None and entry.state == "pending":
+            return self._reconcile(change, post, client, entry)
+        media = self._upload_all(post, client)
+        payload = self._payload(post, media)
+        before = deepcopy(entry)
+        entry = self._intent(post, before)
+        return self._post(change, post, client, entry, payload, before)
+
+    def _intent(self, post: Post, before: Entry | None) -> Entry:
+        entry = Entry(
+            author=post.author, state="pending",
+            content_hash=post.content_hash, commentary_hash=post.commentary_hash,
+            attempts=(before.attempts if before else 0) + 1,
+            media=before.media if before else {}, intent_at=format_utc(self.clock()),
+        )
+        self.book.posts[post.path] = entry
+        self._save()
+        return entry
+
+    def _post(
+        self, change: Change, post: Post, client: LinkedInClient, entry: Entry,
+        payload: dict[str, Any], before: Entry | None,
+    ) -> Outcome:
+        try:
+            urn = self._create_waiting_for_media(client, payload)
+        except li.DuplicatePost as duplicate:
+            return self._published(change, post, client, entry, duplicate.existing_urn,
+                                   "LinkedIn already had this post (an earlier attempt landed)")
+        except li.AmbiguousOutcome:
+            return self._reconcile(change, post, client, entry, probe=False)
+        except li.LinkedInError as error:
+            self._undo_intent(post.path, before, error)
+            raise
+        return self._published(change, post, client, entry, urn, "published")
+
+    def _create_waiting_for_media(self, client: LinkedInClient, payload: dict[str, Any]) -> str:
+        for attempt in range(MEDIA_WAIT_TRIES):
+            try:
+                return client.create_post(payload)
+            except li.InvalidRequest as error:
+                # A 400 means nothing was created, so asking again is safe.
+                if "MEDIA_ASSET_WAITING_UPLOAD" not in _codes(error) or attempt == MEDIA_WAIT_TRIES - 1:
+                    raise
+                self.sleep(MEDIA_WAIT_SECONDS * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _undo_intent(self, path: str, before: Entry | None, error: li.LinkedInError) -> None:
+        """LinkedIn refused the create, so nothing exists: drop the intent, keep the reason."""
+        if isinstance(error, (li.RateLimited, li.AuthenticationError, li.VersionRetired,
+                              li.TransportError)):
+            if before is None:
+                self.book.posts.pop(path, None)
+            else:
+                self.book.posts[path] = before
+        else:
+            entry = self.book.posts[path]
+            entry.state = "failed"
+            entry.last_error = _short(error)
+            entry.intent_at = None
+        self._save()
+
+    def _published(
+        self, change: Change, post: Post, client: LinkedInClient, entry: Entry, urn: str,
+        message: str,
+    ) -> Outcome:
+        now = self.clock()
+        entry.state = "published"
+        entry.urn = urn
+        entry.published_at = format_utc(now)
+        entry.last_error = None
+        entry.intent_at = None
+        self._save()
+        self._write_urn(post, entry, urn, now)
+        problems = self._read_back(post, client, urn)
+        if post.first_comment:
+            self._first_comment(post, client, entry, urn)
+        result: Result = "replaced" if change.action == "replace" else "created"
+        if problems:
+            return Outcome(post.path, change.action, "failed", problems, urn)
+        return Outcome(post.path, change.action, result, message, urn)
+
+    def _write_urn(self, post: Post, entry: Entry, urn: str, now: datetime) -> None:
+        path = self.config.root / post.path
+        try:
+            data = write_back(path, {"urn": urn, "published_at": format_utc(now)})
+        except (WriteBackError, OSError) as error:
+            # The post exists and the ledger knows it; only the file lacks the URN.
+            entry.last_error = f"URN not written into the file: {error}"
+        else:
+            entry.source_blob = blob_id(data)
+            self._touched(post.path)
+        self._save()
+
+    # --- reconcile -----------------------------------------------------------------------
+
+    def _reconcile(
+        self, change: Change, post: Post, client: LinkedInClient, entry: Entry,
+        probe: bool = True,
+    ) -> Outcome:
+        """Settle a create whose outcome is unknown, without ever posting twice."""
+        found = self._find_by_author(post, client, entry)
+        if found is not None:
+            return self._published(change, post, client, entry, found,
+                                   "found on LinkedIn after an interrupted attempt")
+        if self._within_repost_window(entry):
+            media = self._upload_all(post, client)
+            try:
+                urn = self._create_waiting_for_media(client, self._payload(post, media))
+            except li.DuplicatePost as duplicate:
+                return self._published(change, post, client, entry, duplicate.existing_urn,
+                                       "LinkedIn confirmed the earlier attempt had landed")
+            except li.AmbiguousOutcome:
+                pass
+            except li.LinkedInError as error:
+                if isinstance(error, (li.RateLimited, li.AuthenticationError)):
+                    raise
+                return self._unknown(post, entry, f"re-check failed: {_short(error)}")
+            else:
+                return self._published(change, post, client, entry, urn,
+                                       "published (the earlier attempt had not landed)")
+        return self._unknown(post, entry, "the request may or may not have reached LinkedIn")
+
+    def _within_repost_window(self, entry: Entry) -> bool:
+        if not entry.intent_at:
+            return False
+        started = datetime.fromisoformat(entry.intent_at.replace("Z", "+00:00"))
+        return self.clock() - started < REPOST_WINDOW
+
+    def _find_by_author(self, post: Post, client: LinkedInClient, entry: Entry) -> str | None:
+        """An organization's post with our text, if the token may read the page's posts."""
+        if not is_organization(post.author):
+            return None
+        wanted = normalize_commentary(post.commentary)
+        try:
+            for index, element in enumerate(client.find_posts_by_author(post.author)):
+                if normalize_commentary(str(element.get("commentary", ""))) == wanted:
+                    return str(element["id"])
+                if index >= FINDER_SCAN:
+                    break
+        except (li.Forbidden, li.NotFound):
+            return None
+        except li.LinkedInError:
+            return None
+        return None
+
+    def _unknown(self, post: Post, entry: Entry, why: str) -> Outcome:
+        entry.state = "unknown"
+        entry.last_error = why
+        self._save()
+        where = ("the page's posts" if is_organization(post.author)
+                 else "your recent activity (linkedin.com/in/me/recent-activity/all/)")
+        message = (f"{why}: check {where} for this text, then run "
+                   f"`publish resolve {post.path} --urn URN` if it is there, or "
+                   f"`publish resolve {post.path} --not-published` if it is not")
+        return Outcome(post.path, "create", "unknown", message)
+
+    # --- update, replace, delete ----------------------------------------------------------
+
+    def _update(self, change: Change, post: Post, client: LinkedInClient) -> Outcome:
+        entry = self.book.posts[post.path]
+        assert entry.urn is not None
+        if entry.commentary_hash != post.commentary_hash:
+            client.update_post(entry.urn, commentary=post.commentary)
+            entry.commentary_hash = post.commentary_hash
+        entry.source_blob = change.blob
+        entry.last_error = None
+        self._save()
+        if post.first_comment and self._comment_failed(entry):
+            self._first_comment(post, client, entry, entry.urn)
+        problems = self._read_back(post, client, entry.urn)
+        if problems:
+            return Outcome(post.path, "update", "failed", problems, entry.urn)
+        return Outcome(post.path, "update", "updated", "text updated", entry.urn)
+
+    def _replace(self, change: Change, post: Post, client: LinkedInClient) -> Outcome:
+        entry = self.book.posts[post.path]
+        if entry.urn:
+            self._delete_remote(client, entry.urn)
+        entry.state = "deleted"
+        self._save()
+        return self._create(change, post, client)
+
+    def _delete(self, change: Change) -> Outcome:
+        entry = self.book.posts[change.post]
+        alias = self.config.author_alias(entry.author)
+        client = self._client(entry.author, alias)
+        if entry.urn:
+            self._delete_remote(client, entry.urn)
+        entry.state = "deleted"
+        self._save()
+        return Outcome(change.post, "delete", "deleted", "deleted from LinkedIn", entry.urn)
+
+    def _delete_remote(self, client: LinkedInClient, urn: str) -> None:
+        try:
+            client.delete_post(urn)
+        except li.NotFound:
+            pass  # already gone: deleting is idempotent
+
+    # --- first comment ---------------------------------------------------------------------
+
+    @staticmethod
+    def _comment_failed(entry: Entry) -> bool:
+        return bool(entry.first_comment) and (entry.first_comment or {}).get("state") == "failed"
+
+    def _first_comment(self, post: Post, client: LinkedInClient, entry: Entry, urn: str) -> None:
+        """Post the first comment; a failure is recorded and retried, the post stands."""
+        assert post.first_comment is not None
+        entry.first_comment = {"state": "pending", "urn": None, "error": None}
+        self._save()
+        try:
+            comment = client.create_comment(urn, post.author, post.first_comment)
+        except li.AmbiguousOutcome as error:
+            # It may exist: never post a second copy automatically.
+            entry.first_comment = {"state": "unknown", "urn": None, "error": _short(error)}
+        except li.LinkedInError as error:
+            entry.first_comment = {"state": "failed", "urn": None, "error": _short(error)}
+        else:
+            entry.first_comment = {"state": "posted", "urn": comment, "error": None}
+        self._save()
+
+    # --- media ---------------------------------------------------------------------------
+
+    def _upload_all(self, post: Post, client: LinkedInClient) -> dict[str, str]:
+        """Media URNs by file path, uploading only what this owner does not have yet."""
+        urns: dict[str, str] = {}
+        for media in post.media:
+            urns[media.path] = self._upload(post, media, client)
+        return urns
+
+    def _upload(self, post: Post, media: MediaFile, client: LinkedInClient) -> str:
+        cache = self.book.uploads.setdefault(post.author, {})
+        urn = cache.get(media.sha256)
+        if urn is None:
+            path = self.config.root / media.path
+            urn = self._send_media(client, post.author, media, path)
+            cache[media.sha256] = urn
+        entry = self.book.posts.get(post.path)
+        if entry is not None:
+            entry.media[media.path] = MediaRecord(sha256=media.sha256, urn=urn)
+        self._save()
+        return urn
+
+    def _send_media(self, client: LinkedInClient, owner: str, media: MediaFile, path: Path) -> str:
+        def progress(done: int, total: int) -> None:
+            self.progress.upload(media.path, done, total)
+
+        content_type = media.info.content_type
+        if media.kind == "image":
+            return client.upload_image(owner, path, content_type=content_type, progress=progress)
+        if media.kind == "document":
+            return client.upload_document(owner, path, content_type=content_type, progress=progress)
+        return client.upload_video(owner, path, progress=progress)
+
+    def _payload(self, post: Post, media: dict[str, str]) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        if post.kind == "image":
+            image = post.images[0]
+            kwargs["media"] = _media_item(media[image.path], alt=image.alt)
+        elif post.kind == "multi_image":
+            kwargs["multi_image"] = [_media_item(media[i.path], alt=i.alt) for i in post.images]
+        elif post.video is not None:
+            kwargs["media"] = _media_item(media[post.video.path], title=post.video.title)
+        elif post.document is not None:
+            kwargs["media"] = _media_item(media[post.document.path], title=post.document.title)
+        elif post.article is not None:
+            kwargs["article"] = _article(post, media)
+        return build_post_payload(
+            post.author, post.commentary, post.visibility,
+            reshare_disabled=not post.reshare, **kwargs,
+        )
+
+    # --- read-back -----------------------------------------------------------------------
+
+    def _read_back(self, post: Post, client: LinkedInClient, urn: str) -> str:
+        """For pages we may read: check LinkedIn shows the text we sent; "" when fine."""
+        if not is_organization(post.author):
+            return ""
+        try:
+            stored = client.get_post(urn)
+        except li.LinkedInError:
+            return ""  # no read scope, or not readable yet: nothing to compare
+        shown = normalize_commentary(str(stored.get("commentary", "")))
+        if shown == normalize_commentary(post.commentary):
+            return ""
+        return (f"LinkedIn shows a different text than was sent ({len(shown)} of "
+                f"{len(post.commentary)} characters): it may have cut the post; check {urn}")
+
+    # --- bookkeeping ------------------------------------------------------------------------
+
+    def _save(self) -> None:
+        ledger_io.save(self.config.ledger_path, self.book)
+        self._touched(self.config.ledger)
+
+    def _touched(self, path: str) -> None:
+        if path not in self.report.written:
+            self.report.written.append(path)
+
+    def _failed(self, change: Change, message: str) -> Outcome:
+        return Outcome(change.post, change.action, "failed", message)
+
+
+def _media_item(urn: str, alt: str | None = None, title: str | None = None) -> dict[str, str]:
+    item = {"id": urn}
+    if alt:
+        item["altText"] = alt
+    if title:
+        item["title"] = title
+    return item
+
+
+def _article(post: Post, media: dict[str, str]) -> dict[str, str]:
+    article = post.article
+    assert article is not None
+    card = {"source": article.url, "title": article.title}
+    if article.description:
+        card["description"] = article.description
+    if article.thumbnail:
+        card["thumbnail"] = media[article.thumbnail.path]
+    return card
+
+
+# Which exit code wins when several things happened: configuration, then authentication,
+# then failed posts, then deferred ones.
+EXIT_PRIORITY = (EXIT_CONFIG, EXIT_AUTH, EXIT_FAILED, EXIT_DEFERRED, EXIT_OK)
+
+
+def worse(a: int, b: int) -> int:
+    return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
+
+
+HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|([^}]*)\}")
+
+
+def normalize_commentary(text: str) -> str:
+    """LinkedIn returns hashtags as `{hashtag|\\#|tag}`; compare them as `#tag`."""
+    return HASHTAG_TEMPLATE.sub(lambda m: "#" + m.group(1), text).strip()
+
+
+def _codes(error: li.LinkedInError) -> str:
+    return f"{getattr(error, 'code', '')} {error}"
+
+
+def _short(error: Exception) -> str:
+    return str(error).split("\n")[0][:300]
+
+
+def _stop_for(error: li.LinkedInError) -> _StopAuthor | _StopRun | None:
+    """Errors that end an author's run (429, 401) or the whole run (426)."""
+    if isinstance(error, li.VersionRetired):
+        return _StopRun(str(error), EXIT_CONFIG)
+    if isinstance(error, li.RateLimited):
+        return _StopAuthor("deferred", f"rate limited ({error}); run again later", EXIT_DEFERRED)
+    if isinstance(error, li.AuthenticationError):
+        return _StopAuthor("failed", str(error), EXIT_AUTH)
+    return None

@@ -1,0 +1,98 @@
+"""One sync, start to end: lock, plan, apply, commit, push.
+
+This is what `publish` runs (and `publish demo` on the sandbox). It holds the lock on
+the checkout for the whole run, so two syncs never interleave their ledger writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from publisher import gitops, ledger
+from publisher.apply import Applier, Progress, Report
+from publisher.config import Config
+from publisher.linkedin.client import LinkedInClient
+from publisher.linkedin.transport import Transport
+from publisher.plan import Plan, PlanOptions, build_plan
+from publisher.sources import collect
+from publisher.tokens import Credential, resolve
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    plan: PlanOptions = PlanOptions()
+    push: bool = False
+    commit: bool = True
+    token: str | None = None
+
+
+@dataclass
+class SyncResult:
+    plan: Plan
+    report: Report
+    commit: str | None = None
+    pushed_to: str | None = None
+    credentials: dict[str, Credential] = field(default_factory=dict)
+
+
+class Clients:
+    """One LinkedIn client per author, each with the token the rules give that author."""
+
+    def __init__(self, config: Config, token: str | None = None,
+                 environ: Mapping[str, str] | None = None,
+                 logger: logging.Logger | None = None) -> None:
+        self.config = config
+        self.token = token
+        self.environ = environ
+        self.transport = Transport(config.linkedin.api_base, config.linkedin.oauth_base,
+                                   config.linkedin.version, logger=logger)
+        self.credentials: dict[str, Credential] = {}
+        self._clients: dict[str, LinkedInClient] = {}
+
+    def __call__(self, author: str, alias: str | None) -> LinkedInClient:
+        if author not in self._clients:
+            credential = resolve(alias, author, self.token, self.environ)
+            self.credentials[author] = credential
+            self._clients[author] = LinkedInClient(self.transport, credential.token)
+        return self._clients[author]
+
+
+def commit_message(report: Report) -> str:
+    counts = [(report.count(r), r) for r in ("created", "updated", "replaced", "deleted",
+                                             "unknown", "failed")]
+    head = ", ".join(f"{n} {word}" for n, word in counts if n) or "ledger updated"
+    lines = [f"publish: {head}", ""]
+    for outcome in report.outcomes:
+        if outcome.result in ("waiting", "deferred", "skipped"):
+            continue
+        link = f" {outcome.url}" if outcome.url else ""
+        lines.append(f"- {outcome.result} {outcome.post}{link}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def run_sync(
+    config: Config,
+    now: datetime,
+    options: SyncOptions,
+    client_for: Callable[[str, str | None], LinkedInClient] | None = None,
+    progress: Progress | None = None,
+    url_ok: Callable[[str], bool] | None = None,
+) -> SyncResult:
+    """Plan and apply under the lock; commit (and push) what changed."""
+    with ledger.locked(gitops.lock_path(config.root)):
+        book = ledger.load(config.ledger_path, config.ledger)
+        plan = build_plan(collect(config, book), book, now, config.defaults.timezone, options.plan)
+        clients = client_for or Clients(config, options.token)
+        applier = Applier(config, book, clients, progress=progress, url_ok=url_ok)
+        report = applier.run(plan)
+        result = SyncResult(plan=plan, report=report)
+        if isinstance(clients, Clients):
+            result.credentials = clients.credentials
+        if options.commit and report.written:
+            result.commit = gitops.commit(config.root, report.written, commit_message(report))
+        if options.push and result.commit:
+            result.pushed_to = gitops.push(config.root, config.ledger, ledger.merge_texts)
+        return result

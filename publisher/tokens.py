@@ -1,0 +1,161 @@
+"""Which access token each author uses, and the local token store.
+
+Resolution, first match wins (documented in docs/auth.md):
+
+1. `--token` on the command line (one token for every author of the run);
+2. `LINKEDIN_ACCESS_TOKEN_<ALIAS>` (alias upper-cased, other characters as `_`);
+3. `LINKEDIN_ACCESS_TOKEN`;
+4. the store that `publish login` writes: `tokens.json` in the user config folder,
+   mode 0600, one record per author alias.
+
+A token is never printed whole: `mask` shows its first and last three characters.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from publisher.errors import PublisherError
+
+STORE_NAME = "tokens.json"
+
+
+class TokenError(PublisherError):
+    """No usable token for an author; the message says how to get one."""
+
+    exit_code = 3
+
+
+@dataclass
+class StoredToken:
+    access_token: str
+    expires_at: float | None = None            # epoch seconds
+    scopes: list[str] = field(default_factory=list)
+    refresh_token: str | None = None
+    refresh_expires_at: float | None = None
+    person_urn: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Credential:
+    """The token an author will use and where it came from (never the token in repr)."""
+
+    token: str = field(repr=False)
+    source: str                               # e.g. "LINKEDIN_ACCESS_TOKEN_ACME" or "store"
+    alias: str | None = None
+    stored: StoredToken | None = field(default=None, repr=False)
+
+    @property
+    def masked(self) -> str:
+        return mask(self.token)
+
+
+def mask(token: str) -> str:
+    """`AQX…4f2`: enough to tell tokens apart, never enough to use one."""
+    if len(token) <= 8:
+        return "…"
+    return f"{token[:3]}…{token[-3:]}"
+
+
+def env_name(alias: str | None) -> str:
+    if not alias:
+        return "LINKEDIN_ACCESS_TOKEN"
+    return "LINKEDIN_ACCESS_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", alias.upper())
+
+
+def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    override = environ.get("PUBLISH_TOKEN_STORE")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_config_dir("linkedin-publish")) / STORE_NAME
+
+
+class TokenStore:
+    """tokens.json: {alias: StoredToken}; written atomically with mode 0600."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def load(self) -> dict[str, StoredToken]:
+        if not self.path.exists():
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return {alias: StoredToken(**record) for alias, record in data.items()}
+        except (OSError, ValueError, TypeError) as error:
+            raise TokenError(
+                f"the token store {self.path} is unreadable ({type(error).__name__}): "
+                "delete it and run `publish login` again"
+            ) from None
+
+    def get(self, alias: str) -> StoredToken | None:
+        return self.load().get(alias)
+
+    def put(self, alias: str, token: StoredToken) -> None:
+        records = self.load()
+        records[alias] = token
+        self._write(records)
+
+    def remove(self, alias: str | None) -> list[str]:
+        """Remove one alias (or all when None); return the aliases removed."""
+        records = self.load()
+        removed = sorted(records) if alias is None else [a for a in records if a == alias]
+        for name in removed:
+            del records[name]
+        self._write(records)
+        return removed
+
+    def _write(self, records: dict[str, StoredToken]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        data: dict[str, Any] = {alias: asdict(token) for alias, token in sorted(records.items())}
+        fd, temp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, indent=2, sort_keys=True)
+                handle.write("\n")
+            os.replace(temp, self.path)
+        except BaseException:
+            Path(temp).unlink(missing_ok=True)
+            raise
+
+
+def resolve(
+    alias: str | None,
+    author_urn: str,
+    cli_token: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    store: TokenStore | None = None,
+) -> Credential:
+    """The token for an author, by the documented order; TokenError when there is none."""
+    environ = os.environ if environ is None else environ
+    if cli_token:
+        return Credential(cli_token, "--token", alias)
+    if alias:
+        specific = environ.get(env_name(alias))
+        if specific:
+            return Credential(specific, env_name(alias), alias)
+    general = environ.get("LINKEDIN_ACCESS_TOKEN")
+    if general:
+        return Credential(general, "LINKEDIN_ACCESS_TOKEN", alias)
+    store = store or TokenStore(default_store_path(environ))
+    stored = store.get(alias) if alias else None
+    if stored:
+        return Credential(stored.access_token, f"store ({store.path})", alias, stored)
+    who = f"author '{alias}' ({author_urn})" if alias else author_urn
+    login = f"publish login --author {alias}" if alias else "publish login"
+    raise TokenError(
+        f"no LinkedIn token for {who}: set {env_name(alias)} (or LINKEDIN_ACCESS_TOKEN), "
+        f"or run `{login}`"
+    )

@@ -1,0 +1,132 @@
+"""Write `urn:` and `published_at:` into a post's front matter, touching nothing else.
+
+The file is edited as bytes: an existing key's value is replaced where it stands; a new
+key is added as a line just before the closing `---` (or, for a flow-style `{...}` front
+matter, inside the braces). The line ending and BOM of the file are kept. The result is
+parsed again and must mean exactly the old front matter plus the new keys, else nothing
+is written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from publisher.errors import PublisherError
+
+
+class WriteBackError(PublisherError):
+    """The post file could not be updated safely; it was left as it was."""
+
+
+def updated_source(data: bytes, values: dict[str, str]) -> bytes:
+    """The file `data` with each key of `values` set at the top of its front matter."""
+    text = data.decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    for key, value in values.items():
+        text = _set_key(text, key, value, newline)
+    result = text.encode("utf-8")
+    _verify(data, result, values)
+    return result
+
+
+def write_back(path: Path, values: dict[str, str]) -> bytes:
+    """Update the file at `path` atomically; return its new bytes."""
+    new = updated_source(path.read_bytes(), values)
+    fd, temp = tempfile.mkstemp(prefix=".publish-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(new)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return new
+
+
+def _front_bounds(text: str) -> tuple[int, int]:
+    """Offsets of the front matter's content: after the opening line, before the closing one."""
+    opening = re.match(r"\ufeff?---[ \t]*\r?\n", text)
+    if not opening:
+        raise WriteBackError("no front matter to write the URN into")
+    closing = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M).search(text, opening.end())
+    if not closing:
+        raise WriteBackError("the front matter has no closing '---'")
+    return opening.end(), closing.start()
+
+
+def _set_key(text: str, key: str, value: str, newline: str) -> str:
+    start, end = _front_bounds(text)
+    block = text[start:end]
+    node = yaml.compose(block.replace("\r\n", "\n")) if block.strip() else None
+    scalar = _quote(value)
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        raise WriteBackError("the front matter is not a mapping")
+    if node is not None:
+        for key_node, value_node in node.value:
+            if key_node.value == key:
+                return _replace_value(text, start, block, value_node, scalar)
+        if node.flow_style:
+            return _insert_in_flow(text, start, block, node, key, scalar)
+    return text[:end] + f"{key}: {scalar}{newline}" + text[end:]
+
+
+def _offset(block: str, mark: yaml.Mark) -> int:
+    """Turn a mark in the LF-normalized block into an offset in the original block."""
+    lines = block.split("\n")
+    return sum(len(line) + 1 for line in lines[: mark.line]) + mark.column
+
+
+def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: str) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise WriteBackError("the existing key holds a list or mapping, not a value")
+    first = start + _offset(block, node.start_mark)
+    last = start + _offset(block, node.end_mark)
+    if node.start_mark.line == node.end_mark.line and node.value == "" and node.style is None:
+        # An empty value ("urn:") has a zero-width node: put a space before the new value.
+        return text[:first] + (" " if text[first - 1] == ":" else "") + scalar + text[last:]
+    return text[:first] + scalar + text[last:]
+
+
+def _insert_in_flow(text: str, start: int, block: str, node: yaml.Node, key: str, scalar: str) -> str:
+    closing = start + _offset(block, node.end_mark) - 1
+    if text[closing] != "}":
+        raise WriteBackError("cannot find the end of the flow-style front matter")
+    separator = ", " if node.value else ""
+    return text[:closing] + f"{separator}{key}: {scalar}" + text[closing:]
+
+
+def _quote(value: str) -> str:
+    # URNs and ISO times are plain YAML scalars except for the colon-space rule and YAML's
+    # own timestamp parsing; quoting keeps them strings however YAML reads them.
+    return f'"{value}"' if re.search(r"[:#\s]", value) and not value.startswith("urn:") else value
+
+
+def _load(data: bytes) -> object:
+    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    start, end = _front_bounds(text)
+    return yaml.safe_load(text[start:end]) or {}
+
+
+def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
+    before, after = _load(old), _load(new)
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        raise WriteBackError("the front matter is not a mapping")
+    expected = {**before, **values}
+    if {k: str(v) for k, v in after.items()} != {k: str(v) for k, v in expected.items()}:
+        raise WriteBackError("writing the URN would change other front matter; left the file as it was")
+    if _body(old) != _body(new):
+        raise WriteBackError("writing the URN would change the post's text; left the file as it was")
+
+
+def _body(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    _, end = _front_bounds(text)
+    return text[end:].encode("utf-8")

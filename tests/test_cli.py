@@ -1,0 +1,120 @@
+"""The CLI over a real repository: exit codes and output of check, --dry-run and new."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from publisher.cli import cli
+from tests.support import CONFIG
+
+GOOD = "---\nschedule: 2026-12-01 09:00\n---\nHello (world) @jane #launch\n"
+BAD = "---\nshedule: 2026-12-01 09:00\n---\nHello\n"
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--repo", str(root), *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_check_passes_on_valid_posts(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD})
+    assert run(root, "check") == (0, "1 post checked: 0 errors, 0 warnings\n")
+
+
+def test_check_fails_and_lists_every_problem(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD, "posts/b.md": BAD, "posts/c.md": "---\nauthor: x\n---\nHi @zed\n"})
+    code, output = run(root, "check")
+    assert code == 1
+    assert output.splitlines() == [
+        "posts/b.md:2: error: unknown key 'shedule' (did you mean 'schedule'?)",
+        "posts/c.md:2: error: unknown author 'x': add it under [authors] in publish.toml (known: acme, jane)",
+        "posts/c.md:4: error: unknown mention '@zed': add it under mentions: in the front matter or [mentions] in publish.toml",
+        "3 posts checked: 3 errors, 0 warnings",
+    ]
+
+
+def test_check_takes_paths(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD, "posts/b.md": BAD})
+    assert run(root, "check", str(root / "posts/a.md"))[0] == 0
+    assert run(root, "check", str(root / "posts"))[0] == 1
+
+
+def test_a_config_error_exits_2_with_its_key(make_repo: Callable[..., Path]) -> None:
+    root = make_repo(config=CONFIG.replace('timezone = "Europe/Berlin"', 'timezone = "Berlin"'))
+    code, output = run(root, "check")
+    assert code == 2
+    assert "Error: publish.toml:8: error: defaults.timezone: 'Berlin' is not an IANA time zone" in output
+
+
+def test_dry_run_text(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD, "posts/b.md": "---\nschedule: 2026-12-24 09:00\n---\nLater\n"})
+    code, output = run(root, "--dry-run", "--now", "2026-12-01T10:00Z")
+    assert code == 0
+    assert "+ create   posts/a.md  2026-12-01 08:00 UTC (09:00 Europe/Berlin)" in output
+    assert "… wait     posts/b.md  2026-12-24 08:00 UTC (09:00 Europe/Berlin)" in output
+    assert output.rstrip().endswith("1 to create, 1 waiting")
+
+
+def test_dry_run_is_the_same_as_sync_dry_run(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD})
+    args = ("--format", "json", "--now", "2026-12-01T10:00Z")
+    assert run(root, "--dry-run", *args) == run(root, "sync", "--dry-run", *args)
+
+
+def test_dry_run_json_schema(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD, "posts/b.md": BAD})
+    code, output = run(root, "--dry-run", "--format", "json", "--now", "2026-12-01T10:00Z")
+    assert code == 1  # an invalid post
+    data = json.loads(output)
+    assert data["summary"]["create"] == 1 and data["summary"]["blocked"] == 1
+    create = next(c for c in data["changes"] if c["action"] == "create")
+    assert create == {
+        "post": "posts/a.md", "action": "create", "reason": "due since 2026-12-01T08:00:00Z",
+        "author": "urn:li:organization:2414183", "scheduled_for": "2026-12-01T08:00:00Z",
+        "not_after": "2026-12-01T14:00:00Z", "urn": None, "kind": "text",
+        "commentary": "Hello \\(world\\) @[Jane Doe](urn:li:person:782bbtaQ) #launch",
+        "length": 58, "visible_length": 29, "fold": None, "diagnostics": [],
+    }
+    blocked = next(c for c in data["changes"] if c["action"] == "blocked")
+    assert blocked["diagnostics"] == [{"path": "posts/b.md", "line": 2, "severity": "error",
+                                       "message": "unknown key 'shedule' (did you mean 'schedule'?)"}]
+
+
+def test_dry_run_markdown_shows_text_and_table(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD})
+    code, output = run(root, "--dry-run", "--format", "markdown", "--now", "2026-12-01T10:00Z")
+    assert code == 0
+    assert "| + | **create** | `posts/a.md` | urn:li:organization:2414183 | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 58 / 3000 |" in output
+    assert "```text\nHello (world) Jane Doe #launch\n```" in output
+
+
+def test_bad_now_is_a_usage_error(make_repo: Callable[..., Path]) -> None:
+    root = make_repo({"posts/a.md": GOOD})
+    code, output = run(root, "--dry-run", "--now", "soon")
+    assert code == 2 and "--now" in output
+
+
+def test_new_writes_a_valid_skeleton(make_repo: Callable[..., Path]) -> None:
+    root = make_repo()
+    code, output = run(root, "new", "Hello, World: v2!", "--date", "2026-12-03")
+    assert code == 0 and "posts/2026/12/hello-world-v2.md" in output
+    assert run(root, "check")[0] == 0
+    assert run(root, "new", "Hello, World: v2!", "--date", "2026-12-03")[0] == 2
+
+
+@pytest.mark.parametrize("args", [("new", "x", "--author", "bob"), ("new", "  ")])
+def test_new_refuses_bad_input(make_repo: Callable[..., Path], args: tuple[str, ...]) -> None:
+    code, output = run(make_repo(), *args)
+    assert code == 2 and output.startswith("Error: ")
+
+
+def test_the_example_posts_pass_check() -> None:
+    root = Path(__file__).resolve().parent.parent
+    code, output = run(root, "check")
+    assert code == 0, output
+    assert " 0 errors" in output

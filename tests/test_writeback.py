@@ -1,0 +1,56 @@
+"""The URN goes into the front matter; every other byte of the file stays as it was."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from publisher.writeback import WriteBackError, updated_source, write_back
+
+URN = "urn:li:share:7045020441609936898"
+VALUES = {"urn": URN, "published_at": "2026-12-01T08:00:03Z"}
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("---\nauthor: acme\n---\nHello\n",
+         '---\nauthor: acme\nurn: urn:li:share:7045020441609936898\npublished_at: "2026-12-01T08:00:03Z"\n---\nHello\n'),
+        # comments, odd spacing and key order are kept
+        ("---\n# the launch\nschedule:   2026-12-01 09:00   # morning\nauthor: acme\n---\nHi\n",
+         '---\n# the launch\nschedule:   2026-12-01 09:00   # morning\nauthor: acme\nurn: urn:li:share:7045020441609936898\npublished_at: "2026-12-01T08:00:03Z"\n---\nHi\n'),
+        # CRLF stays CRLF, BOM stays
+        ("\ufeff---\r\nauthor: acme\r\n---\r\nHi\r\n",
+         '\ufeff---\r\nauthor: acme\r\nurn: urn:li:share:7045020441609936898\r\npublished_at: "2026-12-01T08:00:03Z"\r\n---\r\nHi\r\n'),
+        # flow style front matter
+        ("---\n{author: acme, reshare: false}\n---\nHi\n",
+         '---\n{author: acme, reshare: false, urn: urn:li:share:7045020441609936898, published_at: "2026-12-01T08:00:03Z"}\n---\nHi\n'),
+        # an existing value is replaced in place, even an empty one
+        ("---\nurn:\nauthor: acme\npublished_at: old # keep me\n---\nHi\n",
+         '---\nurn: urn:li:share:7045020441609936898\nauthor: acme\npublished_at: "2026-12-01T08:00:03Z" # keep me\n---\nHi\n'),
+        ("---\nurn: 'urn:li:share:1'\n---\nHi\n",
+         '---\nurn: urn:li:share:7045020441609936898\npublished_at: "2026-12-01T08:00:03Z"\n---\nHi\n'),
+        # the body may contain '---' lines; only the front matter changes
+        ("---\nauthor: acme\n---\nOne\n---\nTwo\n",
+         '---\nauthor: acme\nurn: urn:li:share:7045020441609936898\npublished_at: "2026-12-01T08:00:03Z"\n---\nOne\n---\nTwo\n'),
+        # empty front matter
+        ("---\n---\nHi\n",
+         '---\nurn: urn:li:share:7045020441609936898\npublished_at: "2026-12-01T08:00:03Z"\n---\nHi\n'),
+    ],
+)
+def test_write_back_changes_only_what_it_must(before: str, after: str) -> None:
+    assert updated_source(before.encode(), VALUES).decode() == after
+
+
+def test_write_back_replaces_the_file_atomically(tmp_path: Path) -> None:
+    post = tmp_path / "p.md"
+    post.write_bytes(b"---\nauthor: acme\n---\nHi\n")
+    new = write_back(post, {"urn": URN})
+    assert post.read_bytes() == new == f"---\nauthor: acme\nurn: {URN}\n---\nHi\n".encode()
+    assert [p.name for p in tmp_path.iterdir()] == ["p.md"]
+
+
+def test_a_nested_urn_key_is_refused() -> None:
+    with pytest.raises(WriteBackError):
+        updated_source(b"---\nurn: [a, b]\n---\nHi\n", VALUES)
