@@ -25,7 +25,7 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from publisher.gitops import blob_id  # noqa: E402
+from publisher.gitops import blob_id
 
 CONFIG = """\
 posts_dir = "posts"
@@ -54,7 +54,11 @@ def post_text(index: int, rng: random.Random) -> str:
     if index % 3 == 0:
         front.append(f"schedule: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:00")
     if index % 10 == 0:
-        front += ["images:", "  - path: ../media/chart.png", "    alt: A bar chart of weekly sign-ups"]
+        front += [
+            "images:",
+            "  - path: ../media/chart.png",
+            "    alt: A bar chart of weekly sign-ups",
+        ]
     body = "\n\n".join(rng.sample(PARAGRAPHS, k=3))
     return "---\n" + "\n".join(front) + f"\n---\nPost number {index}.\n\n{body}\n"
 
@@ -74,20 +78,30 @@ def build(root: Path, count: int) -> dict[str, str]:
     git = ["git", "-C", str(root)]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
-    subprocess.run([*git, "-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "posts"],
-                   check=True)
+    subprocess.run(
+        [*git, "-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "posts"],
+        check=True,
+    )
     return blobs
 
 
 def published_ledger(blobs: dict[str, str]) -> str:
     posts = {
-        path: {"author": "urn:li:organization:2414183", "state": "published",
-               "urn": f"urn:li:share:{7000000000000000000 + i}", "source_blob": blob,
-               "content_hash": "sha256:x", "commentary_hash": "sha256:y",
-               "published_at": "2026-01-01T00:00:00Z", "attempts": 1}
+        path: {
+            "author": "urn:li:organization:2414183",
+            "state": "published",
+            "urn": f"urn:li:share:{7000000000000000000 + i}",
+            "source_blob": blob,
+            "content_hash": "sha256:x",
+            "commentary_hash": "sha256:y",
+            "published_at": "2026-01-01T00:00:00Z",
+            "attempts": 1,
+        }
         for i, (path, blob) in enumerate(sorted(blobs.items()))
     }
-    return json.dumps({"version": 1, "serial": 1, "posts": posts, "uploads": {}}, indent=2, sort_keys=True)
+    return json.dumps(
+        {"version": 1, "serial": 1, "posts": posts, "uploads": {}}, indent=2, sort_keys=True
+    )
 
 
 def measure(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -100,8 +114,13 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
         "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024;"
         "print(w, m, r.returncode); sys.stderr.write(r.stderr.decode()[-2000:])"
     )
-    out = subprocess.run([sys.executable, "-c", script, *command], cwd=cwd, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     wall, rss, code = out.stdout.split()
     if int(code) not in (0, 1):
         raise SystemExit(f"{command} failed ({code}): {out.stderr}")
@@ -131,16 +150,30 @@ def main() -> None:
         ledger.write_text(published_ledger(blobs))
         noop, noop_rss = best(dry, root, args.runs)
         git_floor, _ = best(["git", "ls-files", "-s"], root, args.runs)
-        json_floor, _ = best([sys.executable, "-c", f"import json; json.load(open({str(ledger)!r}))"], root, args.runs)
+        json_floor, _ = best(
+            [sys.executable, "-c", f"import json; json.load(open({str(ledger)!r}))"],
+            root,
+            args.runs,
+        )
         floor = git_floor + json_floor
         per_post_ms = (cold - startup) / args.posts * 1000
         print(f"posts:              {args.posts}")
-        print(f"start-up:           {startup:7.3f} s   peak RSS {startup_rss:6.1f} MiB  (publish --version)")
-        print(f"cold dry-run:       {cold:7.3f} s   peak RSS {cold_rss:6.1f} MiB  "
-              f"({per_post_ms:.3f} ms/post above start-up; target <= 1 ms)")
-        print(f"no-op dry-run:      {noop:7.3f} s   peak RSS {noop_rss:6.1f} MiB  "
-              f"({noop / floor:.2f}x the floor; target <= 3x)")
-        print(f"floor:              {floor:7.3f} s   (git ls-files -s {git_floor:.3f} s + json.load {json_floor:.3f} s)")
+        print(
+            f"start-up:           {startup:7.3f} s   peak RSS {startup_rss:6.1f} MiB  "
+            "(publish --version)"
+        )
+        print(
+            f"cold dry-run:       {cold:7.3f} s   peak RSS {cold_rss:6.1f} MiB  "
+            f"({per_post_ms:.3f} ms/post above start-up; target <= 1 ms)"
+        )
+        print(
+            f"no-op dry-run:      {noop:7.3f} s   peak RSS {noop_rss:6.1f} MiB  "
+            f"({noop / floor:.2f}x the floor; target <= 3x)"
+        )
+        print(
+            f"floor:              {floor:7.3f} s   "
+            f"(git ls-files -s {git_floor:.3f} s + json.load {json_floor:.3f} s)"
+        )
         if args.keep:
             print(f"repository kept at {root}")
     finally:

@@ -1,5 +1,4 @@
 """Run a Plan against LinkedIn: the exactly-once protocol of design.md section 7.
-
 LinkedIn gives no idempotency key, so every create follows the same steps:
 
 1. upload the media first, each file once per owner (cached by sha256 in the ledger);
@@ -16,6 +15,7 @@ LinkedIn gives no idempotency key, so every create follows the same steps:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -46,7 +46,14 @@ MEDIA_WAIT_SECONDS = 2.0
 FINDER_SCAN = 100
 
 Result = Literal[
-    "created", "updated", "replaced", "deleted", "waiting", "deferred", "failed", "unknown",
+    "created",
+    "updated",
+    "replaced",
+    "deleted",
+    "waiting",
+    "deferred",
+    "failed",
+    "unknown",
     "skipped",
 ]
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
@@ -68,8 +75,8 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
-    written: list[str] = field(default_factory=list)   # files changed, from the repo root
-    stopped: str | None = None                         # why the run ended early
+    written: list[str] = field(default_factory=list)  # files changed, from the repo root
+    stopped: str | None = None  # why the run ended early
     exit_code: int = EXIT_OK
 
     def count(self, result: Result) -> int:
@@ -95,11 +102,11 @@ class Quiet:
         return None
 
 
-ClientFor = Callable[[str, str | None], LinkedInClient]   # (author URN, alias) -> client
+ClientFor = Callable[[str, str | None], LinkedInClient]  # (author URN, alias) -> client
 UrlCheck = Callable[[str], bool]
 
 
-class _StopAuthor(Exception):
+class _StopAuthorError(Exception):
     """Internal: stop posting for one author (rate limit or token)."""
 
     def __init__(self, result: Result, message: str, exit_code: int) -> None:
@@ -109,7 +116,7 @@ class _StopAuthor(Exception):
         self.exit_code = exit_code
 
 
-class _StopRun(Exception):
+class _StopRunError(Exception):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.message = message
@@ -138,7 +145,7 @@ class Applier:
         self.clock = clock
         self.sleep = sleep
         self.report = Report()
-        self.stopped_authors: dict[str, _StopAuthor] = {}
+        self.stopped_authors: dict[str, _StopAuthorError] = {}
 
     # --- the run ---------------------------------------------------------------------
 
@@ -167,11 +174,11 @@ class Applier:
                 if halt is None:
                     raise
                 raise halt from error
-        except _StopAuthor as stop:
+        except _StopAuthorError as stop:
             self.stopped_authors[author] = stop
             self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
             return Outcome(change.post, change.action, stop.result, stop.message)
-        except _StopRun as stop:
+        except _StopRunError as stop:
             self.report.stopped = stop.message
             self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
             return Outcome(change.post, change.action, "failed", stop.message)
@@ -194,7 +201,9 @@ class Applier:
         try:
             return self.client_for(author, alias)
         except PublisherError as error:
-            raise _StopAuthor("failed", str(error), getattr(error, "exit_code", EXIT_AUTH)) from None
+            raise _StopAuthorError(
+                "failed", str(error), getattr(error, "exit_code", EXIT_AUTH)
+            ) from None
 
     def _set_exit_code(self, plan: Plan) -> None:
         if self.report.count("failed") or self.report.count("unknown") or plan.has_errors:
@@ -204,8 +213,9 @@ class Applier:
 
     def _create(self, change: Change, post: Post, client: LinkedInClient) -> Outcome:
         if post.publish_when_url and self.url_ok and not self.url_ok(post.publish_when_url):
-            return Outcome(post.path, "create", "waiting",
-                           f"waiting for {post.publish_when_url} to answer 2xx")
+            return Outcome(
+                post.path, "create", "waiting", f"waiting for {post.publish_when_url} to answer 2xx"
+            )
         entry = self.book.posts.get(post.path)
         if entry is not None and entry.state == "pending":
             return self._reconcile(change, post, client, entry)
@@ -217,24 +227,38 @@ class Applier:
 
     def _intent(self, post: Post, before: Entry | None) -> Entry:
         entry = Entry(
-            author=post.author, state="pending",
-            content_hash=post.content_hash, commentary_hash=post.commentary_hash,
+            author=post.author,
+            state="pending",
+            content_hash=post.content_hash,
+            commentary_hash=post.commentary_hash,
             attempts=(before.attempts if before else 0) + 1,
-            media=before.media if before else {}, intent_at=format_utc(self.clock()),
+            media=before.media if before else {},
+            intent_at=format_utc(self.clock()),
         )
         self.book.posts[post.path] = entry
         self._save()
         return entry
 
     def _post(
-        self, change: Change, post: Post, client: LinkedInClient, entry: Entry,
-        payload: dict[str, Any], before: Entry | None,
+        self,
+        change: Change,
+        post: Post,
+        client: LinkedInClient,
+        entry: Entry,
+        payload: dict[str, Any],
+        before: Entry | None,
     ) -> Outcome:
         try:
             urn = self._create_waiting_for_media(client, payload)
         except li.DuplicatePost as duplicate:
-            return self._published(change, post, client, entry, duplicate.existing_urn,
-                                   "LinkedIn already had this post (an earlier attempt landed)")
+            return self._published(
+                change,
+                post,
+                client,
+                entry,
+                duplicate.existing_urn,
+                "LinkedIn already had this post (an earlier attempt landed)",
+            )
         except li.AmbiguousOutcome:
             return self._reconcile(change, post, client, entry, probe=False)
         except li.LinkedInError as error:
@@ -248,15 +272,19 @@ class Applier:
                 return client.create_post(payload)
             except li.InvalidRequest as error:
                 # A 400 means nothing was created, so asking again is safe.
-                if "MEDIA_ASSET_WAITING_UPLOAD" not in _codes(error) or attempt == MEDIA_WAIT_TRIES - 1:
+                if (
+                    "MEDIA_ASSET_WAITING_UPLOAD" not in _codes(error)
+                    or attempt == MEDIA_WAIT_TRIES - 1
+                ):
                     raise
                 self.sleep(MEDIA_WAIT_SECONDS * (attempt + 1))
         raise AssertionError("unreachable")
 
     def _undo_intent(self, path: str, before: Entry | None, error: li.LinkedInError) -> None:
         """LinkedIn refused the create, so nothing exists: drop the intent, keep the reason."""
-        if isinstance(error, (li.RateLimited, li.AuthenticationError, li.VersionRetired,
-                              li.TransportError)):
+        if isinstance(
+            error, (li.RateLimited, li.AuthenticationError, li.VersionRetired, li.TransportError)
+        ):
             if before is None:
                 self.book.posts.pop(path, None)
             else:
@@ -269,7 +297,12 @@ class Applier:
         self._save()
 
     def _published(
-        self, change: Change, post: Post, client: LinkedInClient, entry: Entry, urn: str,
+        self,
+        change: Change,
+        post: Post,
+        client: LinkedInClient,
+        entry: Entry,
+        urn: str,
         message: str,
     ) -> Outcome:
         now = self.clock()
@@ -303,21 +336,32 @@ class Applier:
     # --- reconcile -----------------------------------------------------------------------
 
     def _reconcile(
-        self, change: Change, post: Post, client: LinkedInClient, entry: Entry,
+        self,
+        change: Change,
+        post: Post,
+        client: LinkedInClient,
+        entry: Entry,
         probe: bool = True,
     ) -> Outcome:
         """Settle a create whose outcome is unknown, without ever posting twice."""
         found = self._find_by_author(post, client, entry)
         if found is not None:
-            return self._published(change, post, client, entry, found,
-                                   "found on LinkedIn after an interrupted attempt")
+            return self._published(
+                change, post, client, entry, found, "found on LinkedIn after an interrupted attempt"
+            )
         if self._within_repost_window(entry):
             media = self._upload_all(post, client)
             try:
                 urn = self._create_waiting_for_media(client, self._payload(post, media))
             except li.DuplicatePost as duplicate:
-                return self._published(change, post, client, entry, duplicate.existing_urn,
-                                       "LinkedIn confirmed the earlier attempt had landed")
+                return self._published(
+                    change,
+                    post,
+                    client,
+                    entry,
+                    duplicate.existing_urn,
+                    "LinkedIn confirmed the earlier attempt had landed",
+                )
             except li.AmbiguousOutcome:
                 pass
             except li.LinkedInError as error:
@@ -325,8 +369,14 @@ class Applier:
                     raise
                 return self._unknown(post, entry, f"re-check failed: {_short(error)}")
             else:
-                return self._published(change, post, client, entry, urn,
-                                       "published (the earlier attempt had not landed)")
+                return self._published(
+                    change,
+                    post,
+                    client,
+                    entry,
+                    urn,
+                    "published (the earlier attempt had not landed)",
+                )
         return self._unknown(post, entry, "the request may or may not have reached LinkedIn")
 
     def _within_repost_window(self, entry: Entry) -> bool:
@@ -356,11 +406,16 @@ class Applier:
         entry.state = "unknown"
         entry.last_error = why
         self._save()
-        where = ("the page's posts" if is_organization(post.author)
-                 else "your recent activity (linkedin.com/in/me/recent-activity/all/)")
-        message = (f"{why}: check {where} for this text, then run "
-                   f"`publish resolve {post.path} --urn URN` if it is there, or "
-                   f"`publish resolve {post.path} --not-published` if it is not")
+        where = (
+            "the page's posts"
+            if is_organization(post.author)
+            else "your recent activity (linkedin.com/in/me/recent-activity/all/)"
+        )
+        message = (
+            f"{why}: check {where} for this text, then run "
+            f"`publish resolve {post.path} --urn URN` if it is there, or "
+            f"`publish resolve {post.path} --not-published` if it is not"
+        )
         return Outcome(post.path, "create", "unknown", message)
 
     # --- update, replace, delete ----------------------------------------------------------
@@ -400,10 +455,9 @@ class Applier:
         return Outcome(change.post, "delete", "deleted", "deleted from LinkedIn", entry.urn)
 
     def _delete_remote(self, client: LinkedInClient, urn: str) -> None:
-        try:
+        # Already gone is fine: deleting is idempotent.
+        with contextlib.suppress(li.NotFound):
             client.delete_post(urn)
-        except li.NotFound:
-            pass  # already gone: deleting is idempotent
 
     # --- first comment ---------------------------------------------------------------------
 
@@ -474,8 +528,11 @@ class Applier:
         elif post.article is not None:
             kwargs["article"] = _article(post, media)
         return build_post_payload(
-            post.author, post.commentary, post.visibility,
-            reshare_disabled=not post.reshare, **kwargs,
+            post.author,
+            post.commentary,
+            post.visibility,
+            reshare_disabled=not post.reshare,
+            **kwargs,
         )
 
     # --- read-back -----------------------------------------------------------------------
@@ -491,8 +548,10 @@ class Applier:
         shown = normalize_commentary(str(stored.get("commentary", "")))
         if shown == normalize_commentary(post.commentary):
             return ""
-        return (f"LinkedIn shows a different text than was sent ({len(shown)} of "
-                f"{len(post.commentary)} characters): it may have cut the post; check {urn}")
+        return (
+            f"LinkedIn shows a different text than was sent ({len(shown)} of "
+            f"{len(post.commentary)} characters): it may have cut the post; check {urn}"
+        )
 
     # --- bookkeeping ------------------------------------------------------------------------
 
@@ -553,12 +612,13 @@ def _short(error: Exception) -> str:
     return str(error).split("\n")[0][:300]
 
 
-def _stop_for(error: li.LinkedInError) -> _StopAuthor | _StopRun | None:
+def _stop_for(error: li.LinkedInError) -> _StopAuthorError | _StopRunError | None:
     """Errors that end an author's run (429, 401) or the whole run (426)."""
     if isinstance(error, li.VersionRetired):
-        return _StopRun(str(error), EXIT_CONFIG)
+        return _StopRunError(str(error), EXIT_CONFIG)
     if isinstance(error, li.RateLimited):
-        return _StopAuthor("deferred", f"rate limited ({error}); run again later", EXIT_DEFERRED)
+        message = f"rate limited ({error}); run again later"
+        return _StopAuthorError("deferred", message, EXIT_DEFERRED)
     if isinstance(error, li.AuthenticationError):
-        return _StopAuthor("failed", str(error), EXIT_AUTH)
+        return _StopAuthorError("failed", str(error), EXIT_AUTH)
     return None

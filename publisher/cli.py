@@ -60,39 +60,78 @@ def sync_options(function: F) -> F:
     """The options of `publish sync`, also accepted by bare `publish`."""
     options = [
         click.option("--dry-run", is_flag=True, help="Show the plan; change nothing."),
-        click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]),
-                     default="text", show_default=True, help="How to print the plan."),
-        click.option("--now", "now_text", metavar="TIME",
-                     help="Plan as if it were TIME (ISO 8601; default zone if none)."),
-        click.option("--allow-replace", is_flag=True,
-                     help="Delete and re-post posts whose media or article changed."),
-        click.option("--prune", is_flag=True,
-                     help="Delete LinkedIn posts whose file was removed or marked deleted."),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json", "markdown"]),
+            default="text",
+            show_default=True,
+            help="How to print the plan.",
+        ),
+        click.option(
+            "--now",
+            "now_text",
+            metavar="TIME",
+            help="Plan as if it were TIME (ISO 8601; default zone if none).",
+        ),
+        click.option(
+            "--allow-replace",
+            is_flag=True,
+            help="Delete and re-post posts whose media or article changed.",
+        ),
+        click.option(
+            "--prune",
+            is_flag=True,
+            help="Delete LinkedIn posts whose file was removed or marked deleted.",
+        ),
         click.option("--retry-failed", is_flag=True, help="Try failed posts again."),
-        click.option("--allow-dirty", is_flag=True,
-                     help="Publish posts with uncommitted changes."),
+        click.option("--allow-dirty", is_flag=True, help="Publish posts with uncommitted changes."),
         click.option("-v", "--verbose", is_flag=True, help="List unchanged posts and full texts."),
-        click.option("--push", is_flag=True, help="Push the commit; on rejection rebase and retry."),
-        click.option("--token", envvar="PUBLISH_TOKEN", metavar="TOKEN",
-                     help="Access token for every author (else per-author environment or store)."),
+        click.option(
+            "--push", is_flag=True, help="Push the commit; on rejection rebase and retry."
+        ),
+        click.option(
+            "--token",
+            envvar="PUBLISH_TOKEN",
+            metavar="TOKEN",
+            help="Access token for every author (else per-author environment or store).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-@click.group(cls=PublishGroup, invoke_without_command=True,
-             context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--repo", type=click.Path(file_okay=False, path_type=Path),
-              help="The repository of posts (default: the nearest folder with publish.toml).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The configuration file (default: REPO/publish.toml).")
-@click.option("--debug", is_flag=True, help="Show tracebacks and HTTP debug logs (tokens redacted).")
+@click.group(
+    cls=PublishGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The repository of posts (default: the nearest folder with publish.toml).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The configuration file (default: REPO/publish.toml).",
+)
+@click.option(
+    "--debug", is_flag=True, help="Show tracebacks and HTTP debug logs (tokens redacted)."
+)
 @click.version_option(__version__, prog_name="publish")
 @sync_options
 @click.pass_context
-def cli(ctx: click.Context, repo: Path | None, config_path: Path | None, debug: bool,
-        **sync: Any) -> None:
+def cli(
+    ctx: click.Context,
+    /,
+    repo: Path | None,
+    config_path: Path | None,
+    debug: bool,
+    **sync: Any,
+) -> None:
     """Publish LinkedIn posts kept as Markdown files in this git repository.
 
     Without a command, runs `publish sync`: `publish --dry-run` shows the plan.
@@ -105,8 +144,17 @@ def cli(ctx: click.Context, repo: Path | None, config_path: Path | None, debug: 
 @cli.command("sync")
 @sync_options
 @click.pass_obj
-def sync_command(obj: Context, dry_run: bool, output_format: str, now_text: str | None,
-                 verbose: bool, push: bool, token: str | None, **flags: bool) -> None:
+def sync_command(
+    obj: Context,
+    /,
+    dry_run: bool,
+    output_format: str,
+    now_text: str | None,
+    verbose: bool,
+    push: bool,
+    token: str | None,
+    **flags: bool,
+) -> None:
     """Publish what is new or due, update what changed (the default command)."""
     config = obj.config()
     now = _parse_now(now_text, config)
@@ -115,8 +163,13 @@ def sync_command(obj: Context, dry_run: bool, output_format: str, now_text: str 
         plan = make_plan(config, now, options)
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
-    result = run_sync(config, now, SyncOptions(plan=options, push=push, token=token),
-                      progress=TerminalProgress(), url_ok=url_is_live)
+    result = run_sync(
+        config,
+        now,
+        SyncOptions(plan=options, push=push, token=token),
+        progress=TerminalProgress(),
+        url_ok=url_is_live,
+    )
     sys.exit(print_sync_result(result, config))
 
 
@@ -137,7 +190,10 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
     if result.commit:
-        click.echo(f"Committed {result.commit[:10]}" + (f", pushed to {result.pushed_to}" if result.pushed_to else ""))
+        click.echo(
+            f"Committed {result.commit[:10]}"
+            + (f", pushed to {result.pushed_to}" if result.pushed_to else "")
+        )
     return report.exit_code
 
 
@@ -168,7 +224,11 @@ class TerminalProgress:
     def upload(self, path: str, done: int, total: int) -> None:
         if self.tty:
             percent = 100 * done // total if total else 100
-            click.echo(f"\r  uploading {path}: {percent:3d}% of {total:,} bytes", err=True, nl=done >= total)
+            click.echo(
+                f"\r  uploading {path}: {percent:3d}% of {total:,} bytes",
+                err=True,
+                nl=done >= total,
+            )
         elif done >= total:
             click.echo(f"  uploaded {path} ({total:,} bytes)", err=True)
 
@@ -214,9 +274,11 @@ def check(obj: Context, paths: tuple[Path, ...]) -> None:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.severity == "error")
     warnings = len(diagnostics) - errors
-    click.echo(f"{len(files)} post{'s' if len(files) != 1 else ''} checked: "
-               f"{errors} error{'s' if errors != 1 else ''}, "
-               f"{warnings} warning{'s' if warnings != 1 else ''}")
+    click.echo(
+        f"{len(files)} post{'s' if len(files) != 1 else ''} checked: "
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
     sys.exit(EXIT_FAILED if errors else EXIT_OK)
 
 
@@ -243,8 +305,9 @@ def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
 @click.option("--schedule", help="When to publish, e.g. '2026-12-01 09:00'.")
 @click.option("--date", "date_text", help="Date for the folder and file name (default: today).")
 @click.pass_obj
-def new(obj: Context, title: str, author: str | None, schedule: str | None,
-        date_text: str | None) -> None:
+def new(
+    obj: Context, title: str, author: str | None, schedule: str | None, date_text: str | None
+) -> None:
     """Write a new post skeleton at posts/YYYY/MM/slug.md."""
     config = obj.config()
     path = newpost.create(config, title, author=author, schedule=schedule, date_text=date_text)
@@ -289,8 +352,12 @@ def _one_post(config: Config, path: Path) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8765, show_default=True, type=int)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for URNs and metrics.")
-@click.option("--state", "state_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Load and save the sandbox state in this JSON file.")
+@click.option(
+    "--state",
+    "state_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Load and save the sandbox state in this JSON file.",
+)
 def sandbox(host: str, port: int, seed: int, state_file: Path | None) -> None:
     """Run the LinkedIn emulator locally (no account, no network)."""
     from publisher.sandbox.server import serve
@@ -298,13 +365,48 @@ def sandbox(host: str, port: int, seed: int, state_file: Path | None) -> None:
     def ready(url: str) -> None:
         click.echo(f"LinkedIn sandbox on {url}")
         click.echo(f"  feed:     {url}/_sandbox/feed")
-        click.echo(f"  point the tool at it: LINKEDIN_API_BASE={url} "
-                   f"LINKEDIN_OAUTH_BASE={url}/oauth/v2")
+        click.echo(
+            f"  point the tool at it: LINKEDIN_API_BASE={url} LINKEDIN_OAUTH_BASE={url}/oauth/v2"
+        )
         click.echo("Ctrl-C stops it.")
 
     serve(host, port, seed, state_file, on_ready=ready)
 
 
+@cli.command()
+@click.option(
+    "--examples",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder with publish.toml and posts/ (default: this project's examples).",
+)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Work in this folder instead of a temporary one.",
+)
+def demo(examples: Path | None, keep: Path | None) -> None:
+    """Run the whole job on the example posts against the built-in sandbox."""
+    from publisher.demo import Finished, run_demo
+
+    click.echo("Starting the LinkedIn sandbox on 127.0.0.1 (no account, no network)…")
+    for step in run_demo(workdir=keep, source=examples):
+        if isinstance(step, Finished):
+            click.echo("")
+            click.echo(f"Repository:  {step.repo}  (git log shows the publish commits)")
+            click.echo(f"Ledger:      {step.ledger}")
+            click.echo(f"Feed page:   {step.feed}")
+            return
+        click.echo("")
+        click.echo(click.style(f"== {step.title} ==", bold=True))
+        click.echo(planview.as_text(step.plan), nl=False)
+        if step.result is not None:
+            click.echo(summary(step.result))
+            for outcome in step.result.report.outcomes:
+                link = f" {outcome.url}" if outcome.url else ""
+                click.echo(f"  {outcome.result}: {outcome.post}{link}")
+                if outcome.result in ("failed", "unknown", "deferred"):
+                    click.echo(f"    {outcome.message}")
+
+
 def main() -> None:
     cli(prog_name="publish")
-

@@ -30,9 +30,7 @@ DURATION = re.compile(r"^\s*(\d+\s*[dhms]\s*)+$")
 # The schema: section -> allowed keys. None as the key set means a free-form table.
 SCHEMA: dict[str, frozenset[str] | None] = {
     "linkedin": frozenset({"version", "api_base", "oauth_base"}),
-    "defaults": frozenset(
-        {"author", "timezone", "visibility", "max_delay", "require_alt_text"}
-    ),
+    "defaults": frozenset({"author", "timezone", "visibility", "max_delay", "require_alt_text"}),
     "authors": None,
     "mentions": None,
     "render": frozenset({"emphasis", "footer"}),
@@ -224,7 +222,8 @@ def _apply_environment(config: Config, environ: Mapping[str, str]) -> Config:
         )
     if not changes:
         return config
-    return _replace(config, linkedin=_replace(settings, **changes))
+    updated: Config = _replace(config, linkedin=_replace(settings, **changes))
+    return updated
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
@@ -300,7 +299,9 @@ def _choice(
     key = dotted.rsplit(".", 1)[-1]
     value = _string(table, key, default, c, dotted)
     if value not in choices:
-        c.error(dotted, f"'{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}")
+        c.error(
+            dotted, f"'{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}"
+        )
         return default
     return value
 
@@ -319,7 +320,10 @@ def _linkedin(table: dict[str, Any], c: _Collector) -> LinkedInSettings:
     if isinstance(version, int):
         version = str(version)
     if not isinstance(version, str) or not VERSION.match(version):
-        c.error("linkedin.version", f"must be a LinkedIn-Version like \"202611\" (YYYYMM), found {version!r}")
+        c.error(
+            "linkedin.version",
+            f'must be a LinkedIn-Version like "202611" (YYYYMM), found {version!r}',
+        )
         version = base.version
     urls = {}
     for key in ("api_base", "oauth_base"):
@@ -336,8 +340,8 @@ def _authors(table: dict[str, Any], c: _Collector) -> dict[str, str]:
         if not isinstance(urn, str) or not is_author_urn(urn):
             c.error(
                 f"authors.{alias}",
-                f"must be a person or organization URN like \"urn:li:person:abc123\" "
-                f"or \"urn:li:organization:123\", found {urn!r}",
+                f'must be a person or organization URN like "urn:li:person:abc123" '
+                f'or "urn:li:organization:123", found {urn!r}',
             )
             continue
         authors[alias] = urn
@@ -347,9 +351,9 @@ def _authors(table: dict[str, Any], c: _Collector) -> dict[str, str]:
 def _defaults(table: dict[str, Any], authors: dict[str, str], c: _Collector) -> Defaults:
     base = Defaults()
     author = table.get("author")
-    if author is not None and (not isinstance(author, str) or (
-        author not in authors and not is_author_urn(author)
-    )):
+    if author is not None and (
+        not isinstance(author, str) or (author not in authors and not is_author_urn(author))
+    ):
         c.error(
             "defaults.author",
             f"{author!r} is neither an alias in [authors] nor a URN"

@@ -15,6 +15,7 @@ from here so that it can be reused on its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -79,7 +80,7 @@ class LockError(PublisherError):
     """Another sync holds the lock on this checkout."""
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...] | set[str]) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest choice, or "" when none is close."""
     import difflib
 

@@ -50,7 +50,7 @@ class FrontMatterError(Exception):
 def split(text: str) -> FrontMatter:
     """Parse `text` (BOM and CRLF already removed) into front matter and body."""
     lines = text.split("\n")
-    if not frontmatter.YAMLHandler().detect(text) or lines[0].rstrip() != "---":
+    if not frontmatter.default_handlers.YAMLHandler().detect(text) or lines[0].rstrip() != "---":
         raise FrontMatterError(
             1, "no front matter: a post starts with a '---' line, its settings, and another '---'"
         )
@@ -65,7 +65,9 @@ def split(text: str) -> FrontMatter:
     body = "\n".join(lines[closing + 1 :])
     parsed = _parse_yaml(header, first_line=2)
     parsed.body = body.strip("\n") if body.strip() else ""
-    parsed.body_line = closing + 2 + _leading_blank_lines(body)
+    # An empty body is reported on the line right below the closing '---'.
+    blank = _leading_blank_lines(body) if parsed.body else 0
+    parsed.body_line = closing + 2 + blank
     return parsed
 
 
@@ -89,6 +91,8 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
         mark = error.problem_mark or error.context_mark
         line = first_line + mark.line if mark else first_line
         problem = error.problem or "invalid YAML"
+        if "mapping values are not allowed" in problem:
+            problem += " (put quotes around a value that contains ': ' or ends with ':')"
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
     except yaml.YAMLError as error:
         raise FrontMatterError(first_line, f"front matter is not valid YAML: {error}") from None

@@ -18,7 +18,7 @@ from publisher.errors import GitError
 
 @dataclass(frozen=True)
 class FileState:
-    blob: str    # the git blob id of the file as it is in the working tree
+    blob: str  # the git blob id of the file as it is in the working tree
     dirty: bool  # differs from HEAD (modified, staged, or untracked)
 
 
@@ -113,7 +113,7 @@ def commit(root: Path, paths: list[str], message: str) -> str | None:
     return str(repo.head.commit.hexsha)
 
 
-MergeFile = Callable[[str, str], str]   # (upstream text, our text) -> merged text
+MergeFile = Callable[[str, str], str]  # (upstream text, our text) -> merged text
 
 
 def push(root: Path, ledger_path: str, merge_ledger: MergeFile, attempts: int = 4) -> str:
@@ -147,7 +147,9 @@ def _upstream(repo: git.Repo) -> tuple[str, str]:
 
 def _rejected(error: git.GitCommandError) -> bool:
     text = _stderr(error)
-    return any(word in text for word in ("rejected", "non-fast-forward", "fetch first", "failed to push"))
+    return any(
+        word in text for word in ("rejected", "non-fast-forward", "fetch first", "failed to push")
+    )
 
 
 def _stderr(error: git.GitCommandError) -> str:

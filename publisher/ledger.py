@@ -59,16 +59,17 @@ class Entry:
         known = set(cls.__dataclass_fields__)
         unknown = set(data) - known
         if unknown:
-            raise LedgerError(f"ledger entry for {path} has unknown fields: {', '.join(sorted(unknown))}")
+            raise LedgerError(
+                f"ledger entry for {path} has unknown fields: {', '.join(sorted(unknown))}"
+            )
         if data.get("state") not in STATES:
             raise LedgerError(
-                f"ledger entry for {path} has state {data.get('state')!r}; expected one of {', '.join(STATES)}"
+                f"ledger entry for {path} has state {data.get('state')!r}; "
+                f"expected one of {', '.join(STATES)}"
             )
         if not isinstance(data.get("author"), str):
             raise LedgerError(f"ledger entry for {path} has no author")
-        media = {
-            name: MediaRecord(**record) for name, record in (data.get("media") or {}).items()
-        }
+        media = {name: MediaRecord(**record) for name, record in (data.get("media") or {}).items()}
         return cls(**{**data, "media": media})
 
 
@@ -108,7 +109,9 @@ def loads(text: str, shown: str = ".publish/ledger.json") -> Ledger:
     if version != VERSION:
         newer = isinstance(version, int) and version > VERSION
         hint = "upgrade publish" if newer else restore
-        raise LedgerError(f"{shown}: ledger version {version!r}, this publish reads version {VERSION}: {hint}")
+        raise LedgerError(
+            f"{shown}: ledger version {version!r}, this publish reads version {VERSION}: {hint}"
+        )
     serial = data.get("serial", 0)
     if not isinstance(serial, int) or serial < 0:
         raise LedgerError(f"{shown}: serial must be a whole number: {restore}")

@@ -18,8 +18,9 @@ status: draft                 # remove this line when the post is ready to publi
 ---
 {title}
 
-Write the post here. Mention someone with @handle (from [mentions] in publish.toml),
-add #hashtags, and keep the hook in the first two lines: LinkedIn folds the rest.
+Write the post here. To mention someone, type an at sign and a handle from [mentions]
+in publish.toml; add #hashtags; keep the hook in the first two lines: LinkedIn folds
+the rest.
 """
 
 
@@ -39,7 +40,7 @@ def create(
 ) -> str:
     """Write the skeleton; return its path from the repo root."""
     if not title.strip():
-        raise PublisherError("the title is empty: publish new \"What we shipped\"")
+        raise PublisherError('the title is empty: publish new "What we shipped"')
     if author is not None and config.author_urn(author) is None:
         known = ", ".join(sorted(config.authors)) or "none"
         raise PublisherError(f"unknown author '{author}': use an alias from [authors] ({known})")
@@ -49,11 +50,20 @@ def create(
     if target.exists():
         raise PublisherError(f"{relative} exists already: choose another title")
     target.parent.mkdir(parents=True, exist_ok=True)
-    author_line = f"author: {author}" if author else "# author: alias from [authors]; default [defaults].author"
-    schedule_line = (f"schedule: {schedule}" if schedule
-                     else "# schedule: 2026-12-01 09:00   # absent: publish on the next sync")
-    target.write_text(SKELETON.format(author_line=author_line, schedule_line=schedule_line,
-                                      title=title.strip()), encoding="utf-8")
+    author_line = (
+        f"author: {author}"
+        if author
+        else "# author: alias from [authors]; default [defaults].author"
+    )
+    schedule_line = (
+        f"schedule: {schedule}"
+        if schedule
+        else "# schedule: 2026-12-01 09:00   # absent: publish on the next sync"
+    )
+    target.write_text(
+        SKELETON.format(author_line=author_line, schedule_line=schedule_line, title=title.strip()),
+        encoding="utf-8",
+    )
     return relative
 
 
@@ -70,4 +80,3 @@ def _day(date_text: str | None, schedule: str | None, config: Config) -> date:
         except TimeError as error:
             raise PublisherError(f"--schedule: {error}") from None
     return datetime.now(zone).date()
-

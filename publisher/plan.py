@@ -40,9 +40,9 @@ class Source:
     """What the planner knows of one path: the file's blob, and the parsed post if read."""
 
     path: str
-    blob: str | None             # None: the file no longer exists
-    dirty: bool = False          # uncommitted changes
-    loaded: LoadedPost | None = None   # None: not parsed (unchanged since published) or gone
+    blob: str | None  # None: the file no longer exists
+    dirty: bool = False  # uncommitted changes
+    loaded: LoadedPost | None = None  # None: not parsed (unchanged since published) or gone
 
 
 @dataclass(frozen=True)
@@ -102,8 +102,8 @@ class Plan:
 
     @property
     def summary(self) -> dict[str, int]:
-        counts = Counter(change.action for change in self.changes)
-        return {action: counts.get(action, 0) for action in ACTIONS}
+        counts: Counter[str] = Counter(change.action for change in self.changes)
+        return {action: counts[action] for action in ACTIONS}
 
     @property
     def has_errors(self) -> bool:
@@ -143,19 +143,38 @@ def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOpt
         return _removed(source, entry, options)
     if source.loaded is None:
         assert entry is not None
-        return Change(source.path, "noop", "published; unchanged since", author=entry.author,
-                      urn=entry.urn, blob=source.blob)
+        return Change(
+            source.path,
+            "noop",
+            "published; unchanged since",
+            author=entry.author,
+            urn=entry.urn,
+            blob=source.blob,
+        )
     loaded = source.loaded
     diagnostics = tuple(loaded.diagnostics)
     post = loaded.post
     if post is None:
         count = len(loaded.errors)
-        return Change(source.path, "blocked",
-                      f"{count} error{'s' if count != 1 else ''} in the post: fix them to publish",
-                      diagnostics=diagnostics, blob=source.blob)
-    base = Change(source.path, "noop", "", author=post.author, scheduled_for=post.schedule,
-                  not_after=post.not_after, urn=(entry.urn if entry else None) or post.urn,
-                  diagnostics=diagnostics, source=post, blob=source.blob)
+        return Change(
+            source.path,
+            "blocked",
+            f"{count} error{'s' if count != 1 else ''} in the post: fix them to publish",
+            diagnostics=diagnostics,
+            blob=source.blob,
+        )
+    base = Change(
+        source.path,
+        "noop",
+        "",
+        author=post.author,
+        scheduled_for=post.schedule,
+        not_after=post.not_after,
+        urn=(entry.urn if entry else None) or post.urn,
+        diagnostics=diagnostics,
+        source=post,
+        blob=source.blob,
+    )
     return _for_post(base, post, source, entry, now, options)
 
 
@@ -169,17 +188,29 @@ def _removed(source: Source, entry: Entry | None, options: PlanOptions) -> Chang
     author = entry.author if entry else None
     urn = entry.urn if entry else None
     if entry is None or entry.state != "published":
-        return Change(source.path, "noop", "file removed; it was never published", author=author, urn=urn)
+        return Change(
+            source.path, "noop", "file removed; it was never published", author=author, urn=urn
+        )
     if options.prune:
-        return Change(source.path, "delete", "file removed: delete the LinkedIn post",
-                      author=author, urn=urn)
-    return Change(source.path, "noop",
-                  "file removed; the LinkedIn post stays (run with --prune to delete it)",
-                  author=author, urn=urn)
+        return Change(
+            source.path, "delete", "file removed: delete the LinkedIn post", author=author, urn=urn
+        )
+    return Change(
+        source.path,
+        "noop",
+        "file removed; the LinkedIn post stays (run with --prune to delete it)",
+        author=author,
+        urn=urn,
+    )
 
 
-def _for_post(
-    base: Change, post: Post, source: Source, entry: Entry | None, now: datetime,
+# A decision table: one early return per rule reads better than nested branches.
+def _for_post(  # noqa: PLR0911
+    base: Change,
+    post: Post,
+    source: Source,
+    entry: Entry | None,
+    now: datetime,
     options: PlanOptions,
 ) -> Change:
     if entry is not None and entry.state == "published":
@@ -189,15 +220,23 @@ def _for_post(
     if post.status == "deleted":
         return _with(base, "skip", "status: deleted, and it was never published")
     if post.urn and entry is None:
-        return _with(base, "noop", f"has urn {post.urn} but the ledger does not know it: "
-                     f"run `publish adopt {post.path} --urn {post.urn}` to track it")
+        return _with(
+            base,
+            "noop",
+            f"has urn {post.urn} but the ledger does not know it: "
+            f"run `publish adopt {post.path} --urn {post.urn}` to track it",
+        )
     if entry is not None:
         held = _held_by_entry(base, entry, source, options)
         if held is not None:
             return held
     if source.dirty and not options.allow_dirty:
-        return _with(base, "blocked", "has uncommitted changes: commit it first "
-                     "(only what is in git is published) or pass --allow-dirty")
+        return _with(
+            base,
+            "blocked",
+            "has uncommitted changes: commit it first "
+            "(only what is in git is published) or pass --allow-dirty",
+        )
     return _due(base, post, entry, now)
 
 
@@ -206,11 +245,18 @@ def _held_by_entry(
 ) -> Change | None:
     changed = entry.source_blob != source.blob
     if entry.state == "unknown":
-        return _with(base, "blocked", "an earlier attempt may or may not have posted: check "
-                     "LinkedIn, then run `publish resolve` with --urn URN or --not-published")
+        return _with(
+            base,
+            "blocked",
+            "an earlier attempt may or may not have posted: check "
+            "LinkedIn, then run `publish resolve` with --urn URN or --not-published",
+        )
     if entry.state == "failed" and not changed and not options.retry_failed:
-        return _with(base, "blocked", f"failed before ({entry.last_error}); edit the post "
-                     "or run with --retry-failed")
+        return _with(
+            base,
+            "blocked",
+            f"failed before ({entry.last_error}); edit the post or run with --retry-failed",
+        )
     if entry.state == "expired" and not changed:
         return _with(base, "expired", "its not_after passed before it could be posted")
     return None
@@ -219,21 +265,29 @@ def _held_by_entry(
 def _due(base: Change, post: Post, entry: Entry | None, now: datetime) -> Change:
     pending = entry is not None and entry.state == "pending"
     if pending:
-        return _with(base, "create", "an earlier run was interrupted while posting: "
-                     "reconcile with LinkedIn before posting")
-    if post.schedule is None:
-        return _with(base, "create", "new post, no schedule: publish now")
-    if post.schedule > now:
+        return _with(
+            base,
+            "create",
+            "an earlier run was interrupted while posting: reconcile with LinkedIn before posting",
+        )
+    if post.schedule is not None and post.schedule > now:
         return _with(base, "wait", f"scheduled for {format_utc(post.schedule)}")
     if post.not_after is not None and now > post.not_after:
-        return _with(base, "expired", f"not posted by its not_after ({format_utc(post.not_after)})"
-                     ": move the schedule to post it")
+        return _with(
+            base,
+            "expired",
+            f"not posted by its not_after ({format_utc(post.not_after)})"
+            ": move the schedule to post it",
+        )
     if post.publish_when_url:
         return _with(base, "create", f"due; posts once {post.publish_when_url} answers 2xx")
+    if post.schedule is None:
+        return _with(base, "create", "new post, no schedule: publish now")
     return _with(base, "create", f"due since {format_utc(post.schedule)}")
 
 
-def _published(
+# A decision table, as _for_post.
+def _published(  # noqa: PLR0911
     base: Change, post: Post, entry: Entry, source: Source, options: PlanOptions
 ) -> Change:
     if post.status == "deleted":
@@ -244,14 +298,24 @@ def _published(
     text_changed = entry.commentary_hash != post.commentary_hash
     if content_changed:
         if options.allow_replace:
-            return _with(base, "replace", "media, article, author or visibility changed, which "
-                         "LinkedIn cannot edit: delete and post again")
-        return _with(base, "blocked", "media, article, author or visibility changed after "
-                     "publishing; LinkedIn cannot edit those: revert, or run with "
-                     "--allow-replace to delete and post again (likes and comments are lost)")
+            return _with(
+                base,
+                "replace",
+                "media, article, author or visibility changed, which "
+                "LinkedIn cannot edit: delete and post again",
+            )
+        return _with(
+            base,
+            "blocked",
+            "media, article, author or visibility changed after "
+            "publishing; LinkedIn cannot edit those: revert, or run with "
+            "--allow-replace to delete and post again (likes and comments are lost)",
+        )
     if text_changed:
         if source.dirty and not options.allow_dirty:
-            return _with(base, "blocked", "edited but not committed: commit it or pass --allow-dirty")
+            return _with(
+                base, "blocked", "edited but not committed: commit it or pass --allow-dirty"
+            )
         return _with(base, "update", "text edited: update the commentary")
     if post.first_comment and (entry.first_comment or {}).get("state") == "failed":
         return _with(base, "update", "the first comment failed before: post it again")
@@ -264,16 +328,23 @@ def _apply_daily_limit(
     """Hold creates beyond [limits].per_author_per_day for today (UTC) as `wait`."""
     today = now.date().isoformat()
     used = Counter(
-        e.author for e in ledger.posts.values()
+        e.author
+        for e in ledger.posts.values()
         if e.state == "published" and (e.published_at or "").startswith(today)
     )
     result = []
-    for change in sorted(changes, key=lambda c: (_order(c, now), c.post)):
-        if change.action == "create" and change.author:
-            if used[change.author] >= limit:
-                change = _with(change, "wait", f"{limit} posts today by this author "
-                               "([limits].per_author_per_day): next run after 00:00 UTC")
+    for planned in sorted(changes, key=lambda c: (_order(c, now), c.post)):
+        change = planned
+        author = change.author
+        if change.action == "create" and author:
+            if used[author] >= limit:
+                change = _with(
+                    planned,
+                    "wait",
+                    f"{limit} posts today by this author "
+                    "([limits].per_author_per_day): next run after 00:00 UTC",
+                )
             else:
-                used[change.author] += 1
+                used[author] += 1
         result.append(change)
     return result

@@ -13,13 +13,26 @@ from publisher.plan import Change, Plan
 from publisher.render import LIMIT
 
 SYMBOLS = {
-    "create": "+", "update": "~", "replace": "±", "delete": "-", "wait": "…",
-    "expired": "×", "skip": "·", "blocked": "!", "noop": "=",
+    "create": "+",
+    "update": "~",
+    "replace": "±",
+    "delete": "-",
+    "wait": "…",
+    "expired": "×",
+    "skip": "·",
+    "blocked": "!",
+    "noop": "=",
 }
 SUMMARY_WORDS = (
-    ("create", "to create"), ("update", "to update"), ("replace", "to replace"),
-    ("delete", "to delete"), ("wait", "waiting"), ("expired", "expired"),
-    ("blocked", "blocked"), ("skip", "drafts"), ("noop", "unchanged"),
+    ("create", "to create"),
+    ("update", "to update"),
+    ("replace", "to replace"),
+    ("delete", "to delete"),
+    ("wait", "waiting"),
+    ("expired", "expired"),
+    ("blocked", "blocked"),
+    ("skip", "drafts"),
+    ("noop", "unchanged"),
 )
 FOLD_MARK = "┈┈┈┈ …see more ┈┈┈┈"
 
@@ -52,11 +65,17 @@ def as_text(plan: Plan, verbose: bool = False) -> str:
             continue
         lines.append(_text_row(change, plan, width))
         lines.extend(f"      {d}" for d in change.diagnostics)
-        if verbose and change.commentary is not None and change.action in ("create", "update", "replace"):
+        if (
+            verbose
+            and change.commentary is not None
+            and change.action in ("create", "update", "replace")
+        ):
             lines.extend("      │ " + line for line in _folded(change).split("\n"))
     hidden = plan.summary["noop"] if not verbose else 0
     if hidden:
-        lines.append(f"  = {hidden} unchanged post{'s' if hidden != 1 else ''} (--verbose lists them)")
+        lines.append(
+            f"  = {hidden} unchanged post{'s' if hidden != 1 else ''} (--verbose lists them)"
+        )
     lines += ["", summary_line(plan)]
     return "\n".join(lines) + "\n"
 

@@ -29,9 +29,22 @@ from publisher.render import Mention, Rendered, RenderOptions, render
 from publisher.schedule import TimeError, parse_time, parse_utc
 
 KEYS = (
-    "author", "schedule", "not_after", "status", "visibility", "images", "video",
-    "document", "article", "mentions", "first_comment", "reshare", "experiment", "urn",
-    "published_at", "publish_when",
+    "author",
+    "schedule",
+    "not_after",
+    "status",
+    "visibility",
+    "images",
+    "video",
+    "document",
+    "article",
+    "mentions",
+    "first_comment",
+    "reshare",
+    "experiment",
+    "urn",
+    "published_at",
+    "publish_when",
 )
 CONTENT_KEYS = ("images", "video", "document", "article")
 STATUSES = ("ready", "draft", "deleted")
@@ -116,9 +129,12 @@ class Post:
     @property
     def content_hash(self) -> str:
         """A digest of what LinkedIn cannot edit after posting (author, media, article...)."""
-        return "sha256:" + hashlib.sha256(
-            json.dumps(self.content_fingerprint(), sort_keys=True).encode("utf-8")
-        ).hexdigest()
+        return (
+            "sha256:"
+            + hashlib.sha256(
+                json.dumps(self.content_fingerprint(), sort_keys=True).encode("utf-8")
+            ).hexdigest()
+        )
 
     def content_fingerprint(self) -> dict[str, Any]:
         article = None
@@ -179,10 +195,14 @@ def load_post(config: Config, path: str) -> LoadedPost:
         text = read_text(data)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        result.diagnostics.append(Diagnostic(
-            path, line, "error",
-            f"not UTF-8 (byte 0x{data[error.start]:02x}): save the file as UTF-8",
-        ))
+        result.diagnostics.append(
+            Diagnostic(
+                path,
+                line,
+                "error",
+                f"not UTF-8 (byte 0x{data[error.start]:02x}): save the file as UTF-8",
+            )
+        )
         return result
     try:
         front = split(text)
@@ -209,9 +229,7 @@ class _PostChecker:
         self.folder = (config.root / path).parent
 
     def report(self, severity: Severity, key: tuple[str | int, ...], message: str) -> None:
-        self.diagnostics.append(
-            Diagnostic(self.path, self.front.line(*key), severity, message)
-        )
+        self.diagnostics.append(Diagnostic(self.path, self.front.line(*key), severity, message))
 
     def error(self, key: tuple[str | int, ...], message: str) -> None:
         self.report("error", key, message)
@@ -231,9 +249,19 @@ class _PostChecker:
         if author is None or content is None:
             return None
         return Post(
-            path=self.path, author=author, author_alias=alias, status=status,
-            visibility=visibility, schedule=schedule, not_after=not_after, zone=zone,
-            rendered=rendered, urn=urn, published_at=published_at, **content, **optional,
+            path=self.path,
+            author=author,
+            author_alias=alias,
+            status=status,
+            visibility=visibility,
+            schedule=schedule,
+            not_after=not_after,
+            zone=zone,
+            rendered=rendered,
+            urn=urn,
+            published_at=published_at,
+            **content,
+            **optional,
         )
 
     def _check_keys(self) -> None:
@@ -241,9 +269,9 @@ class _PostChecker:
             if key not in KEYS:
                 self.error((str(key),), f"unknown key '{key}'{did_you_mean(str(key), KEYS)}")
         for dup, line in self.front.duplicates:
-            self.diagnostics.append(Diagnostic(
-                self.path, line, "error", f"'{'.'.join(map(str, dup))}' is set twice"
-            ))
+            self.diagnostics.append(
+                Diagnostic(self.path, line, "error", f"'{'.'.join(map(str, dup))}' is set twice")
+            )
         present = [k for k in CONTENT_KEYS if self.data.get(k) is not None]
         if len(present) > 1:
             self.error(
@@ -270,8 +298,7 @@ class _PostChecker:
         if value not in choices:
             self.error(
                 (key,),
-                f"{key} '{value}' is not one of {', '.join(choices)}"
-                f"{did_you_mean(value, choices)}",
+                f"{key} '{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}",
             )
             return default
         return value
@@ -288,12 +315,16 @@ class _PostChecker:
         urn = self.config.author_urn(name)
         if urn is None:
             if name.startswith("urn:"):
-                hint = ("a person URN is urn:li:person:<id>, an organization URN is "
-                        "urn:li:organization:<number>")
+                hint = (
+                    "a person URN is urn:li:person:<id>, an organization URN is "
+                    "urn:li:organization:<number>"
+                )
             else:
                 known = ", ".join(sorted(self.config.authors)) or "none"
-                hint = (f"add it under [authors] in publish.toml (known: {known})"
-                        f"{did_you_mean(name, list(self.config.authors))}")
+                hint = (
+                    f"add it under [authors] in publish.toml (known: {known})"
+                    f"{did_you_mean(name, list(self.config.authors))}"
+                )
             self.error(("author",), f"unknown author '{name}': {hint}")
             return None, None
         alias = name if name in self.config.authors else self.config.author_alias(urn)
@@ -327,7 +358,8 @@ class _PostChecker:
         if raw is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
             self.error(
                 (key,),
-                f"{key} needs a date and a time, like '2026-12-01 09:00' (found {raw or self.data[key]!r})",
+                f"{key} needs a date and a time, like '2026-12-01 09:00' "
+                f"(found {raw or self.data[key]!r})",
             )
             return None
         try:
@@ -365,10 +397,14 @@ class _PostChecker:
         )
         rendered = render(self.front.body, options)
         if not self.front.body.strip():
-            self.diagnostics.append(Diagnostic(
-                self.path, self.front.body_line, "error",
-                "the post has no text: write it below the closing '---'",
-            ))
+            self.diagnostics.append(
+                Diagnostic(
+                    self.path,
+                    self.front.body_line,
+                    "error",
+                    "the post has no text: write it below the closing '---'",
+                )
+            )
         for issue in rendered.issues:
             if issue.message.startswith("the text is empty"):
                 continue
@@ -379,7 +415,9 @@ class _PostChecker:
     def _post_urn(self) -> str | None:
         urn = self._string("urn")
         if urn is not None and not POST_URN.match(urn):
-            self.error(("urn",), f"urn '{urn}' is not a post URN (urn:li:share:… or urn:li:ugcPost:…)")
+            self.error(
+                ("urn",), f"urn '{urn}' is not a post URN (urn:li:share:… or urn:li:ugcPost:…)"
+            )
             return None
         return urn
 
@@ -400,7 +438,10 @@ class _PostChecker:
             if not comment.strip():
                 self.error(("first_comment",), "first_comment is empty: remove it or write it")
             elif len(comment) > MAX_COMMENT:
-                self.error(("first_comment",), f"first_comment is {len(comment)} characters; LinkedIn allows {MAX_COMMENT}")
+                self.error(
+                    ("first_comment",),
+                    f"first_comment is {len(comment)} characters; LinkedIn allows {MAX_COMMENT}",
+                )
             fields["first_comment"] = comment
         reshare = self.data.get("reshare", True)
         if not isinstance(reshare, bool):
@@ -415,10 +456,14 @@ class _PostChecker:
         value = self.data.get("experiment")
         if value is None:
             return None
-        if not isinstance(value, dict) or set(value) != {"name", "variant"} or not all(
-            isinstance(v, (str, int)) and str(v).strip() for v in value.values()
+        if (
+            not isinstance(value, dict)
+            or set(value) != {"name", "variant"}
+            or not all(isinstance(v, (str, int)) and str(v).strip() for v in value.values())
         ):
-            self.error(("experiment",), "experiment must be {name: <experiment>, variant: <A, B, ...>}")
+            self.error(
+                ("experiment",), "experiment must be {name: <experiment>, variant: <A, B, ...>}"
+            )
             return None
         return {"name": str(value["name"]), "variant": str(value["variant"])}
 
@@ -428,7 +473,11 @@ class _PostChecker:
             return None
         url = value.get("url_ok") if isinstance(value, dict) else None
         if not isinstance(value, dict) or set(value) != {"url_ok"} or not _is_http(url):
-            self.error(("publish_when",), "publish_when must be {url_ok: https://…}: the post waits until that URL answers 2xx")
+            self.error(
+                ("publish_when",),
+                "publish_when must be {url_ok: https://…}: "
+                "the post waits until that URL answers 2xx",
+            )
             return None
         return str(url)
 
@@ -489,15 +538,20 @@ class _PostChecker:
         return self._media_file(key, str(entry["path"]), kind, alt=alt, title=title)
 
     def _entry_keys(
-        self, key: tuple[str | int, ...], entry: dict[str, Any],
+        self,
+        key: tuple[str | int, ...],
+        entry: dict[str, Any],
         schema: tuple[frozenset[str], frozenset[str]],
     ) -> bool:
         required, optional = schema
         ok = True
         for name in entry:
             if name not in required | optional:
-                self.error((*key, name), f"unknown key '{name}' in {_name(key)}"
-                           f"{did_you_mean(str(name), required | optional)}")
+                self.error(
+                    (*key, name),
+                    f"unknown key '{name}' in {_name(key)}"
+                    f"{did_you_mean(str(name), required | optional)}",
+                )
                 ok = False
         for name in sorted(required - set(entry)):
             self.error(key, f"{_name(key)} needs '{name}'")
@@ -508,13 +562,18 @@ class _PostChecker:
         alt = entry.get("alt")
         if alt is None or not str(alt).strip():
             if self.config.defaults.require_alt_text:
-                self.error(key, f"{_name(key)} has no alt text: add 'alt:' describing the image "
-                           "for people who cannot see it ([defaults].require_alt_text)")
+                self.error(
+                    key,
+                    f"{_name(key)} has no alt text: add 'alt:' describing the image "
+                    "for people who cannot see it ([defaults].require_alt_text)",
+                )
             else:
                 self.report("warning", key, f"{_name(key)} has no alt text")
             return None
         if len(str(alt)) > MAX_ALT:
-            self.error((*key, "alt"), f"alt text is {len(str(alt))} characters; LinkedIn allows {MAX_ALT}")
+            self.error(
+                (*key, "alt"), f"alt text is {len(str(alt))} characters; LinkedIn allows {MAX_ALT}"
+            )
         return str(alt)
 
     def _title(self, key: tuple[str | int, ...], entry: dict[str, Any]) -> str | None:
@@ -526,8 +585,12 @@ class _PostChecker:
         return str(title)
 
     def _media_file(
-        self, key: tuple[str | int, ...], relative: str, kind: MediaKind,
-        alt: str | None = None, title: str | None = None,
+        self,
+        key: tuple[str | int, ...],
+        relative: str,
+        kind: MediaKind,
+        alt: str | None = None,
+        title: str | None = None,
     ) -> MediaFile | None:
         resolved = self._resolve(key, relative)
         if resolved is None:
@@ -539,7 +602,11 @@ class _PostChecker:
             return None
         return MediaFile(
             path=resolved.relative_to(self.config.root.resolve()).as_posix(),
-            kind=kind, sha256=sha256_file(resolved), info=info, alt=alt, title=title,
+            kind=kind,
+            sha256=sha256_file(resolved),
+            info=info,
+            alt=alt,
+            title=title,
         )
 
     def _resolve(self, key: tuple[str | int, ...], relative: str) -> Path | None:
@@ -554,7 +621,10 @@ class _PostChecker:
             self.error(where, f"'{relative}' points outside the repository; keep media inside it")
             return None
         if not target.is_file():
-            self.error(where, f"'{relative}' does not exist (looked for {target.relative_to(root).as_posix()})")
+            self.error(
+                where,
+                f"'{relative}' does not exist (looked for {target.relative_to(root).as_posix()})",
+            )
             return None
         return target
 
@@ -567,15 +637,20 @@ class _PostChecker:
         if not self._entry_keys(key, entry, MEDIA_KEYS["article"]):
             return None
         if not _is_http(entry["url"]):
-            self.error((*key, "url"), f"article url must start with http:// or https://, found {entry['url']!r}")
+            self.error(
+                (*key, "url"),
+                f"article url must start with http:// or https://, found {entry['url']!r}",
+            )
         title = self._title(key, entry)
         thumbnail = None
         if entry.get("thumbnail") is not None:
             thumbnail = self._media_file((*key, "thumbnail"), str(entry["thumbnail"]), "image")
         description = entry.get("description")
         return Article(
-            url=str(entry["url"]), title=title or "",
-            description=None if description is None else str(description), thumbnail=thumbnail,
+            url=str(entry["url"]),
+            title=title or "",
+            description=None if description is None else str(description),
+            thumbnail=thumbnail,
         )
 
 
@@ -590,4 +665,3 @@ def _is_http(value: object) -> bool:
 
 def is_organization(urn: str) -> bool:
     return urn.startswith("urn:li:organization:")
-

@@ -30,11 +30,17 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
         entry = book.posts.get(path)
         if entry is None or entry.state not in UNSETTLED:
             state = entry.state if entry else "not in the ledger"
-            raise PublisherError(f"{path} is {state}; resolve settles unknown, pending or failed posts")
+            raise PublisherError(
+                f"{path} is {state}; resolve settles unknown, pending or failed posts"
+            )
         if urn is None:
             del book.posts[path]
             ledger.save(config.ledger_path, book)
-            _commit(config, [config.ledger], f"publish: {path} was not published; it will be posted again")
+            _commit(
+                config,
+                [config.ledger],
+                f"publish: {path} was not published; it will be posted again",
+            )
             return f"{path}: recorded as not published; the next sync posts it"
         _record(config, book, path, urn, now, entry.attempts)
         return f"{path}: recorded as {urn}"
@@ -51,7 +57,9 @@ def adopt(config: Config, path: str, urn: str, now: datetime) -> str:
         return f"{path}: adopted as {urn}"
 
 
-def _record(config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int) -> None:
+def _record(
+    config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int
+) -> None:
     if not POST_URN.match(urn):
         raise PublisherError(f"'{urn}' is not a post URN like urn:li:share:7045020441609936898")
     if not (config.root / path).is_file():
@@ -62,9 +70,14 @@ def _record(config: Config, book: Ledger, path: str, urn: str, now: datetime, at
     post = loaded.post
     data = write_back(config.root / path, {"urn": urn, "published_at": format_utc(now)})
     book.posts[path] = Entry(
-        author=post.author, state="published", urn=urn, content_hash=post.content_hash,
-        commentary_hash=post.commentary_hash, source_blob=gitops.blob_id(data),
-        published_at=format_utc(now), attempts=attempts,
+        author=post.author,
+        state="published",
+        urn=urn,
+        content_hash=post.content_hash,
+        commentary_hash=post.commentary_hash,
+        source_blob=gitops.blob_id(data),
+        published_at=format_utc(now),
+        attempts=attempts,
     )
     ledger.save(config.ledger_path, book)
     _commit(config, [config.ledger, path], f"publish: {path} is {urn}")

@@ -23,7 +23,7 @@ from publisher.tokens import Credential, resolve
 
 @dataclass(frozen=True)
 class SyncOptions:
-    plan: PlanOptions = PlanOptions()
+    plan: PlanOptions = field(default_factory=PlanOptions)
     push: bool = False
     commit: bool = True
     token: str | None = None

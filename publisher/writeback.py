@@ -95,7 +95,9 @@ def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: s
     return text[:first] + scalar + text[last:]
 
 
-def _insert_in_flow(text: str, start: int, block: str, node: yaml.Node, key: str, scalar: str) -> str:
+def _insert_in_flow(
+    text: str, start: int, block: str, node: yaml.Node, key: str, scalar: str
+) -> str:
     closing = start + _offset(block, node.end_mark) - 1
     if text[closing] != "}":
         raise WriteBackError("cannot find the end of the flow-style front matter")
@@ -121,9 +123,13 @@ def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
         raise WriteBackError("the front matter is not a mapping")
     expected = {**before, **values}
     if {k: str(v) for k, v in after.items()} != {k: str(v) for k, v in expected.items()}:
-        raise WriteBackError("writing the URN would change other front matter; left the file as it was")
+        raise WriteBackError(
+            "writing the URN would change other front matter; left the file as it was"
+        )
     if _body(old) != _body(new):
-        raise WriteBackError("writing the URN would change the post's text; left the file as it was")
+        raise WriteBackError(
+            "writing the URN would change the post's text; left the file as it was"
+        )
 
 
 def _body(data: bytes) -> bytes:

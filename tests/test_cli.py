@@ -48,7 +48,7 @@ def test_a_config_error_exits_2_with_its_key(make_repo: Callable[..., Path]) -> 
     root = make_repo(config=CONFIG.replace('timezone = "Europe/Berlin"', 'timezone = "Berlin"'))
     code, output = run(root, "check")
     assert code == 2
-    assert "Error: publish.toml:8: error: defaults.timezone: 'Berlin' is not an IANA time zone" in output
+    assert "Error: publish.toml:9: error: defaults.timezone: 'Berlin' is not an IANA time zone" in output
 
 
 def test_dry_run_text(make_repo: Callable[..., Path]) -> None:
@@ -78,7 +78,7 @@ def test_dry_run_json_schema(make_repo: Callable[..., Path]) -> None:
         "author": "urn:li:organization:2414183", "scheduled_for": "2026-12-01T08:00:00Z",
         "not_after": "2026-12-01T14:00:00Z", "urn": None, "kind": "text",
         "commentary": "Hello \\(world\\) @[Jane Doe](urn:li:person:782bbtaQ) #launch",
-        "length": 58, "visible_length": 29, "fold": None, "diagnostics": [],
+        "length": 59, "visible_length": 30, "fold": None, "diagnostics": [],
     }
     blocked = next(c for c in data["changes"] if c["action"] == "blocked")
     assert blocked["diagnostics"] == [{"path": "posts/b.md", "line": 2, "severity": "error",
@@ -89,7 +89,7 @@ def test_dry_run_markdown_shows_text_and_table(make_repo: Callable[..., Path]) -
     root = make_repo({"posts/a.md": GOOD})
     code, output = run(root, "--dry-run", "--format", "markdown", "--now", "2026-12-01T10:00Z")
     assert code == 0
-    assert "| + | **create** | `posts/a.md` | urn:li:organization:2414183 | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 58 / 3000 |" in output
+    assert "| + | **create** | `posts/a.md` | urn:li:organization:2414183 | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 59 / 3000 |" in output
     assert "```text\nHello (world) Jane Doe #launch\n```" in output
 
 

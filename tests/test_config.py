@@ -7,7 +7,6 @@ import pytest
 
 from publisher.config import load_config, parse_duration
 from publisher.errors import ConfigError
-
 from tests.support import CONFIG
 
 

@@ -56,7 +56,8 @@ BAD = [
     # (front matter lines, expected diagnostic)
     ("shedule: 2026-12-01 09:00", "posts/p.md:2: error: unknown key 'shedule' (did you mean 'schedule'?)"),
     ("author: bob", "posts/p.md:2: error: unknown author 'bob': add it under [authors]"),
-    ("author: urn:li:person:", "posts/p.md:2: error: unknown author 'urn:li:person:': a person URN is"),
+    ("author: 'urn:li:person:'", "posts/p.md:2: error: unknown author 'urn:li:person:': a person URN is"),
+    ("author: urn:li:person:", "posts/p.md:2: error: front matter is not valid YAML: mapping values are not allowed in this context (put quotes around"),
     ("author: acme\nvisibility: CONNECTIONS", "posts/p.md:3: error: CONNECTIONS is for person authors only"),
     ("visibility: public", "posts/p.md:2: error: visibility 'public' is not one of PUBLIC"),
     ("status: published", "posts/p.md:2: error: status 'published' is not one of ready, draft, deleted"),
@@ -118,7 +119,7 @@ def test_all_problems_are_reported_together(make_repo: Callable[..., Path]) -> N
 )
 def test_broken_files_are_clear_errors(make_repo: Callable[..., Path], data: bytes, expected: str) -> None:
     loaded = load(make_repo, "", {POST: data})
-    assert expected in messages(loaded)
+    assert any(message.startswith(expected) for message in messages(loaded)), messages(loaded)
 
 
 def test_crlf_and_bom_are_accepted(make_repo: Callable[..., Path]) -> None:

@@ -1,0 +1,126 @@
+"""`publish demo`: the whole job on the example posts, against the in-process sandbox.
+
+It copies the example posts into a new git repository in a temporary folder, starts the
+LinkedIn sandbox on 127.0.0.1, gives it the members, the page and the tokens the
+examples need, then runs the real sync once for now and once at each scheduled time
+(with the sandbox clock moved along), so every example is published on its schedule.
+Each step is yielded to the caller, which prints it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from publisher import ledger
+from publisher.config import Config, load_config
+from publisher.errors import PublisherError
+from publisher.plan import Plan, PlanOptions, build_plan
+from publisher.sandbox import running_sandbox
+from publisher.sandbox.control import SandboxControl
+from publisher.sources import collect
+from publisher.sync import Clients, SyncOptions, SyncResult, run_sync
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+MEMBERS = {"782bbtaQ": "Jane Doe", "Rk7mQ2xZ": "Sam Rivera"}
+ORGANIZATIONS = {"2414183": ("Acme Corp", ["782bbtaQ"]), "1337": ("Globex Corporation", [])}
+PERSON_SCOPES = ["openid", "profile", "email", "w_member_social"]
+PAGE_SCOPES = ["w_member_social", "w_organization_social", "r_organization_social",
+               "rw_organization_admin"]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One sync of the demo: when it ran, what it planned, what happened."""
+
+    title: str
+    now: datetime
+    plan: Plan
+    result: SyncResult | None
+
+
+@dataclass(frozen=True)
+class Finished:
+    repo: Path
+    feed: Path
+    ledger: Path
+    sandbox_url: str
+
+
+def examples_root(source: Path | None = None) -> Path:
+    root = source or CHECKOUT
+    if not (root / "publish.toml").is_file() or not (root / "posts").is_dir():
+        raise PublisherError(
+            f"no example posts at {root}: run `publish demo` from a checkout of this project, "
+            "or pass --examples DIR (a folder with publish.toml and posts/)"
+        )
+    return root
+
+
+def prepare(workdir: Path, source: Path) -> Path:
+    """A new git repository holding the examples' publish.toml and posts/."""
+    repo = workdir / "content"
+    repo.mkdir(parents=True)
+    shutil.copy2(source / "publish.toml", repo / "publish.toml")
+    shutil.copytree(source / "posts", repo / "posts")
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"],
+                    ["-c", "user.name=Demo", "-c", "user.email=demo@example.com",
+                     "commit", "-q", "-m", "Example posts"]):
+        subprocess.run(["git", *command], cwd=repo, check=True, capture_output=True)
+    subprocess.run(["git", "config", "user.name", "publish demo"], cwd=repo, check=True)
+    subprocess.run(["git", "config", "user.email", "demo@example.com"], cwd=repo, check=True)
+    return repo
+
+
+def seed(control: SandboxControl, config: Config, now: datetime) -> dict[str, str]:
+    """Members, pages and one token per author; returns the token environment."""
+    control.set_clock(now)
+    for member, name in MEMBERS.items():
+        control.add_member(member, name)
+    for org, (name, admins) in ORGANIZATIONS.items():
+        control.add_organization(org, name, admins)
+    environ = {}
+    for alias, urn in config.authors.items():
+        if urn.startswith("urn:li:person:"):
+            token = control.token(urn.rsplit(":", 1)[1], PERSON_SCOPES)
+        else:
+            token = control.token("782bbtaQ", PAGE_SCOPES)
+        environ[f"LINKEDIN_ACCESS_TOKEN_{alias.upper()}"] = token
+    return environ
+
+
+def rehearsal_times(config: Config, start: datetime) -> list[datetime]:
+    """Now, then one minute after each distinct schedule time still to come."""
+    book = ledger.load(config.ledger_path)
+    plan = build_plan(collect(config, book), book, start, config.defaults.timezone,
+                      PlanOptions(allow_dirty=True))
+    times = sorted({c.scheduled_for for c in plan.changes
+                    if c.scheduled_for and c.scheduled_for > start and c.action == "wait"})
+    return [start, *(t + timedelta(minutes=1) for t in times)]
+
+
+def run_demo(workdir: Path | None = None, source: Path | None = None,
+             start: datetime | None = None) -> Iterator[Step | Finished]:
+    folder = workdir or Path(tempfile.mkdtemp(prefix="publish-demo-"))
+    repo = prepare(folder, examples_root(source))
+    start = start or datetime.now(UTC).replace(second=0, microsecond=0)
+    with running_sandbox(seed=1) as url:
+        control = SandboxControl(url)
+        environ = {"LINKEDIN_API_BASE": url, "LINKEDIN_OAUTH_BASE": f"{url}/oauth/v2"}
+        config = load_config(repo, environ=environ)
+        tokens = seed(control, config, start)
+        clients = Clients(config, environ=tokens)
+        for index, now in enumerate(rehearsal_times(config, start)):
+            control.set_clock(now)
+            title = "Sync now" if index == 0 else f"Sync at {now:%Y-%m-%d %H:%M} UTC"
+            options = SyncOptions(plan=PlanOptions(per_author_per_day=config.per_author_per_day))
+            result = run_sync(config, now, options, client_for=clients)
+            yield Step(title, now, result.plan, result)
+        feed = folder / "feed.html"
+        feed.write_text(control.feed_html(), encoding="utf-8")
+        yield Finished(repo=repo, feed=feed, ledger=config.ledger_path, sandbox_url=url)

@@ -1,0 +1,35 @@
+"""The sandbox is the referee: it must not use any of the code it referees."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+SANDBOX = Path(__file__).resolve().parents[2] / "publisher" / "sandbox"
+THIRD_PARTY = {"werkzeug", "jinja2"}
+CONTROL_ONLY = {"requests"}
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", sorted(SANDBOX.glob("*.py")), ids=lambda p: p.name)
+def test_sandbox_imports_only_itself_stdlib_werkzeug_and_jinja(path: Path) -> None:
+    allowed = THIRD_PARTY | (CONTROL_ONLY if path.name == "control.py" else set())
+    for name in imported_modules(path):
+        top = name.split(".")[0]
+        if top == "publisher":
+            assert name == "publisher.sandbox" or name.startswith("publisher.sandbox."), name
+        elif top not in ("_typeshed", "__future__"):
+            assert top in sys.stdlib_module_names or top in allowed, f"{path.name}: {name}"
