@@ -1,6 +1,6 @@
 """The `publish` command line: parse options, call one core function, format the result.
 
-This is the only module that imports click or prints. Errors from the core arrive as
+This package is the only one that imports click or prints. Errors from the core arrive as
 PublisherError and leave as `Error: ...` with the exit code of their class; a traceback
 is shown only with --debug.
 """

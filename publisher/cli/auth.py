@@ -1,0 +1,3 @@
+"""Commands of `publish` for this capability, added to the group on import."""
+
+from __future__ import annotations
