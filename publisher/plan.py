@@ -33,6 +33,7 @@ Action = Literal[
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 POSTING = ("create", "update", "replace", "delete")
+UNCHANGED = "published; no change LinkedIn would show"  # the one noop without a hint
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,7 @@ def _published(  # noqa: PLR0911
         return _with(base, "update", "text edited: update the commentary")
     if post.first_comment and (entry.first_comment or {}).get("state") == "failed":
         return _with(base, "update", "the first comment failed before: post it again")
-    return _with(base, "noop", "published; no change LinkedIn would show")
+    return _with(base, "noop", UNCHANGED)
 
 
 def _apply_daily_limit(

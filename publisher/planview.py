@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from publisher.plan import Change, Plan
+from publisher.plan import UNCHANGED, Change, Plan
 from publisher.render import LIMIT
 
 SYMBOLS = {
@@ -57,11 +57,16 @@ def as_json(plan: Plan) -> str:
     return json.dumps(plan.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
+def _quiet(change: Change) -> bool:
+    """Unchanged posts with nothing to say: listed only with --verbose."""
+    return change.action == "noop" and change.reason == UNCHANGED and not change.diagnostics
+
+
 def as_text(plan: Plan, verbose: bool = False) -> str:
     lines = [f"Plan at {when(plan.now, plan.timezone, plan.now).replace('now', '')}", ""]
     width = max((len(c.post) for c in plan.changes), default=10)
     for change in plan.changes:
-        if change.action == "noop" and not verbose and not change.diagnostics:
+        if _quiet(change) and not verbose:
             continue
         lines.append(_text_row(change, plan, width))
         lines.extend(f"      {d}" for d in change.diagnostics)
@@ -71,7 +76,7 @@ def as_text(plan: Plan, verbose: bool = False) -> str:
             and change.action in ("create", "update", "replace")
         ):
             lines.extend("      │ " + line for line in _folded(change).split("\n"))
-    hidden = plan.summary["noop"] if not verbose else 0
+    hidden = sum(_quiet(c) for c in plan.changes) if not verbose else 0
     if hidden:
         lines.append(
             f"  = {hidden} unchanged post{'s' if hidden != 1 else ''} (--verbose lists them)"

@@ -7,9 +7,10 @@ the checkout for the whole run, so two syncs never interleave their ledger write
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from publisher import gitops, ledger
 from publisher.apply import Applier, Progress, Report
@@ -73,6 +74,16 @@ def commit_message(report: Report) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _clock_from(now: datetime) -> Callable[[], datetime]:
+    """The run's clock: `now` (the real time, or --now in a rehearsal) plus time elapsed.
+
+    Intent times and the re-post window are measured on it, so a rehearsal with --now
+    keeps them in the same frame as its plan.
+    """
+    started = time.monotonic()
+    return lambda: now + timedelta(seconds=time.monotonic() - started)
+
+
 def run_sync(
     config: Config,
     now: datetime,
@@ -80,13 +91,17 @@ def run_sync(
     client_for: Callable[[str, str | None], LinkedInClient] | None = None,
     progress: Progress | None = None,
     url_ok: Callable[[str], bool] | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> SyncResult:
     """Plan and apply under the lock; commit (and push) what changed."""
     with ledger.locked(gitops.lock_path(config.root)):
         book = ledger.load(config.ledger_path, config.ledger)
         plan = build_plan(collect(config, book), book, now, config.defaults.timezone, options.plan)
+        if on_plan is not None:
+            on_plan(plan)
         clients = client_for or Clients(config, options.token)
-        applier = Applier(config, book, clients, progress=progress, url_ok=url_ok)
+        applier = Applier(config, book, clients, progress=progress, url_ok=url_ok,
+                          clock=_clock_from(now))
         report = applier.run(plan)
         result = SyncResult(plan=plan, report=report)
         if isinstance(clients, Clients):

@@ -29,7 +29,7 @@ from publisher.sources import collect
 from publisher.sync import SyncOptions, SyncResult, run_sync
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH = 0, 1, 2, 3
 
 
 @dataclass
@@ -169,6 +169,7 @@ def sync_command(
         SyncOptions(plan=options, push=push, token=token),
         progress=TerminalProgress(),
         url_ok=url_is_live,
+        on_plan=lambda plan: _print_plan(plan, "text", verbose),
     )
     sys.exit(print_sync_result(result, config))
 
@@ -176,10 +177,6 @@ def sync_command(
 def print_sync_result(result: SyncResult, config: Config) -> int:
     """The summary at the end of a sync; returns the exit code."""
     report = result.report
-    for change in result.plan.changes:
-        for diagnostic in change.diagnostics:
-            click.echo(str(diagnostic), err=True)
-    click.echo("")
     click.echo(summary(result))
     for outcome in report.outcomes:
         if outcome.result in ("created", "replaced") and outcome.url:
@@ -189,12 +186,28 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
             click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
+    if report.exit_code == EXIT_AUTH:
+        _name_failed_tokens(result)
     if result.commit:
         click.echo(
             f"Committed {result.commit[:10]}"
             + (f", pushed to {result.pushed_to}" if result.pushed_to else "")
         )
     return report.exit_code
+
+
+def _name_failed_tokens(result: SyncResult) -> None:
+    """Say where each failing author's token came from, so the right secret gets updated."""
+    authors = {c.post: c.author for c in result.plan.changes}
+    failed = {authors.get(o.post) for o in result.report.outcomes if o.result == "failed"}
+    for author, credential in result.credentials.items():
+        if author in failed:
+            who = credential.alias or author
+            click.echo(
+                f"  the token for {who} ({credential.masked}) comes from {credential.source}: "
+                "replace it there",
+                err=True,
+            )
 
 
 def summary(result: SyncResult) -> str:
@@ -206,7 +219,9 @@ def summary(result: SyncResult) -> str:
         (report.count("deleted"), "deleted"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
-        (report.count("failed") + result.plan.summary["blocked"], "failed or blocked"),
+        (report.count("failed"), "failed"),
+        (result.plan.summary["blocked"], "blocked"),
+        (result.plan.summary["expired"], "expired"),
         (report.count("unknown"), "unknown"),
     ]
     return "Done: " + (", ".join(f"{n} {word}" for n, word in parts if n) or "nothing to do")
@@ -217,11 +232,17 @@ class TerminalProgress:
 
     def __init__(self) -> None:
         self.tty = sys.stderr.isatty()
+        self.finished: set[str] = set()  # the client may report the last byte twice
 
     def begin(self, index: int, total: int, change: Change) -> None:
+        self.finished.clear()
         click.echo(f"[{index}/{total}] {change.action} {change.post}", err=True)
 
     def upload(self, path: str, done: int, total: int) -> None:
+        if path in self.finished:
+            return
+        if done >= total:
+            self.finished.add(path)
         if self.tty:
             percent = 100 * done // total if total else 100
             click.echo(
@@ -233,7 +254,8 @@ class TerminalProgress:
             click.echo(f"  uploaded {path} ({total:,} bytes)", err=True)
 
     def finish(self, outcome: Outcome) -> None:
-        click.echo(f"  {outcome.result}: {outcome.message}", err=True)
+        detail = outcome.url if outcome.result in ("created", "updated") and outcome.url else None
+        click.echo(f"  {outcome.result}: {detail or outcome.message}", err=True)
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> Plan:

@@ -1,0 +1,235 @@
+"""`publish` end to end: the real CLI and client against the real sandbox over 127.0.0.1."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from publisher.sandbox import running_sandbox
+from tests.publishing import POSTS, World, build_world
+from tests.support import commit_all, git, write_files
+
+EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 1, 2, 3, 75
+TEXTS = {
+    "posts/a-text.md": "Plain text from the page",
+    "posts/b-image.md": "One image from Jane.",
+    "posts/c-multi.md": "Three images from the page.",
+    "posts/d-video.md": "A video from the page.",
+    "posts/e-document.md": "A document from Jane.",
+    "posts/f-article.md": "An article from the page.",
+    "posts/g-comment.md": "A post with a first comment.",
+}
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    with running_sandbox(seed=5) as url:
+        yield url
+
+
+@pytest.fixture
+def world(tmp_path: Path, sandbox_url: str) -> World:
+    return build_world(tmp_path / "repo", sandbox_url)
+
+
+def assert_each_post_once(world: World, posts: dict[str, str] = TEXTS) -> None:
+    """Every post is on the sandbox exactly once, and the ledger and the file name it."""
+    for path, text in posts.items():
+        assert world.count_of(text) == 1, f"{path} is on LinkedIn {world.count_of(text)} times"
+        entry = world.entry(path)
+        assert entry["state"] == "published", (path, entry)
+        live = [p["urn"] for p in world.sandbox_posts() if text in p["commentary"]]
+        assert entry["urn"] == live[0]
+        front = (world.root / path).read_text(encoding="utf-8").split("---")[1]
+        assert f"urn: {live[0]}" in front
+
+
+def test_every_kind_of_post_is_published_once_then_nothing_happens(world: World) -> None:
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert_each_post_once(world)
+    kinds = {p["content_kind"] for p in world.sandbox_posts()}
+    assert kinds == {"text", "image", "multiImage", "video", "document", "article"}
+    assert "Done: 7 created" in run.output
+    assert "https://www.linkedin.com/feed/update/urn:li:" in run.output
+    assert world.commits()[0] == "publish: 7 created"
+    assert git(world.root, "status", "--porcelain") == ""
+    comments = world.control.state()["comments"]
+    assert [c["text"] for c in comments] == ["The full story is on our blog."]
+    assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "posted"
+
+    calls = len(world.calls())
+    again = world.publish()
+    assert again.code == 0, again.output
+    assert len(world.calls()) == calls, "a sync with nothing to do makes no API call"
+    assert world.commits()[0] == "publish: 7 created", "and makes no commit"
+
+
+def test_media_is_uploaded_once_per_owner(world: World) -> None:
+    assert world.publish().code == 0
+    images = [c for c in world.calls() if c["route"] == "/rest/images"]
+    # one.png for Jane, then one, two and three for the page: one.png is uploaded for each
+    # owner because LinkedIn ties an image to the owner that uploaded it.
+    assert len(images) == 4
+    cache = world.ledger()["uploads"]
+    assert sum(len(files) for files in cache.values()) == 6  # 4 images, video, document
+
+
+def test_an_edited_post_is_updated_in_place(world: World) -> None:
+    assert world.publish().code == 0
+    path = world.root / "posts/a-text.md"
+    urn = world.entry("posts/a-text.md")["urn"]
+    path.write_text(path.read_text(encoding="utf-8").replace("Plain text", "Edited text"),
+                    encoding="utf-8")
+    commit_all(world.root, "edit")
+    plan = world.publish("--dry-run")
+    assert "~ update" in plan.output
+    run = world.publish()
+    assert run.code == 0, run.output
+    live = next(p for p in world.sandbox_posts() if p["urn"] == urn)
+    assert live["commentary"].startswith("Edited text from the page") and live["edited"]
+    assert world.count_of("Plain text from the page") == 0
+    assert world.commits()[0] == "publish: 1 updated"
+
+
+def test_changed_media_needs_allow_replace(world: World) -> None:
+    assert world.publish().code == 0
+    path = world.root / "posts/b-image.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("one.png", "two.png"),
+                    encoding="utf-8")
+    commit_all(world.root, "new image")
+    held = world.publish()
+    assert "--allow-replace" in held.output
+    old = world.entry("posts/b-image.md")["urn"]
+    run = world.publish("--allow-replace")
+    assert run.code == 0, run.output
+    assert world.count_of("One image from Jane.") == 1
+    new = world.entry("posts/b-image.md")["urn"]
+    assert new != old and old not in {p["urn"] for p in world.sandbox_posts()}
+
+
+def test_a_removed_post_is_deleted_only_with_prune(world: World) -> None:
+    assert world.publish().code == 0
+    urn = world.entry("posts/f-article.md")["urn"]
+    git(world.root, "rm", "-q", "posts/f-article.md")
+    git(world.root, "commit", "-q", "-m", "remove")
+    kept = world.publish()
+    assert kept.code == 0 and "--prune" in kept.output
+    assert urn in {p["urn"] for p in world.sandbox_posts()}
+    pruned = world.publish("--prune")
+    assert pruned.code == 0, pruned.output
+    assert urn not in {p["urn"] for p in world.sandbox_posts()}
+    assert world.entry("posts/f-article.md")["state"] == "deleted"
+
+
+def test_uncommitted_posts_wait_for_a_commit(world: World) -> None:
+    write_files(world.root, {"posts/h-new.md": "---\nauthor: jane\n---\nNot committed yet.\n"})
+    run = world.publish()
+    assert "has uncommitted changes" in run.output
+    assert world.count_of("Not committed yet.") == 0
+    run = world.publish("--allow-dirty")
+    assert world.count_of("Not committed yet.") == 1, run.output
+
+
+def test_a_second_sync_on_the_same_checkout_is_refused(world: World) -> None:
+    lock = world.root / ".git" / "publish.lock"
+    lock.write_text("1\n")  # pid 1 is alive: another sync holds the checkout
+    run = world.publish()
+    assert run.code == EXIT_CONFIG and "another publish (process 1) is running" in run.output
+    assert world.sandbox_posts() == []
+
+
+def test_rate_limit_defers_the_rest_and_loses_nothing(world: World) -> None:
+    world.control.add_fault("error", method="POST", path="/rest/posts", status=429, skip=2,
+                            times=None)
+    run = world.publish()
+    assert run.code == EXIT_DEFERRED, run.output
+    assert "rate limited" in run.output and "run again later" in run.output
+    published = {p: e["state"] for p, e in world.ledger()["posts"].items()}
+    assert list(published.values()).count("published") == 2
+    world.control.clear_faults()
+    assert world.publish().code == 0
+    assert_each_post_once(world)
+
+
+def test_a_token_that_expires_mid_run_stops_cleanly(world: World) -> None:
+    world.control.expire_token_after(world.tokens["acme"], 3)
+    run = world.publish()
+    assert run.code == EXIT_AUTH, run.output
+    assert "expired" in run.output.lower() and "LINKEDIN_ACCESS_TOKEN_ACME" in run.output
+    world.ledger()  # still loads
+    assert world.tokens["acme"] not in run.output
+    world.tokens["acme"] = world.control.token("782bbtaQ", ["w_member_social",
+                                                            "w_organization_social",
+                                                            "r_organization_social"])
+    assert world.publish().code == 0
+    assert_each_post_once(world)
+
+
+def test_a_retired_version_names_the_setting(world: World) -> None:
+    world.control.configure(active_versions=["202612", "202701"])
+    run = world.publish()
+    assert run.code == EXIT_CONFIG, run.output
+    assert "[linkedin].version" in run.output and "202611" in run.output
+    assert world.sandbox_posts() == []
+
+
+def test_a_page_post_without_the_role_names_scope_and_role(tmp_path: Path,
+                                                           sandbox_url: str) -> None:
+    world = build_world(tmp_path / "repo", sandbox_url, posts={"posts/a-text.md":
+                                                                POSTS["posts/a-text.md"]},
+                        jane_admin=False)
+    run = world.publish()
+    assert run.code == EXIT_FAILED, run.output
+    assert "w_organization_social" in run.output
+    assert re.search(r"(ADMINISTRATOR|CONTENT_ADMIN|role)", run.output), run.output
+    assert world.entry("posts/a-text.md")["state"] == "failed"
+
+
+def test_a_page_token_without_the_scope_names_it(tmp_path: Path, sandbox_url: str) -> None:
+    world = build_world(tmp_path / "repo", sandbox_url,
+                        posts={"posts/a-text.md": POSTS["posts/a-text.md"]},
+                        page_scopes=["w_member_social"])
+    run = world.publish()
+    assert run.code == EXIT_FAILED, run.output
+    assert "w_organization_social" in run.output
+
+
+@pytest.mark.parametrize("post", ["posts/a-text.md", "posts/b-image.md"],
+                         ids=["page (found by the finder)", "person (LinkedIn's 422 names it)"])
+def test_a_dropped_answer_to_a_create_is_settled_exactly_once(world: World, post: str) -> None:
+    others = {p: t for p, t in TEXTS.items() if p != post}
+    for path in others:
+        (world.root / path).unlink()
+    commit_all(world.root, "one post")
+    world.control.add_fault("drop", method="POST", path="/rest/posts")
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert_each_post_once(world, {post: TEXTS[post]})
+
+
+def test_an_unknown_outcome_is_resolved_by_hand(world: World) -> None:
+    for path in list(TEXTS)[1:]:
+        (world.root / path).unlink()
+    commit_all(world.root, "one post")
+    # A page token that cannot read: the finder cannot tell, and the re-post window is over.
+    world.tokens["acme"] = world.control.token("782bbtaQ", ["w_organization_social"])
+    # The create lands but its answer is lost; the re-post that would settle it fails too.
+    world.control.add_fault("drop", method="POST", path="/rest/posts")
+    world.control.add_fault("error", method="POST", path="/rest/posts", status=500, skip=1)
+    run = world.publish()
+    assert "unknown" in run.output and "publish resolve posts/a-text.md" in run.output
+    world.control.clear_faults()
+    assert world.entry("posts/a-text.md")["state"] == "unknown"
+    again = world.publish()
+    assert world.count_of("Plain text from the page") == 1, again.output
+    assert "blocked" in again.output
+    urn = next(p["urn"] for p in world.sandbox_posts())
+    resolved = world.publish("resolve", "posts/a-text.md", "--urn", urn, now=None)
+    assert resolved.code == 0, resolved.output
+    assert world.entry("posts/a-text.md")["state"] == "published"
+    assert world.publish().code == 0
+    assert world.count_of("Plain text from the page") == 1
