@@ -57,14 +57,49 @@ def file_states(root: Path, paths: list[str]) -> dict[str, FileState]:
     return states
 
 
+def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] | None:
+    """Every `*suffix` file under `folder` (from `root`) that git tracks or could track.
+
+    Tracked and untracked files, not ignored ones, none in a hidden folder. Built from the
+    same two git calls as file_states, so listing the posts costs no walk of the folder.
+    None outside git.
+    """
+    repo = open_repo(root)
+    if repo is None or repo.working_tree_dir is None:
+        return None
+    prefix = _prefix(repo, root)
+    inside = f"{prefix}{folder.strip('/')}/" if folder.strip("/.") else prefix
+    index = _index_blobs(repo, prefix, inside)
+    changed = _changed(repo, prefix, inside)
+    states: dict[str, FileState] = {}
+    for path in sorted(index.keys() | changed):
+        if not path.endswith(suffix) or _hidden(path):
+            continue
+        if path in changed:
+            full = root / path
+            if full.is_file():  # a file deleted from the work tree is still in the index
+                states[path] = FileState(blob_id(full.read_bytes()), True)
+        else:
+            states[path] = FileState(index[path], False)
+    return states
+
+
+def _hidden(path: str) -> bool:
+    return any(part.startswith(".") for part in path.split("/"))
+
+
 def _prefix(repo: git.Repo, root: Path) -> str:
     top = Path(str(repo.working_tree_dir)).resolve()
     relative = root.resolve().relative_to(top).as_posix()
     return "" if relative == "." else relative + "/"
 
 
-def _index_blobs(repo: git.Repo, prefix: str) -> dict[str, str]:
-    output = repo.git.ls_files("-s", "-z", "--", prefix or ".")
+def _index_blobs(repo: git.Repo, prefix: str, within: str | None = None) -> dict[str, str]:
+    """Index blob ids of the files under `within` (default `prefix`), paths from `prefix`."""
+    return _parse_index(repo.git.ls_files("-s", "-z", "--", within or prefix or "."), prefix)
+
+
+def _parse_index(output: str, prefix: str) -> dict[str, str]:
     blobs: dict[str, str] = {}
     for record in output.split("\0"):
         if not record:
@@ -74,9 +109,14 @@ def _index_blobs(repo: git.Repo, prefix: str) -> dict[str, str]:
     return blobs
 
 
-def _changed(repo: git.Repo, prefix: str) -> set[str]:
+def _changed(repo: git.Repo, prefix: str, within: str | None = None) -> set[str]:
     """Paths that differ from HEAD in the index or the work tree, or are untracked."""
-    output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", prefix or ".")
+    pathspec = within or prefix or "."
+    output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", pathspec)
+    return _parse_status(output, prefix)
+
+
+def _parse_status(output: str, prefix: str) -> set[str]:
     changed: set[str] = set()
     records = iter(output.split("\0"))
     for record in records:

@@ -24,10 +24,13 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import TYPE_CHECKING, BinaryIO, Literal
 
-import pypdf
-from PIL import Image, UnidentifiedImageError
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
+
+# Pillow and pypdf are imported where they are used: a no-op plan reads no media, and
+# importing both costs more than the rest of that plan.
 
 MediaKind = Literal["image", "video", "document"]
 
@@ -425,6 +428,8 @@ def _text_format(head: bytes) -> str | None:
 # --- images ---------------------------------------------------------------------------------
 
 def _inspect_image(path: Path, found: str, size: int) -> tuple[MediaInfo | None, list[str]]:
+    from PIL import Image, UnidentifiedImageError
+
     try:
         # Pillow warns from MAX_IMAGE_PIXELS (about 89 Mpx) and raises from twice that; both
         # are far above LinkedIn's limit, which the pixel check below reports in plain words.
@@ -451,7 +456,7 @@ def _inspect_image(path: Path, found: str, size: int) -> tuple[MediaInfo | None,
     return info, _image_problems(info)
 
 
-def _gif_frames(image: Image.Image) -> int:
+def _gif_frames(image: PILImage.Image) -> int:
     # Counting walks the frame headers without decoding pixels; n_frames is typed loosely.
     return int(getattr(image, "n_frames", 1))
 
@@ -644,6 +649,8 @@ def _inspect_document(path: Path, found: str, size: int) -> tuple[MediaInfo | No
 
 def _pdf_pages(path: Path) -> tuple[int | None, str | None]:
     """The page count, or the reason the PDF cannot be read."""
+    import pypdf
+
     try:
         with warnings.catch_warnings(), path.open("rb") as file:
             warnings.simplefilter("ignore")  # damage pypdf can repair is not our problem

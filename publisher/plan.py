@@ -147,7 +147,7 @@ def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOpt
         return Change(
             source.path,
             "noop",
-            "published; unchanged since",
+            UNCHANGED,
             author=entry.author,
             urn=entry.urn,
             blob=source.blob,

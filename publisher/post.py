@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -169,12 +170,17 @@ def discover(config: Config) -> list[str]:
     base = config.posts_path
     if not base.is_dir():
         return []
-    found = (p for p in base.rglob("*.md") if p.is_file() and not _hidden(p, base))
-    return sorted(p.relative_to(config.root).as_posix() for p in found)
-
-
-def _hidden(path: Path, base: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(base).parts)
+    # os.walk with string joins: pathlib costs several times more over thousands of posts.
+    prefix = base.relative_to(config.root).as_posix()
+    found = []
+    for folder, dirs, files in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        relative = os.path.relpath(folder, base).replace(os.sep, "/")
+        where = prefix if relative == "." else f"{prefix}/{relative}"
+        found += [f"{where}/{name}".removeprefix("./") for name in files
+                  if name.endswith(".md") and not name.startswith(".")
+                  and os.path.isfile(os.path.join(folder, name))]
+    return sorted(found)
 
 
 def read_text(data: bytes) -> str:

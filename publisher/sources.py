@@ -6,8 +6,10 @@ which keeps a no-op sync of thousands of posts close to the cost of asking git o
 
 from __future__ import annotations
 
+import os
+
 from publisher.config import Config
-from publisher.gitops import file_states
+from publisher.gitops import file_states, scan
 from publisher.ledger import Ledger
 from publisher.plan import Source
 from publisher.post import discover, load_post
@@ -15,9 +17,14 @@ from publisher.post import discover, load_post
 
 def collect(config: Config, ledger: Ledger, only: list[str] | None = None) -> list[Source]:
     """One Source per post file (or per path in `only`) and per ledger entry whose file is gone."""
-    paths = discover(config) if only is None else sorted(set(only))
-    existing = [p for p in paths if (config.root / p).is_file()]
-    states = file_states(config.root, existing)
+    scanned = scan(config.root, config.posts_dir) if only is None else None
+    if scanned is not None:
+        existing, states = list(scanned), scanned
+    else:
+        paths = discover(config) if only is None else sorted(set(only))
+        root = str(config.root)
+        existing = [p for p in paths if os.path.isfile(f"{root}/{p}")]
+        states = file_states(config.root, existing)
     sources = []
     for path in existing:
         state = states[path]

@@ -96,7 +96,7 @@ def test_published_and_unchanged_is_noop_without_parsing(make_repo: Callable[...
     # instead check that an unchanged file yields a noop with no parse result attached.
     change = plan_for(root, book).changes[0]
     assert (change.action, change.source) == ("noop", None)
-    assert change.reason == "published; unchanged since"
+    assert change.reason == "published; no change LinkedIn would show"
 
 
 def test_edited_text_is_an_update(make_repo: Callable[..., Path]) -> None:

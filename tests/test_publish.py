@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from publisher import ledger
+from publisher.apply import Applier
+from publisher.config import load_config
+from publisher.plan import PlanOptions, build_plan
 from publisher.sandbox import running_sandbox
-from tests.publishing import POSTS, World, build_world
+from publisher.sources import collect
+from publisher.sync import Clients
+from tests.publishing import NOW, POSTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 1, 2, 3, 75
@@ -233,3 +240,55 @@ def test_an_unknown_outcome_is_resolved_by_hand(world: World) -> None:
     assert world.entry("posts/a-text.md")["state"] == "published"
     assert world.publish().code == 0
     assert world.count_of("Plain text from the page") == 1
+
+
+def test_a_text_linkedin_cut_is_reported_on_read_back(world: World) -> None:
+    """A text the renderer failed to escape: LinkedIn cuts it, and the read-back says so.
+
+    Whether LinkedIn's GET returns the text as shown or as received is not documented;
+    the check can only see a cut when it returns it as shown.
+    """
+    world.control.configure(commentary_on_read="shown")
+    config = load_config(world.root, environ=world.environ)
+    book = ledger.load(config.ledger_path)
+    plan = build_plan(collect(config, book), book, NOW, config.defaults.timezone, PlanOptions())
+    change = next(c for c in plan.changes if c.post == "posts/a-text.md")
+    assert change.source is not None
+    raw = replace(change.source.rendered, commentary="Plain text from the page (cut here) end")
+    broken = replace(change, source=replace(change.source, rendered=raw))
+    clients = Clients(config, environ=world.environ)
+    report = Applier(config, book, clients).run(replace(plan, changes=(broken,)))
+    outcome = report.outcomes[0]
+    assert outcome.result == "failed", outcome
+    assert "LinkedIn shows a different text" in outcome.message
+    assert book.posts["posts/a-text.md"].urn is not None  # it is on LinkedIn: never re-posted
+
+
+def test_a_failed_first_comment_is_retried_not_reposted(world: World) -> None:
+    world.control.add_fault("error", method="POST", path="/rest/socialActions/*", status=403)
+    run = world.publish()
+    assert world.count_of("A post with a first comment.") == 1, run.output
+    assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "failed"
+    assert world.control.state()["comments"] == []
+    again = world.publish()
+    assert again.code == 0, again.output
+    assert world.count_of("A post with a first comment.") == 1
+    assert [c["text"] for c in world.control.state()["comments"]] == [
+        "The full story is on our blog."
+    ]
+    assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "posted"
+
+
+def test_publish_when_waits_for_the_page_to_be_live(tmp_path: Path, sandbox_url: str) -> None:
+    page = f"{sandbox_url}/_sandbox/state"
+    post = f"---\nauthor: acme\npublish_when: {{url_ok: '{page}'}}\n---\nThe page is live.\n"
+    gone = post.replace("/_sandbox/state", "/not-live-yet")
+    world = build_world(tmp_path / "repo", sandbox_url,
+                        posts={"posts/live.md": post, "posts/later.md": gone.replace(
+                            "The page is live.", "Not live yet.")})
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert world.count_of("The page is live.") == 1
+    assert world.count_of("Not live yet.") == 0
+    assert "waiting for" in run.output and "/not-live-yet" in run.output
+    assert "posts/later.md" not in world.ledger()["posts"]

@@ -13,20 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from publisher import __version__, ledger, newpost, planview, resolve
-from publisher.apply import Outcome
 from publisher.config import Config, load_config
 from publisher.errors import Diagnostic, PublisherError
-from publisher.linkedin.transport import url_is_live
 from publisher.plan import Change, Plan, PlanOptions, build_plan
 from publisher.post import discover, load_post
 from publisher.schedule import TimeError, parse_time
 from publisher.sources import collect
-from publisher.sync import SyncOptions, SyncResult, run_sync
+
+if TYPE_CHECKING:
+    from publisher.apply import Outcome
+    from publisher.sync import SyncResult
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH = 0, 1, 2, 3
@@ -163,6 +164,11 @@ def sync_command(
         plan = make_plan(config, now, options)
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
+    # The client and the engine are imported only when a sync will post: a dry run
+    # starts faster without requests and the media libraries.
+    from publisher.linkedin.transport import url_is_live
+    from publisher.sync import SyncOptions, run_sync
+
     result = run_sync(
         config,
         now,
