@@ -10,8 +10,9 @@ the calls the sandbox served, beside the least LinkedIn's API allows:
 Page posts add one read-back GET (the text LinkedIn shows, compared with what was sent);
 persons' tokens cannot read posts, so their posts show the bare minimum.
 
-Then it uploads a video of --video-mb MB (default 500, LinkedIn's limit; a sparse file) and prints the
-peak RSS of that `publish` beside the peak RSS of a text-only sync (the baseline).
+Then it uploads a video of --video-mb MB (default 500, LinkedIn's limit; a sparse file)
+and prints the peak RSS of that `publish` beside the peak RSS of a text-only sync (the
+baseline).
 Target: under 100 MiB above the baseline.
 
 Usage: python benchmarks/api_calls.py [--video-mb 500]
