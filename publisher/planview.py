@@ -31,7 +31,7 @@ SUMMARY_WORDS = (
     ("wait", "waiting"),
     ("expired", "expired"),
     ("blocked", "blocked"),
-    ("skip", "drafts"),
+    ("skip", "skipped"),
     ("noop", "unchanged"),
 )
 FOLD_MARK = "┈┈┈┈ …see more ┈┈┈┈"
