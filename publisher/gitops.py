@@ -199,7 +199,8 @@ def _stderr(error: git.GitCommandError) -> str:
 def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: MergeFile) -> None:
     """Rebase onto `upstream`; a conflict in the ledger is merged entry by entry."""
     try:
-        repo.git.rebase(upstream)
+        # --autostash: uncommitted files (allowed by --allow-dirty) must not stop the rebase.
+        repo.git.rebase("--autostash", upstream)
         return
     except git.GitCommandError:
         pass
