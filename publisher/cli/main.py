@@ -417,7 +417,7 @@ def demo(examples: Path | None, keep: Path | None) -> None:
     from publisher.demo import Finished, run_demo
 
     click.echo("Starting the LinkedIn sandbox on 127.0.0.1 (no account, no network)…")
-    for step in run_demo(workdir=keep, source=examples):
+    for index, step in enumerate(run_demo(workdir=keep, source=examples)):
         if isinstance(step, Finished):
             click.echo("")
             click.echo(f"Repository:  {step.repo}  (git log shows the publish commits)")
@@ -426,7 +426,8 @@ def demo(examples: Path | None, keep: Path | None) -> None:
             return
         click.echo("")
         click.echo(click.style(f"== {step.title} ==", bold=True))
-        click.echo(planview.as_text(step.plan), nl=False)
+        if index == 0:  # the whole plan once; later syncs show what they did
+            click.echo(planview.as_text(step.plan), nl=False)
         if step.result is not None:
             click.echo(summary(step.result))
             for outcome in step.result.report.outcomes:
