@@ -10,14 +10,13 @@ Each step is yielded to the caller, which prints it.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from publisher import ledger
+from publisher import gitops, ledger
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 from publisher.plan import Plan, PlanOptions, build_plan
@@ -68,12 +67,7 @@ def prepare(workdir: Path, source: Path) -> Path:
     repo.mkdir(parents=True)
     shutil.copy2(source / "publish.toml", repo / "publish.toml")
     shutil.copytree(source / "posts", repo / "posts")
-    for command in (["init", "-q", "-b", "main"], ["add", "-A"],
-                    ["-c", "user.name=Demo", "-c", "user.email=demo@example.com",
-                     "commit", "-q", "-m", "Example posts"]):
-        subprocess.run(["git", *command], cwd=repo, check=True, capture_output=True)
-    subprocess.run(["git", "config", "user.name", "publish demo"], cwd=repo, check=True)
-    subprocess.run(["git", "config", "user.email", "demo@example.com"], cwd=repo, check=True)
+    gitops.new_repository(repo, "Example posts", "publish demo", "demo@example.com")
     return repo
 
 

@@ -141,6 +141,17 @@ def lock_path(root: Path) -> Path:
     return Path(repo.git_dir) / "publish.lock"
 
 
+def new_repository(root: Path, message: str, name: str, email: str) -> str:
+    """`git init` in `root` on branch main, commit every file in it; the commit id."""
+    repo = git.Repo.init(root, initial_branch="main")
+    with repo.config_writer() as config:
+        config.set_value("user", "name", name)
+        config.set_value("user", "email", email)
+    repo.git.add("-A")
+    repo.git.commit("-q", "-m", message)
+    return str(repo.head.commit.hexsha)
+
+
 def commit(root: Path, paths: list[str], message: str) -> str | None:
     """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed."""
     repo = require_repo(root)

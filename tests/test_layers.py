@@ -71,6 +71,13 @@ def test_only_cli_imports_click_or_prints() -> None:
     assert offenders == []
 
 
+def test_only_gitops_runs_git() -> None:
+    """Neither gitpython nor a `git` subprocess anywhere else (the sandbox runs no git)."""
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "gitops.py":
+            assert '"git"' not in path.read_text(encoding="utf-8"), path
+
+
 def test_only_gitops_imports_git() -> None:
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
