@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from publisher import gitops, ledger
+from publisher import analytics, gitops, ledger
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 from publisher.plan import Plan, PlanOptions, build_plan
@@ -28,7 +28,8 @@ from publisher.sync import Clients, SyncOptions, SyncResult, run_sync
 CHECKOUT = Path(__file__).resolve().parent.parent
 MEMBERS = {"782bbtaQ": "Jane Doe", "Rk7mQ2xZ": "Sam Rivera"}
 ORGANIZATIONS = {"2414183": ("Acme Corp", ["782bbtaQ"]), "1337": ("Globex Corporation", [])}
-PERSON_SCOPES = ["openid", "profile", "email", "w_member_social"]
+PERSON_SCOPES = ["openid", "profile", "email", "w_member_social", "r_member_postAnalytics"]
+STATS_AFTER_DAYS = 3
 PAGE_SCOPES = ["w_member_social", "w_organization_social", "r_organization_social",
                "rw_organization_admin"]
 
@@ -49,6 +50,8 @@ class Finished:
     feed: Path
     ledger: Path
     sandbox_url: str
+    stats: analytics.StatsResult | None = None      # metrics a few days after the last sync
+    summary: analytics.Summary | None = None
 
 
 def examples_root(source: Path | None = None) -> Path:
@@ -117,4 +120,9 @@ def run_demo(workdir: Path | None = None, source: Path | None = None,
             yield Step(title, now, result.plan, result)
         feed = folder / "feed.html"
         feed.write_text(control.feed_html(), encoding="utf-8")
-        yield Finished(repo=repo, feed=feed, ledger=config.ledger_path, sandbox_url=url)
+        # A few days on, so the posts have been seen and the report has something to say.
+        later = now + timedelta(days=STATS_AFTER_DAYS)
+        control.set_clock(later)
+        stats = analytics.run_stats(config, clients, later)
+        yield Finished(repo=repo, feed=feed, ledger=config.ledger_path, sandbox_url=url,
+                       stats=stats, summary=analytics.load_summary(config))

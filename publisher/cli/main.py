@@ -419,6 +419,9 @@ def demo(examples: Path | None, keep: Path | None) -> None:
     click.echo("Starting the LinkedIn sandbox on 127.0.0.1 (no account, no network)…")
     for index, step in enumerate(run_demo(workdir=keep, source=examples)):
         if isinstance(step, Finished):
+            from publisher.cli.stats import echo_demo_metrics
+
+            echo_demo_metrics(step)
             click.echo("")
             click.echo(f"Repository:  {step.repo}  (git log shows the publish commits)")
             click.echo(f"Ledger:      {step.ledger}")

@@ -1,7 +1,7 @@
 """LinkedIn's Posts, Comments, media and userinfo APIs as plain Python calls.
 
 ``LinkedInClient`` binds one access token to a shared ``Transport``; every method is one
-documented call (linkedin-api.md sections 3, 4, 6 to 8) and raises ``errors`` classes.
+documented call (linkedin-api.md sections 3, 4, 6 to 9) and raises ``errors`` classes.
 ``build_post_payload`` writes the JSON of a Posts API create, exactly as section 4.2 shows.
 """
 
@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from publisher.linkedin import analytics as stats
 from publisher.linkedin import media as uploads
 from publisher.linkedin.errors import AmbiguousOutcome, LinkedInError, RequestContext
 from publisher.linkedin.restli import decode_id, encode_key, encode_value, query_string
@@ -164,6 +165,21 @@ class LinkedInClient:
         """Poll the media until AVAILABLE; raises MediaProcessingFailed or MediaTimeout."""
         return uploads.wait_until_available(self.transport, self._token, urn,
                                           poll_interval=poll_interval, max_wait=max_wait)
+
+    # --- analytics (see ``analytics`` for what each endpoint needs) ------------------------------
+
+    def share_statistics(self, organization: str,
+                         posts: Iterable[str]) -> dict[str, stats.ShareStatistics]:
+        """Lifetime figures of the page's posts, each post asked for (zeros where none)."""
+        return stats.share_statistics(self.transport, self._token, organization, posts)
+
+    def member_post_metric(self, post: str, query_type: str) -> int:
+        """One lifetime figure of the token member's post (``IMPRESSION``, ``REACTION``...)."""
+        return stats.member_post_metric(self.transport, self._token, post, query_type)
+
+    def social_metadata(self, posts: Iterable[str]) -> dict[str, stats.SocialSummary]:
+        """Reactions by type and comment counts of the posts."""
+        return stats.social_metadata(self.transport, self._token, posts)
 
     # --- plumbing --------------------------------------------------------------------------------
 

@@ -4,8 +4,9 @@ The figures depend only on the seed, the post URN, its creation time and the tim
 about, so a test can compute what the sandbox will answer. docs/sandbox.md states the formula:
 
     hours   = whole hours since creation, between 0 and 720 (30 days)
+    weight  = 4 * min(hours, 24) + min(max(hours - 24, 0), 144) + max(hours - 168, 0) // 4
     d       = sha256("{seed}:{urn}") as bytes
-    impressions = hours * (10 + d[0] % 90)
+    impressions = weight * (10 + d[0] % 90) // 4
     members_reached = impressions * (60 + d[1] % 30) // 100
     clicks  = impressions * (1 + d[2] % 5) // 100
     likes   = impressions * (1 + d[3] % 4) // 100       (LIKE reactions)
@@ -23,6 +24,7 @@ from dataclasses import dataclass
 
 HOUR_MS = 3_600_000
 MAX_HOURS = 720
+FIRST_DAY, FIRST_WEEK = 24, 168
 
 OTHER_REACTIONS = (("PRAISE", 6, 4), ("EMPATHY", 7, 3), ("INTEREST", 8, 2),
                    ("APPRECIATION", 9, 2), ("ENTERTAINMENT", 10, 2))
@@ -70,11 +72,24 @@ class PostMetrics:
 ZERO = PostMetrics(0, 0, 0, 0, 0, 0, {"LIKE": 0, **{name: 0 for name, _, _ in OTHER_REACTIONS}})
 
 
+def reach_weight(hours: int) -> int:
+    """Hours of exposure in quarter-hours, fading as a real feed does.
+
+    A post is seen at its full rate on its first day, at a quarter of it for the rest of
+    its first week and at a sixteenth after that, so its curve bends instead of climbing
+    straight for 30 days.
+    """
+    first_day = min(hours, FIRST_DAY)
+    rest_of_week = min(max(hours - FIRST_DAY, 0), FIRST_WEEK - FIRST_DAY)
+    later = max(hours - FIRST_WEEK, 0)
+    return 4 * first_day + rest_of_week + later // 4
+
+
 def post_metrics(seed: int, urn: str, created_ms: int, at_ms: int,
                  api_comments: int = 0) -> PostMetrics:
     hours = min(MAX_HOURS, max(0, (at_ms - created_ms) // HOUR_MS))
     d = hashlib.sha256(f"{seed}:{urn}".encode()).digest()
-    impressions = hours * (10 + d[0] % 90)
+    impressions = reach_weight(hours) * (10 + d[0] % 90) // 4
     likes = impressions * (1 + d[3] % 4) // 100
     reactions = {"LIKE": likes}
     for name, index, modulo in OTHER_REACTIONS:

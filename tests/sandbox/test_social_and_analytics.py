@@ -20,7 +20,9 @@ DAY = 24 * HOUR
 
 def figures(urn: str, hours: int, api_comments: int = 0) -> dict[str, int]:
     d = hashlib.sha256(f"{SEED}:{urn}".encode()).digest()
-    impressions = min(hours, 720) * (10 + d[0] % 90)
+    hours = min(hours, 720)
+    weight = 4 * min(hours, 24) + min(max(hours - 24, 0), 144) + max(hours - 168, 0) // 4
+    impressions = weight * (10 + d[0] % 90) // 4
     likes = impressions * (1 + d[3] % 4) // 100
     reactions = {"LIKE": likes, "PRAISE": likes * (d[6] % 4) // 10,
                  "EMPATHY": likes * (d[7] % 3) // 10, "INTEREST": likes * (d[8] % 2) // 10,
