@@ -189,8 +189,12 @@ def read_text(data: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_post(config: Config, path: str) -> LoadedPost:
-    """Read and validate one post file (`path` from the repo root)."""
+def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> LoadedPost:
+    """Read and validate one post file (`path` from the repo root).
+
+    `keep_invalid` keeps the Post of a file with errors when one could be built, for views
+    such as the preview that show a broken post with its problems; never for publishing.
+    """
     result = LoadedPost(path=path, post=None)
     try:
         data = (config.root / path).read_bytes()
@@ -218,7 +222,7 @@ def load_post(config: Config, path: str) -> LoadedPost:
     checker = _PostChecker(config, path, front)
     result.post = checker.build()
     result.diagnostics = sorted(checker.diagnostics, key=lambda d: (d.line or 0, d.message))
-    if result.errors:
+    if result.errors and not keep_invalid:
         result.post = None
     return result
 

@@ -1,48 +1,26 @@
 """HTML pages: the feed as LinkedIn would show the posts, and the OAuth consent page.
 
 The feed shows what a reader sees, not what was sent: text cut where little text cuts it,
-mentions as links only when the name matches the entity, hashtags as links, media as
-placeholders. Jinja's autoescaping escapes every piece of text.
+folded at "...see more", mentions as links only when the name matches the entity, hashtags
+as links, images from their uploaded bytes. Each post is a ``cards.Card`` drawn by the card
+template that ``publish preview`` shares. Jinja's autoescaping escapes every piece of text.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-from publisher.sandbox import littletext
+from publisher.sandbox import cards
 from publisher.sandbox.backend import iso
 
 if TYPE_CHECKING:
     from publisher.sandbox.backend import Backend, Member, Post
 
-_TEMPLATES = Environment(
-    loader=FileSystemLoader(Path(__file__).parent / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-)
-
-
-@dataclass(frozen=True)
-class Piece:
-    kind: str           # "text", "mention" or "hashtag"
-    text: str
-    href: str = ""
-
-
-@dataclass
-class FeedPost:
-    urn: str
-    author_name: str
-    created: str
-    visibility: str
-    edited: bool
-    pieces: list[Piece] = field(default_factory=list)
-    media: list[Piece] = field(default_factory=list)
-    cut_note: str = ""
+_TEMPLATES = cards.environment()
+_INLINE_LIMIT = 2_000_000  # bytes: bigger images show as placeholders to keep the page light
+_IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
 
 def render_feed(backend: Backend) -> str:
@@ -52,49 +30,63 @@ def render_feed(backend: Backend) -> str:
         posts=[feed_post(backend, post) for post in live])
 
 
-def feed_post(backend: Backend, post: Post) -> FeedPost:
-    parsed = littletext.parse(post.commentary)
-    shown = FeedPost(post.urn, backend.display_name(post.author), iso(post.created_ms / 1000),
-                     post.visibility, post.edited)
-    shown.pieces = [_piece(backend, segment) for segment in parsed.segments]
-    shown.media = _media_blocks(post.content)
-    if parsed.cut_at is not None:
-        shown.cut_note = (f"Sandbox: the commentary was cut at character {parsed.cut_at} "
-                          f"(an unescaped {parsed.cut_char!r}); "
-                          f"{len(post.commentary) - parsed.cut_at} characters are not shown.")
-    return shown
+def feed_post(backend: Backend, post: Post) -> cards.Card:
+    def mention_href(mention: Any) -> str | None:
+        if backend.mention_shows_as_link(mention.name, mention.urn):
+            return cards.entity_href(mention.urn)
+        return None
+
+    text = cards.read_commentary(post.commentary, mention_href)
+    hook, more = cards.split_at(text.pieces, cards.feed_fold(text.shown))
+    created = iso(post.created_ms / 1000)
+    card = cards.Card(
+        id=post.urn, author_name=backend.display_name(post.author),
+        author_kind="page" if ":organization:" in post.author else "person",
+        when=created, when_iso=created, visibility=post.visibility, edited=post.edited,
+        hook=hook, more=more, length=cards.utf16_length(post.commentary))
+    _add_content(backend, card, post.content)
+    note = cards.cut_note(text, post.commentary)
+    if note:
+        card.notes.append(f"Sandbox: {note}")
+    return card
 
 
-def _piece(backend: Backend, segment: littletext.Segment) -> Piece:
-    if isinstance(segment, littletext.Hashtag):
-        return Piece("hashtag", f"#{segment.tag}",
-                     f"https://www.linkedin.com/feed/hashtag/{segment.tag.lower()}")
-    if isinstance(segment, littletext.Mention):
-        if backend.mention_shows_as_link(segment.name, segment.urn):
-            kind, entity_id = segment.urn.split(":")[2:4]
-            path = "company" if kind == "organization" else "in"
-            return Piece("mention", segment.name, f"https://www.linkedin.com/{path}/{entity_id}")
-        return Piece("text", segment.name)
-    return Piece("text", segment.value)
-
-
-def _media_blocks(content: Mapping[str, Any] | None) -> list[Piece]:
+def _add_content(backend: Backend, card: cards.Card, content: Mapping[str, Any] | None) -> None:
     if not content:
-        return []
+        return
     kind, value = next(iter(content.items()))
     if kind == "media":
-        media_kind = str(value.get("id", "")).split(":")[2:3] or ["media"]
-        label = value.get("altText") or value.get("title") or ""
-        return [Piece(media_kind[0], f"[{media_kind[0].capitalize()}] {label}".strip())]
-    if kind == "multiImage":
-        return [Piece("image", f"[Image] {image.get('altText', '')}".strip())
-                for image in value.get("images", [])]
-    if kind == "article":
-        return [Piece("article", f"[Article] {value.get('title', '')} - {value.get('source', '')}")]
-    if kind == "poll":
+        media_kind = (str(value.get("id", "")).split(":")[2:3] or ["media"])[0]
+        if media_kind == "image":
+            card.images = [_image(backend, value.get("id", ""), value.get("altText"))]
+        else:
+            card.attachment = cards.Attachment(media_kind, str(value.get("title") or ""),
+                                               media_kind.capitalize())
+    elif kind == "multiImage":
+        card.images = [_image(backend, image.get("id", ""), image.get("altText"))
+                       for image in value.get("images", [])]
+    elif kind == "article":
+        source = str(value.get("source", ""))
+        card.attachment = cards.Attachment(
+            "article", str(value.get("title", "")), cards.domain(source), source,
+            str(value.get("description") or ""))
+    elif kind == "poll":
         options = " / ".join(str(o.get("text", "")) for o in value.get("options", []))
-        return [Piece("poll", f"[Poll] {value.get('question', '')}: {options}")]
-    return [Piece(kind, f"[{kind}]")]
+        card.attachment = cards.Attachment("poll", str(value.get("question", "")), options)
+    else:
+        card.attachment = cards.Attachment(kind, kind)
+
+
+def _image(backend: Backend, urn: object, alt: object) -> cards.Image:
+    media = backend.media.get(str(urn))
+    data = backend.blobs.get(str(urn), b"")
+    mime = next((t for magic, t in _IMAGE_TYPES.items() if data.startswith(magic)), None)
+    src = ""
+    if mime and len(data) <= _INLINE_LIMIT:
+        # A data: URI keeps the saved feed page whole on its own, with no server behind it.
+        src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return cards.Image(src, str(alt) if alt else None,
+                       media.width if media else None, media.height if media else None)
 
 
 def render_consent(params: Mapping[str, str], scopes: Iterable[str],

@@ -62,7 +62,8 @@ def test_feed_shows_media_placeholders_and_hides_deleted_posts(control: SandboxC
     gone = alice.created_urn(commentary="Soon gone")
     alice.delete(f"/rest/posts/{key(gone)}")
     page = control.feed_html()
-    assert "[Article] A title - https://example.com/post" in page
+    assert '<a class="attachment article" href="https://example.com/post">' in page
+    assert "<strong>A title</strong><span>example.com</span>" in page
     assert "Soon gone" not in page
 
 
