@@ -7,6 +7,7 @@ Writing: one commit of the ledger and the write-backs after a sync, and pushing 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -208,7 +209,12 @@ def _stderr(error: git.GitCommandError) -> str:
 
 
 def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: MergeFile) -> None:
-    """Rebase onto `upstream`; a conflict in the ledger is merged entry by entry."""
+    """Rebase onto `upstream`; a conflict in the ledger is merged entry by entry.
+
+    A post file conflicts too when another run published the same post meanwhile (it
+    learned the same URN from LinkedIn's duplicate answer): the two sides then differ only
+    in the `published_at:` line, and ours is kept, as the merged ledger keeps our entry.
+    """
     try:
         # --autostash: uncommitted files (allowed by --allow-dirty) must not stop the rebase.
         repo.git.rebase("--autostash", upstream)
@@ -217,21 +223,46 @@ def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: Merge
         pass
     for _ in range(100):  # one round per replayed commit that conflicts
         conflicted = repo.git.diff("--name-only", "--diff-filter=U").split()
-        if conflicted != [ledger_file]:
+        stuck = [f for f in conflicted if f != ledger_file and not _same_post(repo, f)]
+        if stuck or not conflicted:
             repo.git.rebase("--abort")
             raise GitError(
                 "rebasing onto the remote conflicts in "
-                f"{', '.join(f for f in conflicted if f != ledger_file) or 'unexpected files'}: "
-                "resolve by hand, then push"
+                f"{', '.join(stuck) or 'unexpected files'}: resolve by hand, then push"
             )
-        upstream_text = repo.git.show(f":2:{ledger_file}")
-        ours_text = repo.git.show(f":3:{ledger_file}")
-        target = Path(str(repo.working_tree_dir)) / ledger_file
-        target.write_text(merge_ledger(upstream_text, ours_text), encoding="utf-8")
-        repo.git.add("--", ledger_file)
+        for name in conflicted:
+            upstream_text, ours_text = _sides(repo, name)
+            merged = merge_ledger(upstream_text, ours_text) if name == ledger_file else ours_text
+            (Path(str(repo.working_tree_dir)) / name).write_text(merged, encoding="utf-8")
+            repo.git.add("--", name)
         try:
             repo.git.rebase("--continue", env={"GIT_EDITOR": "true"})
             return
         except git.GitCommandError:
             continue
     raise GitError("the rebase did not finish; run `git status` to see why")
+
+
+def _sides(repo: git.Repo, name: str) -> tuple[str, str]:
+    """During a rebase: (upstream's version, the replayed commit's version) of a file."""
+    # strip_newline_in_stdout=False: gitpython drops a final newline, which the files keep.
+    return (
+        repo.git.show(f":2:{name}", strip_newline_in_stdout=False),
+        repo.git.show(f":3:{name}", strip_newline_in_stdout=False),
+    )
+
+
+WRITTEN_TIME = re.compile(r"published_at:")
+
+
+def _same_post(repo: git.Repo, name: str) -> bool:
+    """Both sides are one post published by two runs: equal but for `published_at:`."""
+    try:
+        upstream_text, ours_text = _sides(repo, name)
+    except git.GitCommandError:  # deleted on one side
+        return False
+    theirs, ours = upstream_text.splitlines(), ours_text.splitlines()
+    return len(theirs) == len(ours) and all(
+        a == b or (WRITTEN_TIME.match(a) is not None and WRITTEN_TIME.match(b) is not None)
+        for a, b in zip(theirs, ours, strict=True)
+    )

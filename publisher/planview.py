@@ -6,6 +6,7 @@ Pure: each function takes a Plan and returns a string; the CLI prints it.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -106,45 +107,96 @@ def _folded(change: Change) -> str:
     return f"{rendered.visible[: rendered.fold]}\n{FOLD_MARK}\n{rendered.visible[rendered.fold :]}"
 
 
+MARKDOWN_DETAIL = ("create", "update", "replace", "wait", "blocked")
+
+
 def as_markdown(plan: Plan) -> str:
-    """A pull-request comment: a table of changes, then each new or changed post's text."""
+    """A pull-request comment: a table of changes, then each new or changed post's text.
+
+    The table has every change but the quiet no-ops (a repository of hundreds of
+    published posts would bury the one that changed); below it, each post a reviewer
+    must read: its exact text with the fold marked, its media with alt text, and its
+    errors and warnings.
+    """
     lines = [
         "## LinkedIn publish plan",
         "",
         f"{summary_line(plan)} · planned at {when(plan.now, plan.timezone, plan.now)}",
         "",
-        "| | action | post | author | when | characters |",
-        "|---|---|---|---|---|---|",
     ]
-    for change in plan.changes:
-        length = f"{change.length} / {LIMIT}" if change.length is not None else ""
-        timing = when(change.scheduled_for, plan.timezone, plan.now) if change.source else ""
-        lines.append(
-            f"| {SYMBOLS[change.action]} | **{change.action}** | `{change.post}` | "
-            f"{_cell(change.author or '')} | {timing} | {length} |"
-        )
-    for change in plan.changes:
+    shown = [c for c in plan.changes if not _quiet(c)]
+    if shown:
+        lines += [
+            f"| | action | post | author | when (UTC and {plan.timezone}) | characters |",
+            "|---|---|---|---|---|---|",
+        ]
+        lines += [_markdown_row(change, plan) for change in shown]
+    hidden = len(plan.changes) - len(shown)
+    if hidden:
+        lines += ["", f"{hidden} unchanged post{'s' if hidden != 1 else ''} not listed."]
+    for change in shown:
         lines.extend(_markdown_detail(change))
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _markdown_row(change: Change, plan: Plan) -> str:
+    timing = ""
+    if change.action != "skip" and (change.source is not None or change.scheduled_for):
+        timing = (
+            when(change.scheduled_for, plan.timezone, plan.now)
+            if change.scheduled_for
+            else "next sync after merge"
+        )
+    return (
+        f"| {SYMBOLS[change.action]} | **{change.action}** | `{change.post}` | "
+        f"{_author_cell(change)} | {timing} | {_length_cell(change)} |"
+    )
+
+
+def _author_cell(change: Change) -> str:
+    alias = change.source.author_alias if change.source else None
+    urn = change.author or ""
+    return _cell(f"{alias} ({urn})" if alias and urn else alias or urn)
+
+
+def _length_cell(change: Change) -> str:
+    if change.length is None:
+        return ""
+    over = " ❌ over the limit" if change.length > LIMIT else ""
+    return f"{change.length} / {LIMIT}{over}"
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`, so the text cannot end it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _markdown_detail(change: Change) -> list[str]:
-    shown = change.action in ("create", "update", "replace", "wait", "blocked")
-    if not shown or (change.source is None and not change.diagnostics):
+    if change.action not in MARKDOWN_DETAIL or (change.source is None and not change.diagnostics):
         return []
     lines = ["", f"### `{change.post}` — {change.action}", "", change.reason, ""]
     if change.source is not None:
-        fence = "````" if "```" in change.source.rendered.visible else "```"
-        lines += [f"{fence}text", _folded(change), fence, ""]
+        folded = _folded(change)
+        fence = _fence(folded)
+        lines += [f"{fence}text", folded, fence]
+        if change.source.rendered.fold is None:
+            lines.append("<sub>All of it shows: no “…see more” fold.</sub>")
+        lines.append("")
         lines += _media_lines(change)
     for diagnostic in change.diagnostics:
         icon = "❌" if diagnostic.severity == "error" else "⚠️"
-        lines.append(f"- {icon} {_cell(str(diagnostic))}")
+        lines.append(f"- {icon} {_inline(str(diagnostic))}")
     return lines
+
+
+def _inline(text: str) -> str:
+    """User text inside a Markdown line: no HTML or Markdown of its own takes effect."""
+    return re.sub(r"([\\`*_<>\[\]|#])", r"\\\1", text.replace("\n", " "))
 
 
 def _media_lines(change: Change) -> list[str]:
@@ -152,14 +204,14 @@ def _media_lines(change: Change) -> list[str]:
     assert post is not None
     lines = []
     for image in post.images:
-        alt = image.alt or "⚠️ no alt text"
-        lines.append(f"- 🖼 `{image.path}` — alt: {alt}")
+        alt = f"alt: {_inline(image.alt)}" if image.alt else "⚠️ no alt text"
+        lines.append(f"- 🖼 `{image.path}` — {alt}")
     if post.video:
-        lines.append(f"- 🎞 `{post.video.path}` — {post.video.title}")
+        lines.append(f"- 🎞 `{post.video.path}` — {_inline(post.video.title or '')}")
     if post.document:
-        lines.append(f"- 📄 `{post.document.path}` — {post.document.title}")
+        lines.append(f"- 📄 `{post.document.path}` — {_inline(post.document.title or '')}")
     if post.article:
-        lines.append(f"- 🔗 {post.article.url} — {post.article.title}")
+        lines.append(f"- 🔗 <{post.article.url}> — {_inline(post.article.title)}")
     if post.first_comment:
-        lines.append(f"- 💬 first comment: {post.first_comment}")
+        lines.append(f"- 💬 first comment: {_inline(post.first_comment)}")
     return [*lines, ""] if lines else []

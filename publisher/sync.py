@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 
 from publisher import gitops, ledger
 from publisher.apply import Applier, Progress, Report
+from publisher.auth import AuthorTransport, LiveToken, TokenKeeper
 from publisher.config import Config
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
 from publisher.plan import Plan, PlanOptions, build_plan
 from publisher.sources import collect
-from publisher.tokens import Credential, resolve
+from publisher.tokens import Credential, TokenStore
 
 
 @dataclass(frozen=True)
@@ -40,25 +41,42 @@ class SyncResult:
 
 
 class Clients:
-    """One LinkedIn client per author, each with the token the rules give that author."""
+    """One LinkedIn client per author, each with the token the rules give that author.
+
+    Tokens are refreshed before use when fewer than 7 days remain and once when LinkedIn
+    says one expired (see ``auth``); ``notices`` collects what the user should hear about
+    them (expiring soon, refreshed, which secret to update).
+    """
 
     def __init__(self, config: Config, token: str | None = None,
                  environ: Mapping[str, str] | None = None,
-                 logger: logging.Logger | None = None) -> None:
+                 logger: logging.Logger | None = None, *,
+                 store: TokenStore | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.config = config
-        self.token = token
-        self.environ = environ
         self.transport = Transport(config.linkedin.api_base, config.linkedin.oauth_base,
                                    config.linkedin.version, logger=logger)
-        self.credentials: dict[str, Credential] = {}
+        self.keeper = TokenKeeper(self.transport, cli_token=token, environ=environ,
+                                  store=store, clock=clock)
+        self._live: dict[str, LiveToken] = {}
         self._clients: dict[str, LinkedInClient] = {}
 
     def __call__(self, author: str, alias: str | None) -> LinkedInClient:
         if author not in self._clients:
-            credential = resolve(alias, author, self.token, self.environ)
-            self.credentials[author] = credential
-            self._clients[author] = LinkedInClient(self.transport, credential.token)
+            live = self.keeper.token_for(alias, author)
+            self._live[author] = live
+            self._clients[author] = LinkedInClient(
+                AuthorTransport(self.transport, self.keeper, live), live.token)
         return self._clients[author]
+
+    @property
+    def credentials(self) -> dict[str, Credential]:
+        """Each author's token as it stands now (after any refresh) and where it came from."""
+        return {author: live.credential for author, live in self._live.items()}
+
+    @property
+    def notices(self) -> list[str]:
+        return self.keeper.notices
 
 
 def commit_message(report: Report) -> str:

@@ -6,7 +6,10 @@ Resolution, first match wins (documented in docs/auth.md):
 2. `LINKEDIN_ACCESS_TOKEN_<ALIAS>` (alias upper-cased, other characters as `_`);
 3. `LINKEDIN_ACCESS_TOKEN`;
 4. the store that `publish login` writes: `tokens.json` in the user config folder,
-   mode 0600, one record per author alias.
+   mode 0600, one record per author alias (or per URN for an author without an alias).
+
+The store also keeps what a later refresh needs: the refresh token and the app's client
+id and secret, so that a token refreshed on this machine needs no environment at all.
 
 A token is never printed whole: `mask` shows its first and last three characters.
 """
@@ -18,7 +21,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +40,23 @@ class TokenError(PublisherError):
 
 @dataclass
 class StoredToken:
-    access_token: str
+    """One author's record in the store; secrets are kept out of ``repr``."""
+
+    access_token: str = field(repr=False)
     expires_at: float | None = None            # epoch seconds
     scopes: list[str] = field(default_factory=list)
-    refresh_token: str | None = None
+    refresh_token: str | None = field(default=None, repr=False)
     refresh_expires_at: float | None = None
     person_urn: str | None = None
     name: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_json(cls, record: Mapping[str, Any]) -> StoredToken:
+        """A record; keys this version does not know (written by a newer one) are ignored."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in record.items() if key in known})
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,11 @@ def env_name(alias: str | None) -> str:
     return "LINKEDIN_ACCESS_TOKEN_" + re.sub(r"[^A-Z0-9]", "_", alias.upper())
 
 
+def store_key(alias: str | None, author_urn: str) -> str:
+    """The store keeps a token per alias; an author written as a bare URN is keyed by it."""
+    return alias or author_urn
+
+
 def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
     environ = os.environ if environ is None else environ
     override = environ.get("PUBLISH_TOKEN_STORE")
@@ -92,7 +110,7 @@ class TokenStore:
             return {}
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return {alias: StoredToken(**record) for alias, record in data.items()}
+            return {alias: StoredToken.from_json(record) for alias, record in data.items()}
         except (OSError, ValueError, TypeError) as error:
             raise TokenError(
                 f"the token store {self.path} is unreadable ({type(error).__name__}): "
@@ -150,11 +168,11 @@ def resolve(
     if general:
         return Credential(general, "LINKEDIN_ACCESS_TOKEN", alias)
     store = store or TokenStore(default_store_path(environ))
-    stored = store.get(alias) if alias else None
+    stored = store.get(store_key(alias, author_urn))
     if stored:
         return Credential(stored.access_token, f"store ({store.path})", alias, stored)
     who = f"author '{alias}' ({author_urn})" if alias else author_urn
-    login = f"publish login --author {alias}" if alias else "publish login"
+    login = f"publish login --author {store_key(alias, author_urn)}"
     raise TokenError(
         f"no LinkedIn token for {who}: set {env_name(alias)} (or LINKEDIN_ACCESS_TOKEN), "
         f"or run `{login}`"

@@ -7,6 +7,7 @@ is shown only with --debug.
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -138,8 +139,35 @@ def cli(
     Without a command, runs `publish sync`: `publish --dry-run` shows the plan.
     """
     ctx.obj = Context(repo=repo, config_path=config_path, debug=debug)
+    if debug:
+        _log_http()
     if ctx.invoked_subcommand is None:
         ctx.invoke(sync_command, **sync)
+
+
+class _EchoHandler(logging.Handler):
+    """Log records to stderr through click, so that they land where the command's output is."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(self.format(record), err=True)
+
+
+def _log_http() -> None:
+    """--debug: the client's HTTP log (Authorization masked), not urllib3's raw lines.
+
+    Undone when the command ends, so that a later command in the same process is quiet.
+    """
+    logger = logging.getLogger("publisher.linkedin")
+    handler, level = _EchoHandler(), logger.level
+    handler.setFormatter(logging.Formatter("debug: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    click.get_current_context().call_on_close(undo)
 
 
 @cli.command("sync")
@@ -166,17 +194,21 @@ def sync_command(
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
     # The client and the engine are imported only when a sync will post: a dry run
     # starts faster without requests and the media libraries.
+    from publisher.cli.auth import warn
     from publisher.linkedin.transport import url_is_live
-    from publisher.sync import SyncOptions, run_sync
+    from publisher.sync import Clients, SyncOptions, run_sync
 
+    clients = Clients(config, token)
     result = run_sync(
         config,
         now,
         SyncOptions(plan=options, push=push, token=token),
+        client_for=clients,
         progress=TerminalProgress(),
         url_ok=url_is_live,
         on_plan=lambda plan: _print_plan(plan, "text", verbose),
     )
+    warn(clients.notices)  # tokens expiring soon, refreshed, or a secret to update
     sys.exit(print_sync_result(result, config))
 
 
@@ -328,16 +360,38 @@ def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
 
 
 @cli.command()
-@click.argument("title")
+@click.argument("title", required=False)
 @click.option("--author", help="Author alias from publish.toml (default: [defaults].author).")
 @click.option("--schedule", help="When to publish, e.g. '2026-12-01 09:00'.")
 @click.option("--date", "date_text", help="Date for the folder and file name (default: today).")
+@click.option("--template", metavar="NAME", help="Render templates/NAME.md instead of a skeleton.")
+@click.option(
+    "--set", "assignments", metavar="KEY=VALUE", multiple=True,
+    help="A value for {{ KEY }} in the template (repeat for each).",
+)
 @click.pass_obj
 def new(
-    obj: Context, title: str, author: str | None, schedule: str | None, date_text: str | None
+    obj: Context, title: str | None, author: str | None, schedule: str | None,
+    date_text: str | None, template: str | None, assignments: tuple[str, ...],
 ) -> None:
-    """Write a new post skeleton at posts/YYYY/MM/slug.md."""
+    """Write a new post at posts/YYYY/MM/slug.md: a skeleton, or from a template.
+
+    With --template the title is optional (the file is named after the post's first line).
+    """
     config = obj.config()
+    if template is None and assignments:
+        raise click.UsageError("--set fills a template: add --template NAME")
+    if template is None and not title:
+        raise click.UsageError('give a title (publish new "What we shipped") or --template NAME')
+    if template is not None:
+        values = newpost.parse_assignments(assignments)
+        path = newpost.create_from_template(
+            config, template, values, title=title, author=author, schedule=schedule,
+            date_text=date_text,
+        )
+        click.echo(f"Created {path} from templates/{template.removesuffix('.md')}.md")
+        return
+    assert title is not None
     path = newpost.create(config, title, author=author, schedule=schedule, date_text=date_text)
     click.echo(f"Created {path}")
     click.echo("Edit it, run `publish check`, then commit it and open a pull request.")
