@@ -293,6 +293,14 @@ def test_documented_workflows_pass_only_inputs_the_action_has(tmp_path: Path) ->
     assert set(usage["with"]) == inputs - {"github-token"}
 
 
+def test_the_readme_shows_the_same_repository() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### A complete content repository"):]
+    shown = re.findall(r"```\w+\n(.*?)```", section, flags=re.S)[:4]
+    assert shown == [*doc_blocks("toml"), *doc_blocks("markdown")[:1],
+                     *[b for b in doc_blocks("yaml") if b.startswith("name:")]]
+
+
 def test_documented_repository_checks_clean(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
