@@ -92,6 +92,16 @@ POSTS = {
         A post with a first comment.
         """,
 }
+# A piece of each post's text, to find it on the sandbox.
+TEXTS = {
+    "posts/a-text.md": "Plain text from the page",
+    "posts/b-image.md": "One image from Jane.",
+    "posts/c-multi.md": "Three images from the page.",
+    "posts/d-video.md": "A video from the page.",
+    "posts/e-document.md": "A document from Jane.",
+    "posts/f-article.md": "An article from the page.",
+    "posts/g-comment.md": "A post with a first comment.",
+}
 VIDEO_BYTES = 5 * 1024 * 1024  # two 4 MiB parts
 
 

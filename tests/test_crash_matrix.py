@@ -19,17 +19,8 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import running_sandbox
-from tests.publishing import NOW_TEXT, World, build_world
+from tests.publishing import NOW_TEXT, TEXTS, World, build_world
 
-TEXTS = {
-    "posts/a-text.md": "Plain text from the page",
-    "posts/b-image.md": "One image from Jane.",
-    "posts/c-multi.md": "Three images from the page.",
-    "posts/d-video.md": "A video from the page.",
-    "posts/e-document.md": "A document from Jane.",
-    "posts/f-article.md": "An article from the page.",
-    "posts/g-comment.md": "A post with a first comment.",
-}
 SETTLE_RUNS = 4
 # The next run comes right away (inside LinkedIn's 10-minute duplicate window, where a
 # re-post is answered by 422 DUPLICATE_POST) or at the next scheduled sync, 15 minutes

@@ -16,19 +16,10 @@ from publisher.plan import PlanOptions, build_plan
 from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
-from tests.publishing import NOW, POSTS, World, build_world
+from tests.publishing import NOW, POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 1, 2, 3, 75
-TEXTS = {
-    "posts/a-text.md": "Plain text from the page",
-    "posts/b-image.md": "One image from Jane.",
-    "posts/c-multi.md": "Three images from the page.",
-    "posts/d-video.md": "A video from the page.",
-    "posts/e-document.md": "A document from Jane.",
-    "posts/f-article.md": "An article from the page.",
-    "posts/g-comment.md": "A post with a first comment.",
-}
 
 
 @pytest.fixture(scope="module")

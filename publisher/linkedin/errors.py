@@ -189,30 +189,25 @@ class ServerError(LinkedInError):
     """5xx from LinkedIn."""
 
 
-class AmbiguousOutcome(LinkedInError):
+class _NoAnswer(LinkedInError):
+    """A failure with no LinkedIn answer to quote: the message tells the story itself."""
+
+    narrated = True
+
+    def __init__(
+        self, message: str, *, cause: BaseException | None = None, hint: str = "",
+        **common: Unpack[_Common],
+    ) -> None:
+        self.cause = cause
+        super().__init__(message, hint=hint, **common)
+
+
+class AmbiguousOutcome(_NoAnswer):
     """The request was sent and may have taken effect, but no usable answer came back."""
 
-    narrated = True
 
-    def __init__(
-        self, message: str, *, cause: BaseException | None = None, hint: str = "",
-        **common: Unpack[_Common],
-    ) -> None:
-        self.cause = cause
-        super().__init__(message, hint=hint, **common)
-
-
-class TransportError(LinkedInError):
+class TransportError(_NoAnswer):
     """No connection could be made: the request was never sent."""
-
-    narrated = True
-
-    def __init__(
-        self, message: str, *, cause: BaseException | None = None, hint: str = "",
-        **common: Unpack[_Common],
-    ) -> None:
-        self.cause = cause
-        super().__init__(message, hint=hint, **common)
 
 
 class UploadError(LinkedInError):
