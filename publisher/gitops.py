@@ -86,7 +86,8 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
 
 
 def _hidden(path: str) -> bool:
-    return any(part.startswith(".") for part in path.split("/"))
+    """A dot file, or a file in a dot folder (a plain string test: called once per post)."""
+    return path.startswith(".") or "/." in path
 
 
 def _prefix(repo: git.Repo, root: Path) -> str:

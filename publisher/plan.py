@@ -91,7 +91,7 @@ class Change:
             "length": self.length,
             "visible_length": rendered.visible_length if rendered else None,
             "fold": rendered.fold if rendered else None,
-            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "diagnostics": [d.to_json() for d in self.diagnostics] if self.diagnostics else [],
         }
 
 

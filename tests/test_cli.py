@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -118,3 +121,24 @@ def test_the_example_posts_pass_check() -> None:
     code, output = run(root, "check")
     assert code == 0, output
     assert " 0 errors" in output
+
+
+def test_lazy_commands_are_all_there() -> None:
+    from publisher.cli.main import LAZY_COMMANDS, PublishGroup
+
+    group = cli
+    assert isinstance(group, PublishGroup)
+    ctx = click.Context(group)
+    for name in LAZY_COMMANDS:
+        assert group.get_command(ctx, name) is not None, name
+
+
+def test_start_up_does_not_load_what_only_some_commands_need() -> None:
+    code = (
+        "import sys, publisher.cli; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('requests', 'PIL', 'pypdf', 'http') or m in "
+        "('publisher.auth', 'publisher.preview', 'publisher.sandbox', 'publisher.analytics')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

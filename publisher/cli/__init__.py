@@ -1,10 +1,10 @@
 """The `publish` command line.
 
-`main` holds the group, `publish sync` and the post commands; each other module adds
-the commands of one capability to the group when it is imported here.
+`main` holds the group, `publish sync` and the post commands; the modules `auth`,
+`preview` and `stats` add the commands of one capability each, imported when one of
+their commands is asked for (see LAZY_COMMANDS in main).
 """
 
-from publisher.cli import auth, preview, stats
 from publisher.cli.main import cli, main
 
-__all__ = ["auth", "cli", "main", "preview", "stats"]
+__all__ = ["cli", "main"]

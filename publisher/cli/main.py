@@ -7,6 +7,7 @@ is shown only with --debug.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 import traceback
@@ -44,8 +45,27 @@ class Context:
         return load_config(self.repo, self.config_path)
 
 
+# Commands kept in modules of their own, imported only when one of them runs (or --help
+# lists them): their dependencies (HTTP servers, the sandbox, charts) would otherwise
+# double the start-up of every command.
+LAZY_COMMANDS = {
+    "login": "publisher.cli.auth", "logout": "publisher.cli.auth",
+    "doctor": "publisher.cli.auth", "auth": "publisher.cli.auth",
+    "preview": "publisher.cli.preview",
+    "stats": "publisher.cli.stats", "report": "publisher.cli.stats",
+}
+
+
 class PublishGroup(click.Group):
     """Turns PublisherError into `Error: ...` and its exit code, everywhere below."""
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            importlib.import_module(LAZY_COMMANDS[cmd_name])  # registers it on `cli`
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
