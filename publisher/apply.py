@@ -258,6 +258,7 @@ class Applier:
                 entry,
                 duplicate.existing_urn,
                 "LinkedIn already had this post (an earlier attempt landed)",
+                fresh=False,
             )
         except li.AmbiguousOutcome:
             return self._reconcile(change, post, client, entry, probe=False)
@@ -304,7 +305,10 @@ class Applier:
         entry: Entry,
         urn: str,
         message: str,
+        *,
+        fresh: bool = True,
     ) -> Outcome:
+        """Record `urn` as the post; `fresh` when our own create made it just now."""
         now = self.clock()
         entry.state = "published"
         entry.urn = urn
@@ -315,7 +319,11 @@ class Applier:
         self._write_urn(post, entry, urn, now)
         problems = self._read_back(post, client, urn)
         if post.first_comment:
-            self._first_comment(post, client, entry, urn)
+            if not fresh and self._comment_exists(post, client, urn):
+                entry.first_comment = {"state": "posted", "urn": None, "error": None}
+                self._save()
+            else:
+                self._first_comment(post, client, entry, urn)
         result: Result = "replaced" if change.action == "replace" else "created"
         if problems:
             return Outcome(post.path, change.action, "failed", problems, urn)
@@ -347,7 +355,13 @@ class Applier:
         found = self._find_by_author(post, client, entry)
         if found is not None:
             return self._published(
-                change, post, client, entry, found, "found on LinkedIn after an interrupted attempt"
+                change,
+                post,
+                client,
+                entry,
+                found,
+                "found on LinkedIn after an interrupted attempt",
+                fresh=False,
             )
         if self._within_repost_window(entry):
             media = self._upload_all(post, client)
@@ -361,6 +375,7 @@ class Applier:
                     entry,
                     duplicate.existing_urn,
                     "LinkedIn confirmed the earlier attempt had landed",
+                    fresh=False,
                 )
             except li.AmbiguousOutcome:
                 pass
@@ -480,6 +495,20 @@ class Applier:
         else:
             entry.first_comment = {"state": "posted", "urn": comment, "error": None}
         self._save()
+
+    @staticmethod
+    def _comment_exists(post: Post, client: LinkedInClient, urn: str) -> bool:
+        """On a post we did not just create (another run or an earlier attempt made it),
+        is our first comment already there? Unreadable: assume not, and post it."""
+        try:
+            comments = client.list_comments(urn)
+        except li.LinkedInError:
+            return False
+        return any(
+            c.get("actor") == post.author
+            and (c.get("message") or {}).get("text") == post.first_comment
+            for c in comments
+        )
 
     # --- media ---------------------------------------------------------------------------
 

@@ -283,3 +283,18 @@ def test_publish_when_waits_for_the_page_to_be_live(tmp_path: Path, sandbox_url:
     assert world.count_of("Not live yet.") == 0
     assert "waiting for" in run.output and "/not-live-yet" in run.output
     assert "posts/later.md" not in world.ledger()["posts"]
+
+
+def test_a_run_without_the_ledger_posts_nothing_twice(tmp_path: Path, sandbox_url: str) -> None:
+    """Another checkout (or a lost publish commit) runs again: LinkedIn's 422 names each
+    post, and the first comment that is already there is not added again."""
+    posts = {p: POSTS[p] for p in ("posts/a-text.md", "posts/g-comment.md")}
+    world = build_world(tmp_path / "repo", sandbox_url, posts=posts)
+    assert world.publish().code == 0
+    git(world.root, "reset", "-q", "--hard", "HEAD~1")  # the publish commit is gone
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert "LinkedIn already had this post" in run.output
+    assert_each_post_once(world, {p: TEXTS[p] for p in posts})
+    assert len(world.control.state()["comments"]) == 1
+    assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "posted"

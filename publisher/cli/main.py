@@ -312,8 +312,12 @@ class TerminalProgress:
             click.echo(f"  uploaded {path} ({total:,} bytes)", err=True)
 
     def finish(self, outcome: Outcome) -> None:
-        detail = outcome.url if outcome.result in ("created", "updated") and outcome.url else None
-        click.echo(f"  {outcome.result}: {detail or outcome.message}", err=True)
+        detail = outcome.message
+        if outcome.result in ("created", "updated") and outcome.url:
+            # The URL, and why when it is not a plain new post (found, confirmed by 422).
+            plain = outcome.message in ("published", "text updated")
+            detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
+        click.echo(f"  {outcome.result}: {detail}", err=True)
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> Plan:

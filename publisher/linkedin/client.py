@@ -121,6 +121,12 @@ class LinkedInClient:
                            author=actor_urn)
         return _created_comment_id(reply, RequestContext("POST", path))
 
+    def list_comments(self, post_urn: str, count: int = 50) -> list[dict[str, Any]]:
+        """The first ``count`` comments on a post (needs a read scope for its author)."""
+        path = f"/rest/socialActions/{encode_key(post_urn)}/comments"
+        page = _object(self._call("GET", path, restli_method="GET_ALL", query=f"count={count}"))
+        return [e for e in page.get("elements", []) if isinstance(e, dict)]
+
     def userinfo(self) -> dict[str, Any]:
         """The token's member (OpenID Connect): ``sub``, ``name``, ``picture``, ``locale``…"""
         return _object(self._call("GET", "/v2/userinfo"))
