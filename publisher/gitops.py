@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,8 +71,13 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
         return None
     prefix = _prefix(repo, root)
     inside = f"{prefix}{folder.strip('/')}/" if folder.strip("/.") else prefix
-    index = _index_blobs(repo, prefix, inside)
-    changed = _changed(repo, prefix, inside)
+    # Both questions go to git at once: on a no-op plan of thousands of posts, waiting for
+    # them one after the other is a fifth of the run.
+    top, spec = str(repo.working_tree_dir), inside or "."
+    listing = _git(top, "ls-files", "-s", "-z", "--", spec)
+    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)
+    index = _parse_index(_output(listing), prefix)
+    changed = _parse_status(_output(status), prefix)
     states: dict[str, FileState] = {}
     for path in sorted(index.keys() | changed):
         if not path.endswith(suffix) or _hidden(path):
@@ -83,6 +89,19 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
         else:
             states[path] = FileState(index[path], False)
     return states
+
+
+def _git(cwd: str, *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["git", *args], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+
+
+def _output(process: subprocess.Popen[bytes]) -> str:
+    out, err = process.communicate()
+    if process.returncode != 0:
+        command = " ".join(str(a) for a in process.args)  # type: ignore[union-attr]
+        raise GitError(f"`{command}` failed: {err.decode(errors='replace').strip()}")
+    return out.decode("utf-8", errors="surrogateescape")
 
 
 def _hidden(path: str) -> bool:

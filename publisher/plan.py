@@ -77,7 +77,8 @@ class Change:
         return self.source.rendered.length if self.source else None
 
     def to_json(self) -> dict[str, object]:
-        rendered = self.source.rendered if self.source else None
+        source = self.source
+        rendered = source.rendered if source else None
         return {
             "post": self.post,
             "action": self.action,
@@ -86,9 +87,9 @@ class Change:
             "scheduled_for": format_utc(self.scheduled_for) if self.scheduled_for else None,
             "not_after": format_utc(self.not_after) if self.not_after else None,
             "urn": self.urn,
-            "kind": self.source.kind if self.source else None,
-            "commentary": self.commentary,
-            "length": self.length,
+            "kind": source.kind if source else None,
+            "commentary": rendered.commentary if rendered else None,
+            "length": rendered.length if rendered else None,
             "visible_length": rendered.visible_length if rendered else None,
             "fold": rendered.fold if rendered else None,
             "diagnostics": [d.to_json() for d in self.diagnostics] if self.diagnostics else [],
@@ -130,8 +131,9 @@ def build_plan(
     """Decide what to do with every post; the result is ordered as apply will run it."""
     now = now.astimezone(UTC)
     changes = [_decide(source, ledger.posts.get(source.path), now, options) for source in sources]
-    changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
     changes.sort(key=lambda c: (_order(c, now), c.post))
+    if any(c.action == "create" for c in changes):
+        changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
     return Plan(now=now, timezone=timezone, changes=tuple(changes))
 
 
@@ -326,7 +328,10 @@ def _published(  # noqa: PLR0911
 def _apply_daily_limit(
     changes: list[Change], ledger: Ledger, now: datetime, limit: int
 ) -> list[Change]:
-    """Hold creates beyond [limits].per_author_per_day for today (UTC) as `wait`."""
+    """Hold creates beyond [limits].per_author_per_day for today (UTC) as `wait`.
+
+    `changes` come in apply order; holding one back keeps its place.
+    """
     today = now.date().isoformat()
     used = Counter(
         e.author
@@ -334,7 +339,7 @@ def _apply_daily_limit(
         if e.state == "published" and (e.published_at or "").startswith(today)
     )
     result = []
-    for planned in sorted(changes, key=lambda c: (_order(c, now), c.post)):
+    for planned in changes:
         change = planned
         author = change.author
         if change.action == "create" and author:
