@@ -251,17 +251,10 @@ class Applier:
         try:
             urn = self._create_waiting_for_media(client, payload)
         except li.DuplicatePost as duplicate:
-            return self._published(
-                change,
-                post,
-                client,
-                entry,
-                duplicate.existing_urn,
-                "LinkedIn already had this post (an earlier attempt landed)",
-                fresh=False,
-            )
+            why = "LinkedIn already had this post (an earlier attempt landed)"
+            return self._existing(change, post, client, entry, duplicate.existing_urn, why)
         except li.AmbiguousOutcome:
-            return self._reconcile(change, post, client, entry, probe=False)
+            return self._reconcile(change, post, client, entry)
         except li.LinkedInError as error:
             self._undo_intent(post.path, before, error)
             raise
@@ -329,6 +322,13 @@ class Applier:
             return Outcome(post.path, change.action, "failed", problems, urn)
         return Outcome(post.path, change.action, result, message, urn)
 
+    def _existing(
+        self, change: Change, post: Post, client: LinkedInClient, entry: Entry, urn: str,
+        why: str,
+    ) -> Outcome:
+        """Record a post LinkedIn already had (named by its 422, or found by the finder)."""
+        return self._published(change, post, client, entry, urn, why, fresh=False)
+
     def _write_urn(self, post: Post, entry: Entry, urn: str, now: datetime) -> None:
         path = self.config.root / post.path
         try:
@@ -349,34 +349,19 @@ class Applier:
         post: Post,
         client: LinkedInClient,
         entry: Entry,
-        probe: bool = True,
     ) -> Outcome:
         """Settle a create whose outcome is unknown, without ever posting twice."""
         found = self._find_by_author(post, client, entry)
         if found is not None:
-            return self._published(
-                change,
-                post,
-                client,
-                entry,
-                found,
-                "found on LinkedIn after an interrupted attempt",
-                fresh=False,
-            )
+            why = "found on LinkedIn after an interrupted attempt"
+            return self._existing(change, post, client, entry, found, why)
         if self._within_repost_window(entry):
             media = self._upload_all(post, client)
             try:
                 urn = self._create_waiting_for_media(client, self._payload(post, media))
             except li.DuplicatePost as duplicate:
-                return self._published(
-                    change,
-                    post,
-                    client,
-                    entry,
-                    duplicate.existing_urn,
-                    "LinkedIn confirmed the earlier attempt had landed",
-                    fresh=False,
-                )
+                why = "LinkedIn confirmed the earlier attempt had landed"
+                return self._existing(change, post, client, entry, duplicate.existing_urn, why)
             except li.AmbiguousOutcome:
                 pass
             except li.LinkedInError as error:

@@ -20,7 +20,7 @@ from publisher import analytics, gitops, ledger
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 from publisher.plan import Plan, PlanOptions, build_plan
-from publisher.sandbox import running_sandbox
+from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.sources import collect
 from publisher.sync import Clients, SyncOptions, SyncResult, run_sync
@@ -108,7 +108,7 @@ def run_demo(workdir: Path | None = None, source: Path | None = None,
     start = start or datetime.now(UTC).replace(second=0, microsecond=0)
     with running_sandbox(seed=1) as url:
         control = SandboxControl(url)
-        environ = {"LINKEDIN_API_BASE": url, "LINKEDIN_OAUTH_BASE": f"{url}/oauth/v2"}
+        environ = client_environ(url)
         config = load_config(repo, environ=environ)
         tokens = seed(control, config, start)
         clients = Clients(config, environ=tokens)

@@ -47,8 +47,7 @@ def file_states(root: Path, paths: list[str]) -> dict[str, FileState]:
     if repo is None or repo.working_tree_dir is None:
         return {p: FileState(blob_id((root / p).read_bytes()), True) for p in paths}
     prefix = _prefix(repo, root)
-    index = _index_blobs(repo, prefix)
-    changed = _changed(repo, prefix)
+    index, changed = _tree_state(repo, prefix, prefix)
     states: dict[str, FileState] = {}
     for path in paths:
         known = index.get(path)
@@ -71,13 +70,7 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
         return None
     prefix = _prefix(repo, root)
     inside = f"{prefix}{folder.strip('/')}/" if folder.strip("/.") else prefix
-    # Both questions go to git at once: on a no-op plan of thousands of posts, waiting for
-    # them one after the other is a fifth of the run.
-    top, spec = str(repo.working_tree_dir), inside or "."
-    listing = _git(top, "ls-files", "-s", "-z", "--", spec)
-    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)
-    index = _parse_index(_output(listing), prefix)
-    changed = _parse_status(_output(status), prefix)
+    index, changed = _tree_state(repo, prefix, inside)
     states: dict[str, FileState] = {}
     for path in sorted(index.keys() | changed):
         if not path.endswith(suffix) or _hidden(path):
@@ -89,6 +82,20 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
         else:
             states[path] = FileState(index[path], False)
     return states
+
+
+def _tree_state(repo: git.Repo, prefix: str, within: str) -> tuple[dict[str, str], set[str]]:
+    """Index blob ids, and the paths that differ from HEAD or are untracked, under `within`;
+    paths from `prefix`.
+
+    Both questions go to git at once (plain processes, not gitpython, which waits for one
+    before it starts the next): on a no-op plan of thousands of posts, asking one after
+    the other is a fifth of the run.
+    """
+    top, spec = str(repo.working_tree_dir), within or "."
+    listing = _git(top, "ls-files", "-s", "-z", "--", spec)
+    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)
+    return _parse_index(_output(listing), prefix), _parse_status(_output(status), prefix)
 
 
 def _git(cwd: str, *args: str) -> subprocess.Popen[bytes]:
@@ -115,12 +122,8 @@ def _prefix(repo: git.Repo, root: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
-def _index_blobs(repo: git.Repo, prefix: str, within: str | None = None) -> dict[str, str]:
-    """Index blob ids of the files under `within` (default `prefix`), paths from `prefix`."""
-    return _parse_index(repo.git.ls_files("-s", "-z", "--", within or prefix or "."), prefix)
-
-
 def _parse_index(output: str, prefix: str) -> dict[str, str]:
+    """`git ls-files -s -z` output -> {path from `prefix`: blob id}."""
     blobs: dict[str, str] = {}
     for record in output.split("\0"):
         if not record:
@@ -130,14 +133,8 @@ def _parse_index(output: str, prefix: str) -> dict[str, str]:
     return blobs
 
 
-def _changed(repo: git.Repo, prefix: str, within: str | None = None) -> set[str]:
-    """Paths that differ from HEAD in the index or the work tree, or are untracked."""
-    pathspec = within or prefix or "."
-    output = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", pathspec)
-    return _parse_status(output, prefix)
-
-
 def _parse_status(output: str, prefix: str) -> set[str]:
+    """`git status --porcelain -z` output -> the paths (from `prefix`) it names."""
     changed: set[str] = set()
     records = iter(output.split("\0"))
     for record in records:

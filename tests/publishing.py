@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from pypdf import PdfWriter
 
 from publisher.cli import cli
+from publisher.sandbox import client_environ
 from publisher.sandbox.control import SandboxControl
 from tests.linkedin.media_files import png
 from tests.support import CONFIG, commit_all, git, write_files
@@ -121,8 +122,7 @@ class World:
     @property
     def environ(self) -> dict[str, str]:
         return {
-            "LINKEDIN_API_BASE": self.url,
-            "LINKEDIN_OAUTH_BASE": f"{self.url}/oauth/v2",
+            **client_environ(self.url),
             "PUBLISH_TOKEN_STORE": str(self.root.parent / "no-token-store.json"),
             **{f"LINKEDIN_ACCESS_TOKEN_{alias.upper()}": t for alias, t in self.tokens.items()},
         }

@@ -25,7 +25,7 @@ from click.testing import CliRunner
 from publisher import auth
 from publisher.cli import cli
 from publisher.linkedin.transport import Transport
-from publisher.sandbox import running_sandbox
+from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.tokens import StoredToken, TokenError, TokenStore, mask, resolve
 from tests.support import CONFIG, commit_all, git, write_files
@@ -68,8 +68,7 @@ class Env:
     @property
     def environ(self) -> dict[str, str]:
         return {
-            "LINKEDIN_API_BASE": self.url,
-            "LINKEDIN_OAUTH_BASE": f"{self.url}/oauth/v2",
+            **client_environ(self.url),
             "PUBLISH_TOKEN_STORE": str(self.store_path),
             "LINKEDIN_CLIENT_ID": CLIENT_ID,
             "LINKEDIN_CLIENT_SECRET": CLIENT_SECRET,

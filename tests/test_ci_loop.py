@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from publisher.ledger import loads
-from publisher.sandbox import running_sandbox
+from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
 from tests.publishing import NOW_TEXT, seed_sandbox
 from tests.support import CONFIG, commit_all, git, write_files
@@ -67,8 +67,7 @@ def clone(origin: Path, target: Path) -> Path:
 def spawn_publish(root: Path, url: str, tokens: dict[str, str], now: str) -> subprocess.Popen[str]:
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith("LINKEDIN_")},
-        "LINKEDIN_API_BASE": url,
-        "LINKEDIN_OAUTH_BASE": f"{url}/oauth/v2",
+        **client_environ(url),
         "PUBLISH_TOKEN_STORE": str(root.parent / "no-token-store.json"),
         **{f"LINKEDIN_ACCESS_TOKEN_{alias.upper()}": token for alias, token in tokens.items()},
     }

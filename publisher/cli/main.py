@@ -466,14 +466,14 @@ def _one_post(config: Config, path: Path) -> str:
 )
 def sandbox(host: str, port: int, seed: int, state_file: Path | None) -> None:
     """Run the LinkedIn emulator locally (no account, no network)."""
+    from publisher.sandbox import client_environ
     from publisher.sandbox.server import serve
 
     def ready(url: str) -> None:
         click.echo(f"LinkedIn sandbox on {url}")
         click.echo(f"  feed:     {url}/_sandbox/feed")
-        click.echo(
-            f"  point the tool at it: LINKEDIN_API_BASE={url} LINKEDIN_OAUTH_BASE={url}/oauth/v2"
-        )
+        pointers = " ".join(f"{name}={value}" for name, value in client_environ(url).items())
+        click.echo(f"  point the tool at it: {pointers}")
         click.echo("Ctrl-C stops it.")
 
     serve(host, port, seed, state_file, on_ready=ready)

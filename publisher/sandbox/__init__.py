@@ -21,7 +21,7 @@ from publisher.sandbox.backend import Backend
 from publisher.sandbox.options import options_from
 from publisher.sandbox.server import SandboxServer
 
-__all__ = ["running_sandbox"]
+__all__ = ["client_environ", "running_sandbox"]
 
 
 @contextmanager
@@ -43,3 +43,8 @@ def running_sandbox(seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
         yield server.base_url
     finally:
         server.stop()
+
+
+def client_environ(url: str) -> dict[str, str]:
+    """The environment variables that point a client of LinkedIn at the sandbox at `url`."""
+    return {"LINKEDIN_API_BASE": url, "LINKEDIN_OAUTH_BASE": f"{url}/oauth/v2"}
