@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from publisher import analytics, gitops, ledger
+from publisher import analytics, gitops
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
-from publisher.plan import Plan, PlanOptions, build_plan
+from publisher.plan import Plan, PlanOptions
 from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
-from publisher.sources import collect
+from publisher.sources import make_plan
 from publisher.sync import Clients, SyncOptions, SyncResult, run_sync
 
 CHECKOUT = Path(__file__).resolve().parent.parent
@@ -93,9 +93,7 @@ def seed(control: SandboxControl, config: Config, now: datetime) -> dict[str, st
 
 def rehearsal_times(config: Config, start: datetime) -> list[datetime]:
     """Now, then one minute after each distinct schedule time still to come."""
-    book = ledger.load(config.ledger_path)
-    plan = build_plan(collect(config, book), book, start, config.defaults.timezone,
-                      PlanOptions(allow_dirty=True))
+    plan = make_plan(config, start, PlanOptions(allow_dirty=True))[1]
     times = sorted({c.scheduled_for for c in plan.changes
                     if c.scheduled_for and c.scheduled_for > start and c.action == "wait"})
     return [start, *(t + timedelta(minutes=1) for t in times)]

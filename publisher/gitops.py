@@ -1,36 +1,43 @@
-"""The only module that runs git (through gitpython).
+"""The only module that runs git.
 
-Reading: which post files exist, their blob ids, and which have uncommitted changes.
-Writing: one commit of the ledger and the write-backs after a sync, and pushing it.
+Reading: which post files exist, their blob ids, and which have uncommitted changes, asked
+of git with plain processes (a plan runs on every pull request and every scheduled run:
+it must start fast, and gitpython alone takes longer to import than a no-op plan of
+hundreds of posts takes to run).
+Writing: one commit of the ledger and the write-backs after a sync, and pushing it, through
+gitpython, imported when a sync writes.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import subprocess
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-
-import git
+from typing import TYPE_CHECKING, NamedTuple
 
 from publisher.errors import GitError
 
+if TYPE_CHECKING:
+    import git
 
-@dataclass(frozen=True)
-class FileState:
+
+class FileState(NamedTuple):  # a tuple: one is made per post file on every plan
     blob: str  # the git blob id of the file as it is in the working tree
     dirty: bool  # differs from HEAD (modified, staged, or untracked)
 
 
 def blob_id(data: bytes) -> str:
     """The id git gives a blob with this content (`git hash-object`)."""
+    import hashlib  # only for files git does not know as they are: a plan often has none
+
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def open_repo(root: Path) -> git.Repo | None:
     """The repository whose work tree is `root` (or contains it), None outside git."""
+    import git
+
     try:
         return git.Repo(root, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -43,11 +50,10 @@ def file_states(root: Path, paths: list[str]) -> dict[str, FileState]:
     Files git reports unchanged take their id from the index, so an unchanged post is
     never read; the others are hashed here. Outside git every file is dirty.
     """
-    repo = open_repo(root)
-    if repo is None or repo.working_tree_dir is None:
+    tree = _ask_tree(root, ".")()
+    if tree is None:
         return {p: FileState(blob_id((root / p).read_bytes()), True) for p in paths}
-    prefix = _prefix(repo, root)
-    index, changed = _tree_state(repo, prefix, prefix)
+    index, changed = tree
     states: dict[str, FileState] = {}
     for path in paths:
         known = index.get(path)
@@ -58,23 +64,37 @@ def file_states(root: Path, paths: list[str]) -> dict[str, FileState]:
     return states
 
 
-def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] | None:
+Scanned = dict[str, FileState] | None
+
+
+def scan(root: Path, folder: str, suffix: str = ".md") -> Scanned:
     """Every `*suffix` file under `folder` (from `root`) that git tracks or could track.
 
-    Tracked and untracked files, not ignored ones, none in a hidden folder. Built from the
-    same two git calls as file_states, so listing the posts costs no walk of the folder.
-    None outside git.
+    Tracked and untracked files, not ignored ones, none in a hidden folder, in path order.
+    Built from the same git calls as file_states, so listing the posts costs no walk of
+    the folder. None outside git.
     """
-    repo = open_repo(root)
-    if repo is None or repo.working_tree_dir is None:
+    return start_scan(root, folder, suffix)()
+
+
+def start_scan(root: Path, folder: str, suffix: str = ".md") -> Callable[[], Scanned]:
+    """Start `scan`; git works while the caller goes on, and calling the result waits."""
+    asked = _ask_tree(root, folder.strip("/") or ".")
+    return lambda: _scanned(root, asked(), suffix)
+
+
+def _scanned(root: Path, tree: Tree | None, suffix: str) -> Scanned:
+    if tree is None:
         return None
-    prefix = _prefix(repo, root)
-    inside = f"{prefix}{folder.strip('/')}/" if folder.strip("/.") else prefix
-    index, changed = _tree_state(repo, prefix, inside)
+    index, changed = tree
+    # Comprehensions, not a loop with calls: this runs once per post file on every plan.
+    paths = sorted([*index, *(changed - index.keys())])
+    # Not a dot file, nor in a dot folder.
+    wanted = [p for p in paths if p.endswith(suffix) and not (p[0] == "." or "/." in p)]
+    if not changed:
+        return {path: FileState(index[path], False) for path in wanted}
     states: dict[str, FileState] = {}
-    for path in sorted(index.keys() | changed):
-        if not path.endswith(suffix) or _hidden(path):
-            continue
+    for path in wanted:
         if path in changed:
             full = root / path
             if full.is_file():  # a file deleted from the work tree is still in the index
@@ -84,18 +104,45 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
     return states
 
 
-def _tree_state(repo: git.Repo, prefix: str, within: str) -> tuple[dict[str, str], set[str]]:
-    """Index blob ids, and the paths that differ from HEAD or are untracked, under `within`;
-    paths from `prefix`.
+Tree = tuple[dict[str, str], set[str]]  # index blob ids; paths that differ from HEAD
 
-    Both questions go to git at once (plain processes, not gitpython, which waits for one
-    before it starts the next): on a no-op plan of thousands of posts, asking one after
-    the other is a fifth of the run.
+
+def _ask_tree(root: Path, within: str) -> Callable[[], Tree | None]:
+    """Ask git for the index blob ids, and the paths that differ from HEAD or are
+    untracked, under `within`; the answer (paths from `root`, None when `root` is not in a
+    git work tree) comes from calling the result.
+
+    The three questions go to git at once, and the caller can read the ledger meanwhile:
+    on a no-op plan of thousands of posts, waiting for each in turn is a fifth of the run.
     """
-    top, spec = str(repo.working_tree_dir), within or "."
-    listing = _git(top, "ls-files", "-s", "-z", "--", spec)
-    status = _git(top, "status", "--porcelain", "-z", "--untracked-files=all", "--", spec)
-    return _parse_index(_output(listing), prefix), _parse_status(_output(status), prefix)
+    cwd = str(root)
+    where = _git(cwd, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    listing = _git(cwd, "ls-files", "-s", "-z", "--", within)  # paths from cwd
+    # --no-optional-locks: a plan only reads, so it never takes the index lock another
+    # git command may be holding.
+    status = _git(cwd, "--no-optional-locks", "status", "--porcelain", "-z",
+                  "--untracked-files=all", "--", within)
+
+    def answer() -> Tree | None:
+        try:
+            inside, prefix, *_ = [*_output(where).split("\n"), ""]
+        except GitError as error:
+            _reap(listing, status)
+            if "not a git repository" in str(error):
+                return None
+            raise
+        if inside != "true":  # a bare repository, or inside .git
+            _reap(listing, status)
+            return None
+        # status names paths from the top of the work tree, whatever the cwd.
+        return _parse_index(_output(listing)), _parse_status(_output(status), prefix)
+
+    return answer
+
+
+def _reap(*processes: subprocess.Popen[bytes]) -> None:
+    for process in processes:
+        process.communicate()
 
 
 def _git(cwd: str, *args: str) -> subprocess.Popen[bytes]:
@@ -111,26 +158,18 @@ def _output(process: subprocess.Popen[bytes]) -> str:
     return out.decode("utf-8", errors="surrogateescape")
 
 
-def _hidden(path: str) -> bool:
-    """A dot file, or a file in a dot folder (a plain string test: called once per post)."""
-    return path.startswith(".") or "/." in path
-
-
 def _prefix(repo: git.Repo, root: Path) -> str:
     top = Path(str(repo.working_tree_dir)).resolve()
     relative = root.resolve().relative_to(top).as_posix()
     return "" if relative == "." else relative + "/"
 
 
-def _parse_index(output: str, prefix: str) -> dict[str, str]:
-    """`git ls-files -s -z` output -> {path from `prefix`: blob id}."""
-    blobs: dict[str, str] = {}
-    for record in output.split("\0"):
-        if not record:
-            continue
-        meta, path = record.split("\t", 1)
-        blobs[path.removeprefix(prefix)] = meta.split()[1]
-    return blobs
+_INDEX_RECORD = re.compile(r"[0-7]+ ([0-9a-f]+) [0-3]\t([^\0]*)\0")  # mode blob stage\tpath
+
+
+def _parse_index(output: str) -> dict[str, str]:
+    """`git ls-files -s -z` output -> {path: blob id}."""
+    return {path: blob for blob, path in _INDEX_RECORD.findall(output)}
 
 
 def _parse_status(output: str, prefix: str) -> set[str]:
@@ -161,6 +200,8 @@ def lock_path(root: Path) -> Path:
 
 def new_repository(root: Path, message: str, name: str, email: str) -> str:
     """`git init` in `root` on branch main, commit every file in it; the commit id."""
+    import git
+
     repo = git.Repo.init(root, initial_branch="main")
     with repo.config_writer() as config:
         config.set_value("user", "name", name)
@@ -187,6 +228,8 @@ MergeFile = Callable[[str, str], str]  # (upstream text, our text) -> merged tex
 
 def push(root: Path, ledger_path: str, merge_ledger: MergeFile, attempts: int = 4) -> str:
     """Push HEAD to its upstream; when rejected, rebase onto it, merging the ledger, and retry."""
+    import git
+
     repo = require_repo(root)
     remote, branch = _upstream(repo)
     prefix = _prefix(repo, root)
@@ -232,6 +275,8 @@ def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: Merge
     learned the same URN from LinkedIn's duplicate answer): the two sides then differ only
     in the `published_at:` line, and ours is kept, as the merged ledger keeps our entry.
     """
+    import git
+
     try:
         # --autostash: uncommitted files (allowed by --allow-dirty) must not stop the rebase.
         repo.git.rebase("--autostash", upstream)
@@ -274,6 +319,8 @@ WRITTEN_TIME = re.compile(r"published_at:")
 
 def _same_post(repo: git.Repo, name: str) -> bool:
     """Both sides are one post published by two runs: equal but for `published_at:`."""
+    import git
+
     try:
         upstream_text, ours_text = _sides(repo, name)
     except git.GitCommandError:  # deleted on one side

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -31,7 +30,7 @@ class MediaRecord:
     urn: str
 
 
-@dataclass
+@dataclass(slots=True)  # one per post, made on every run
 class Entry:
     """What the ledger knows about one post file."""
 
@@ -54,26 +53,33 @@ class Entry:
 
     @classmethod
     def from_json(cls, path: str, data: Any) -> Entry:
-        # Called once per post on every run: checks stay cheap (a no-op plan of 10,000
-        # posts spends more here than in json.load).
-        if not isinstance(data, dict):
-            raise LedgerError(f"ledger entry for {path} must be an object")
-        unknown = data.keys() - _ENTRY_FIELDS
-        if unknown:
-            raise LedgerError(
-                f"ledger entry for {path} has unknown fields: {', '.join(sorted(unknown))}"
-            )
-        if data.get("state") not in _STATE_SET:
-            raise LedgerError(
-                f"ledger entry for {path} has state {data.get('state')!r}; "
-                f"expected one of {', '.join(STATES)}"
-            )
-        if not isinstance(data.get("author"), str):
-            raise LedgerError(f"ledger entry for {path} has no author")
-        if not data.get("media"):
-            return cls(**data)
-        media = {name: MediaRecord(**record) for name, record in data["media"].items()}
-        return cls(**{**data, "media": media})
+        # Called once per post on every run, so the common case costs one call and two
+        # checks; only a broken entry pays for finding out what is wrong with it.
+        try:
+            entry = cls(**data)
+        except TypeError:
+            raise LedgerError(_entry_problem(path, data)) from None
+        if entry.state not in _STATE_SET or type(entry.author) is not str:
+            raise LedgerError(_entry_problem(path, data))
+        if entry.media:
+            records: dict[str, Any] = entry.media  # as read: objects, not MediaRecords yet
+            entry.media = {name: MediaRecord(**record) for name, record in records.items()}
+        return entry
+
+
+def _entry_problem(path: str, data: Any) -> str:
+    """What is wrong with a ledger entry that from_json refused."""
+    if not isinstance(data, dict):
+        return f"ledger entry for {path} must be an object"
+    unknown = data.keys() - _ENTRY_FIELDS
+    if unknown:
+        return f"ledger entry for {path} has unknown fields: {', '.join(sorted(unknown))}"
+    if data.get("state") not in _STATE_SET:
+        return (
+            f"ledger entry for {path} has state {data.get('state')!r}; "
+            f"expected one of {', '.join(STATES)}"
+        )
+    return f"ledger entry for {path} has no author"
 
 
 _ENTRY_FIELDS = frozenset(Entry.__dataclass_fields__)
@@ -151,6 +157,8 @@ def load(path: Path, shown: str | None = None) -> Ledger:
 
 def save(path: Path, ledger: Ledger) -> None:
     """Write atomically with the serial one higher; the caller's object is updated too."""
+    import tempfile  # only a sync writes: a plan starts without it
+
     ledger.serial += 1
     text = ledger.dumps()
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,13 +20,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from publisher import ledger
 from publisher.config import Config
 from publisher.errors import Diagnostic, PublisherError
-from publisher.plan import Change, Plan, PlanOptions, build_plan
+from publisher.plan import Change, Plan, PlanOptions
 from publisher.post import MediaFile, Post, is_organization, load_post
 from publisher.sandbox import cards
-from publisher.sources import collect
+from publisher.sources import make_plan
 
 PAGES = Path(__file__).parent / "templates"
 MARKER = ".publish-preview"  # marks a folder this command wrote, so it may clear it
@@ -110,8 +109,7 @@ def build_preview(
 
 
 def _plan(config: Config, now: datetime, options: PlanOptions) -> Plan:
-    book = ledger.load(config.ledger_path, config.ledger)
-    return build_plan(collect(config, book), book, now, config.defaults.timezone, options)
+    return make_plan(config, now, options)[1]
 
 
 def _prepare(out: Path) -> None:

@@ -18,8 +18,8 @@ from publisher.auth import AuthorTransport, LiveToken, TokenKeeper
 from publisher.config import Config
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
-from publisher.plan import Plan, PlanOptions, build_plan
-from publisher.sources import collect
+from publisher.plan import Plan, PlanOptions
+from publisher.sources import make_plan
 from publisher.tokens import Credential, TokenStore
 
 
@@ -113,8 +113,7 @@ def run_sync(
 ) -> SyncResult:
     """Plan and apply under the lock; commit (and push) what changed."""
     with ledger.locked(gitops.lock_path(config.root)):
-        book = ledger.load(config.ledger_path, config.ledger)
-        plan = build_plan(collect(config, book), book, now, config.defaults.timezone, options.plan)
+        book, plan = make_plan(config, now, options.plan)
         if on_plan is not None:
             on_plan(plan)
         clients = client_for or Clients(config, options.token)

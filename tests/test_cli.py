@@ -142,3 +142,42 @@ def test_start_up_does_not_load_what_only_some_commands_need() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+HEAVY = ("git", "yaml", "frontmatter", "markdown_it", "PIL", "requests", "logging")
+PARSER = ("publisher.post", "publisher.render", "publisher.media", "publisher.frontmatter_yaml")
+
+
+def modules_after(root: Path, *args: str) -> set[str]:
+    """The modules a `publish` process has loaded when it exits."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write(' '.join(sorted(sys.modules))))\n"
+        "from publisher.cli.main import main\n"
+        f"sys.argv = ['publish', '--repo', {str(root)!r}, *{list(args)!r}]\n"
+        "main()\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.returncode == 0, out.stderr
+    return set(out.stderr.split())
+
+
+def test_a_plan_with_nothing_to_read_loads_no_parser_and_no_gitpython(
+    make_repo: Callable[..., Path],
+) -> None:
+    """A no-op plan of a large repository costs little more than reading the ledger: the
+    parser, gitpython and logging are imported only when something needs them."""
+    from publisher.gitops import file_states
+
+    root = make_repo({"posts/a.md": GOOD})
+    entry = {"author": "urn:li:organization:2414183", "state": "published",
+             "urn": "urn:li:share:1",
+             "source_blob": file_states(root, ["posts/a.md"])["posts/a.md"].blob}
+    ledger = root / ".publish" / "ledger.json"
+    ledger.parent.mkdir()
+    ledger.write_text(json.dumps({"version": 1, "serial": 1, "posts": {"posts/a.md": entry}}))
+    loaded = modules_after(root, "--dry-run", "--format", "json")
+    assert {m for m in loaded if m.split(".")[0] in HEAVY or m in PARSER} == set()
+
+    (root / "posts" / "b.md").write_text(GOOD)  # something to read: the parser is there
+    assert set(PARSER) <= modules_after(root, "--dry-run", "--allow-dirty")

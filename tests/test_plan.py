@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from publisher import ledger
+from publisher import ledger, planview
 from publisher.config import load_config
 from publisher.ledger import Entry, Ledger
-from publisher.plan import Plan, PlanOptions, build_plan
+from publisher.plan import UNCHANGED, Change, Plan, PlanOptions, build_plan
 from publisher.post import load_post
 from publisher.sources import collect
 from tests.support import commit_all, git, png_bytes, write_files
@@ -182,3 +185,40 @@ def test_changes_run_in_schedule_order(make_repo: Callable[..., Path]) -> None:
         "posts/c.md": post("schedule: 2026-12-01 10:00"),
     })
     assert [c.post for c in plan_for(root).changes] == ["posts/b.md", "posts/c.md", "posts/a.md"]
+
+
+def _dumped(plan: Plan) -> str:
+    return json.dumps(plan.to_json(), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def test_json_of_a_mixed_plan_is_exactly_json_dumps(make_repo: Callable[..., Path]) -> None:
+    """as_json writes unchanged posts from a template: byte for byte what json.dumps writes."""
+    odd = 'posts/"quoted" \\ back – ünï 🎉.md'
+    root = make_repo({
+        "posts/new.md": post(),
+        "posts/later.md": post("schedule: 2026-12-02 09:00"),
+        "posts/draft.md": post("status: draft"),
+        "posts/bad.md": post("author: nobody"),
+        "posts/same.md": post(),
+        "posts/gone.md": post(),
+        odd: post(),
+    })
+    book = Ledger(posts={p: published(root, p) for p in ("posts/same.md", "posts/gone.md", odd)})
+    book.posts["posts/never.md"] = Entry(author="urn:li:person:x", state="failed")
+    git(root, "rm", "-q", "posts/gone.md")
+    commit_all(root)
+    plan = plan_for(root, book)
+    unread = [c.post for c in plan.changes if c.source is None and c.reason == UNCHANGED]
+    assert unread == sorted([odd, "posts/same.md"])  # written from the template
+    assert planview.as_json(plan) == _dumped(plan)
+
+
+@given(
+    post_path=st.text(min_size=1), author=st.none() | st.text(), urn=st.none() | st.text(),
+)
+def test_json_of_any_unchanged_post_is_exactly_json_dumps(
+    post_path: str, author: str | None, urn: str | None
+) -> None:
+    change = Change(post_path, "noop", UNCHANGED, author=author, urn=urn, blob="b")
+    plan = Plan(now=NOW, timezone="Europe/Berlin", changes=(change,))
+    assert planview.as_json(plan) == _dumped(plan)

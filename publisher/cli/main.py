@@ -7,8 +7,8 @@ is shown only with --debug.
 
 from __future__ import annotations
 
+import gc
 import importlib
-import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from publisher import __version__, ledger, newpost, planview, resolve
+from publisher import __version__, planview
 from publisher.config import Config, load_config
 from publisher.errors import Diagnostic, PublisherError
-from publisher.plan import Change, Plan, PlanOptions, build_plan
-from publisher.post import discover, load_post
+from publisher.plan import Change, Plan, PlanOptions
 from publisher.schedule import TimeError, parse_time
-from publisher.sources import collect
+from publisher.sources import make_plan
 
 if TYPE_CHECKING:
     from publisher.apply import Outcome
@@ -165,20 +164,21 @@ def cli(
         ctx.invoke(sync_command, **sync)
 
 
-class _EchoHandler(logging.Handler):
-    """Log records to stderr through click, so that they land where the command's output is."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        click.echo(self.format(record), err=True)
-
-
 def _log_http() -> None:
     """--debug: the client's HTTP log (Authorization masked), not urllib3's raw lines.
 
     Undone when the command ends, so that a later command in the same process is quiet.
     """
+    import logging  # only for --debug: every command starts without it
+
+    class EchoHandler(logging.Handler):
+        """Log records to stderr through click, where the command's output is."""
+
+        def emit(self, record: logging.LogRecord) -> None:
+            click.echo(self.format(record), err=True)
+
     logger = logging.getLogger("publisher.linkedin")
-    handler, level = _EchoHandler(), logger.level
+    handler, level = EchoHandler(), logger.level
     handler.setFormatter(logging.Formatter("debug: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
@@ -209,7 +209,7 @@ def sync_command(
     now = _parse_now(now_text, config)
     options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
     if dry_run:
-        plan = make_plan(config, now, options)
+        plan = make_plan(config, now, options)[1]
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
     # The client and the engine are imported only when a sync will post: a dry run
@@ -320,12 +320,6 @@ class TerminalProgress:
         click.echo(f"  {outcome.result}: {detail}", err=True)
 
 
-def make_plan(config: Config, now: datetime, options: PlanOptions) -> Plan:
-    book = ledger.load(config.ledger_path, config.ledger)
-    sources = collect(config, book)
-    return build_plan(sources, book, now, config.defaults.timezone, options)
-
-
 def _print_plan(plan: Plan, output_format: str, verbose: bool) -> None:
     if output_format == "json":
         click.echo(planview.as_json(plan), nl=False)
@@ -349,6 +343,8 @@ def _parse_now(text: str | None, config: Config) -> datetime:
 @click.pass_obj
 def check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Validate publish.toml and the posts (all, or PATHS); exit 1 on any error."""
+    from publisher.post import load_post
+
     config = obj.config()
     files = _post_paths(config, paths)
     diagnostics: list[Diagnostic] = []
@@ -368,6 +364,8 @@ def check(obj: Context, paths: tuple[Path, ...]) -> None:
 
 def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
     """Post files named on the command line (files or folders), from the repo root."""
+    from publisher.post import discover
+
     if not paths:
         return discover(config)
     found: list[str] = []
@@ -402,6 +400,8 @@ def new(
 
     With --template the title is optional (the file is named after the post's first line).
     """
+    from publisher import newpost
+
     config = obj.config()
     if template is None and assignments:
         raise click.UsageError("--set fills a template: add --template NAME")
@@ -430,6 +430,8 @@ def resolve_command(obj: Context, path: Path, urn: str | None, not_published: bo
     """Settle a post whose outcome is unknown (after checking LinkedIn)."""
     if bool(urn) == not_published:
         raise click.UsageError("give exactly one of --urn URN or --not-published")
+    from publisher import resolve
+
     config = obj.config()
     click.echo(resolve.resolve(config, _one_post(config, path), urn, datetime.now(UTC)))
 
@@ -440,6 +442,8 @@ def resolve_command(obj: Context, path: Path, urn: str | None, not_published: bo
 @click.pass_obj
 def adopt(obj: Context, path: Path, urn: str) -> None:
     """Track a post that was published by hand, so it is never posted again."""
+    from publisher import resolve
+
     config = obj.config()
     click.echo(resolve.adopt(config, _one_post(config, path), urn, datetime.now(UTC)))
 
@@ -519,4 +523,7 @@ def demo(examples: Path | None, keep: Path | None) -> None:
 
 
 def main() -> None:
+    # Everything imported so far lives as long as the process: kept out of the collector's
+    # full passes, which a plan over thousands of posts would otherwise pay for.
+    gc.freeze()
     cli(prog_name="publish")

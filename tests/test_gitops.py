@@ -1,0 +1,80 @@
+"""What git says about the post files: which exist, their blob ids, which are uncommitted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.gitops import FileState, blob_id, file_states, scan, start_scan
+from tests.support import commit_all, git, write_files
+
+
+def hash_object(root: Path, path: str) -> str:
+    return git(root, "hash-object", path).strip()
+
+
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "test@example.com")
+    git(root, "config", "user.name", "Test")
+    return root
+
+
+def test_scan_lists_tracked_and_untracked_posts_with_their_state(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    write_files(root, {
+        "posts/a.md": "a", "posts/b.md": "b", "posts/c.md": "c", "posts/deep/d é 🎉.md": "d",
+        "posts/.hidden.md": "h", "posts/.drafts/e.md": "e", "posts/notes.txt": "t",
+        "posts/ignored.md": "i", ".gitignore": "posts/ignored.md\n", "elsewhere.md": "x",
+    })
+    commit_all(root)
+    write_files(root, {"posts/b.md": "b edited", "posts/c.md": "c staged", "posts/new.md": "n"})
+    git(root, "add", "posts/c.md")
+    (root / "posts/a.md").unlink()  # still in the index, gone from the work tree
+
+    states = scan(root, "posts")
+
+    assert states is not None
+    assert list(states) == ["posts/b.md", "posts/c.md", "posts/deep/d é 🎉.md", "posts/new.md"]
+    for path, state in states.items():
+        assert state.blob == hash_object(root, path), path
+    dirty = {path for path, state in states.items() if state.dirty}
+    assert dirty == {"posts/b.md", "posts/c.md", "posts/new.md"}
+
+
+def test_paths_are_from_the_folder_of_publish_toml_inside_a_larger_repository(
+    tmp_path: Path,
+) -> None:
+    top = repo(tmp_path)
+    write_files(top, {"site/linkedin/posts/a.md": "a", "site/linkedin/posts/b.md": "b",
+                      "other/posts/x.md": "x"})
+    commit_all(top)
+    write_files(top, {"site/linkedin/posts/b.md": "b edited"})
+    root = top / "site" / "linkedin"
+
+    states = scan(root, "posts")
+
+    assert states == {
+        "posts/a.md": FileState(hash_object(root, "posts/a.md"), False),
+        "posts/b.md": FileState(blob_id(b"b edited"), True),
+    }
+    assert file_states(root, ["posts/a.md", "posts/b.md"]) == states
+
+
+def test_outside_git_nothing_is_scanned_and_every_file_is_uncommitted(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    write_files(root, {"posts/a.md": "a"})
+    assert scan(root, "posts") is None
+    assert file_states(root, ["posts/a.md"]) == {"posts/a.md": FileState(blob_id(b"a"), True)}
+
+
+def test_a_scan_started_early_answers_as_scan_does(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    write_files(root, {f"posts/p{i:02d}.md": f"post {i}" for i in range(50)})
+    commit_all(root)
+    write_files(root, {"posts/p07.md": "edited", "posts/new.md": "new"})
+    waiting = start_scan(root, "posts")
+    expected = scan(root, "posts")
+    assert expected is not None and len(expected) == 51
+    assert waiting() == expected
