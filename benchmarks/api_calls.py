@@ -4,8 +4,8 @@ Starts the sandbox as its own process, then for each kind of post runs a real
 `publish` (also its own process) on a repository holding just that post, and counts
 the calls the sandbox served, beside the least LinkedIn's API allows:
 
-    text 1; image 3; n images 2n+1; document 3; video with k parts k+3 plus status polls;
-    a no-op sync 0 calls and no commit.
+    text 1; image 3; n images 2n+1; document 3; video with k parts k+3 plus status polls,
+    and one more for each of a thumbnail and captions; a no-op sync 0 calls and no commit.
 
 Page posts add one read-back GET (the text LinkedIn shows, compared with what was sent);
 persons' tokens cannot read posts, so their posts show the bare minimum.
@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.publishing import NOW_TEXT, World, build_world
 
 PART = 4 * 1024 * 1024
+CAPTIONS = "1\n00:00:00,000 --> 00:00:02,000\nA short clip.\n"
 
 
 def post(author: str, content: str, text: str) -> str:
@@ -64,6 +65,9 @@ CASES: list[tuple[str, str, str, str]] = [
     ("document", "jane", "document: {path: ../media/deck.pdf, title: Deck}\n", "3"),
     ("video, 2 parts", "acme", "video: {path: ../media/clip.mp4, title: Clip}\n",
      "k+3 = 5 + polls, +1 read-back"),
+    ("video + extras", "acme",
+     "video: {path: ../media/clip.mp4, title: Clip, thumbnail: ../media/img0.png, "
+     "captions: ../media/clip.srt}\n", "k+5 = 7 + polls, +1 read-back"),
     ("article", "acme", 'article: {url: "https://example.com/a", title: A}\n',
      "1, +1 read-back"),
     ("first comment", "jane", "first_comment: More in the comments.\n", "2"),
@@ -141,6 +145,7 @@ def count_cases(url: str, folder: Path) -> float:
         root = folder / name.replace(" ", "-") / "repo"
         (root / "media").mkdir(parents=True)
         distinct_images(root / "media")
+        (root / "media" / "clip.srt").write_text(CAPTIONS, encoding="utf-8")
         world = build_world(root, url,
                             posts={"posts/p.md": post(author, content, f"A {name} post.")})
         code, rss = run_publish(world)

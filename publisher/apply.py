@@ -506,14 +506,15 @@ class Applier:
 
     def _upload(self, post: Post, media: MediaFile, client: LinkedInClient) -> str:
         cache = self.book.uploads.setdefault(post.author, {})
-        urn = cache.get(media.sha256)
+        key = media.upload_key
+        urn = cache.get(key)
         if urn is None:
             path = self.config.root / media.path
             urn = self._send_media(client, post.author, media, path)
-            cache[media.sha256] = urn
+            cache[key] = urn
         entry = self.book.posts.get(post.path)
         if entry is not None:
-            entry.media[media.path] = MediaRecord(sha256=media.sha256, urn=urn)
+            entry.media[media.path] = MediaRecord(sha256=key, urn=urn)
         self._save()
         return urn
 
@@ -526,7 +527,9 @@ class Applier:
             return client.upload_image(owner, path, content_type=content_type, progress=progress)
         if media.kind == "document":
             return client.upload_document(owner, path, content_type=content_type, progress=progress)
-        return client.upload_video(owner, path, progress=progress)
+        extras = {f.kind: self.config.root / f.path for f in media.extras}
+        return client.upload_video(owner, path, progress=progress,
+                                   thumbnail=extras.get("image"), captions=extras.get("captions"))
 
     def _payload(self, post: Post, media: dict[str, str]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}

@@ -8,7 +8,8 @@ memory.
 
 `inspect_media` returns the facts about a file and every problem found, each a sentence
 that says what was found, the limit, and the fix; the caller prefixes `path:line:`.
-Limits are those of linkedin-api.md sections 6.4, 7.4 and 8.
+Limits are those of linkedin-api.md sections 6.4, 7.4 and 8. A video's captions file is
+checked as SubRip (SRT) text, cue by cue, so a problem is reported with its line.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 import struct
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 # Pillow and pypdf are imported where they are used: a no-op plan reads no media, and
 # importing both costs more than the rest of that plan.
 
-MediaKind = Literal["image", "video", "document"]
+MediaKind = Literal["image", "video", "document", "captions"]
 
 # LinkedIn states sizes as "75kb", "500MB" and "100MB" without saying whether a KB is 1000
 # or 1024 bytes. We take the stricter reading at each bound (75 KiB as the minimum, decimal
@@ -45,11 +46,15 @@ MAX_VIDEO_SECONDS = 30 * 60
 MAX_DOCUMENT_PAGES = 300
 MAX_IMAGE_PIXELS = 36_152_320  # "less than 36,152,320 pixels": this many is already too many
 MAX_GIF_FRAMES = 250
+# LinkedIn states no limit for a captions file; a 30-minute video's captions are tens of
+# kilobytes, so anything this large is the wrong file.
+MAX_CAPTIONS_BYTES = 10 * 1000 * 1000
 
 ACCEPTED: dict[MediaKind, tuple[str, ...]] = {
     "image": ("JPEG", "PNG", "GIF"),
     "video": ("MP4",),
     "document": ("PDF", "PPT", "PPTX", "DOC", "DOCX"),
+    "captions": ("SRT",),
 }
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
@@ -61,6 +66,7 @@ CONTENT_TYPES = {
     "PPTX": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     "DOC": "application/msword",
     "DOCX": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "SRT": "application/x-subrip",
 }
 
 # Every format we can recognize: its kind (None for neither) and how a message names it.
@@ -108,6 +114,8 @@ FORMATS: dict[str, tuple[MediaKind | None, str]] = {
     "OLE": ("document", "an Office (OLE) file that is neither Word nor PowerPoint"),
     "ZIP": (None, "a ZIP archive"),
     "GZIP": (None, "a gzip archive"),
+    "SRT": ("captions", "SubRip captions (SRT)"),
+    "VTT": ("captions", "WebVTT captions"),
     "HTML": (None, "an HTML page"),
     "TEXT": (None, "a text file"),
     "EMPTY": (None, "an empty file (0 bytes)"),
@@ -118,11 +126,13 @@ _KIND_NAMES: dict[MediaKind, tuple[str, str, str]] = {
     "image": ("an image", "images", "convert it to PNG or JPEG"),
     "video": ("a video", "video", "convert it to MP4 (H.264 video, AAC audio)"),
     "document": ("a document", "document", "save or export it as PDF"),
+    "captions": ("captions", "video: captions", "convert them to SubRip (SRT)"),
 }
 _ACCEPTED_TEXT: dict[MediaKind, str] = {
     "image": "JPEG, PNG or GIF images",
     "video": "MP4 videos",
     "document": "PDF, PPT, PPTX, DOC or DOCX documents",
+    "captions": "SubRip (SRT) captions",
 }
 
 HEAD_BYTES = 4096  # enough for every magic number, MP4 brand list and text sniff below
@@ -148,6 +158,7 @@ class MediaInfo:
     height: int | None = None
     frames: int | None = None  # GIF only
     pages: int | None = None  # PDF, PPTX (slides), DOCX (as its editor counted them)
+    cues: int | None = None  # captions
     duration: float | None = None  # video, in seconds, when the file states it
 
 
@@ -173,16 +184,24 @@ def inspect_media(path: Path, expected: MediaKind) -> tuple[MediaInfo | None, li
             found = identify(file)
     except OSError as error:
         return None, [f"cannot be read ({error.strerror}): check that it is a readable file"]
+    if expected == "captions" and _maybe_text(path, found):
+        found = "SRT"  # read it as SRT, so that a problem is named with its line or byte
     if found not in ACCEPTED[expected]:
         return None, [_wrong_format(found, expected)]
     try:
-        if expected == "image":
-            return _inspect_image(path, found, size)
-        if expected == "video":
-            return _inspect_video(path, size)
-        return _inspect_document(path, found, size)
+        return _INSPECT[expected](path, found, size)
     except OSError as error:
         return None, [f"cannot be read ({error.strerror}): check that it is a readable file"]
+
+
+def _maybe_text(path: Path, found: str) -> bool:
+    """Plain text, or text in another encoding than UTF-8 (no NUL bytes)."""
+    if found == "TEXT":
+        return True
+    if not found.startswith("UNKNOWN:"):
+        return False
+    with path.open("rb") as file:
+        return b"\x00" not in file.read(HEAD_BYTES)
 
 
 def describe(found: str) -> str:
@@ -409,7 +428,8 @@ def _ole_sector(file: BinaryIO, sector: int, size: int) -> bytes:
 
 
 def _text_format(head: bytes) -> str | None:
-    """SVG, HTML or plain text when the start of the file is UTF-8 without NUL bytes."""
+    """SVG, HTML, captions (WebVTT, SubRip) or plain text when the start of the file is
+    UTF-8 without NUL bytes."""
     if b"\x00" in head:
         return None
     try:
@@ -420,9 +440,14 @@ def _text_format(head: bytes) -> str | None:
     start = text.lstrip("\ufeff \t\r\n").lower()
     if "<svg" in start and start.startswith(("<?xml", "<svg", "<!doctype svg", "<!--")):
         return "SVG"
-    if start.startswith(("<!doctype html", "<html")):
-        return "HTML"
-    return "TEXT"
+    for beginnings, code in _TEXT_STARTS:
+        if start.startswith(beginnings):
+            return code
+    return "SRT" if _SRT_START.match(start) else "TEXT"
+
+
+_TEXT_STARTS = ((("<!doctype html", "<html"), "HTML"), (("webvtt",), "VTT"))
+_SRT_START = re.compile(r"\d+\s*\n\s*\d+:\d\d:\d\d[,.]\d+\s*-->")
 
 
 # --- images ---------------------------------------------------------------------------------
@@ -619,6 +644,77 @@ def _header(
     return data
 
 
+# --- captions -------------------------------------------------------------------------------
+
+_SRT_TIME = r"(\d{2,}):([0-5]\d):([0-5]\d),(\d{3})"
+_SRT_TIMING = re.compile(rf"^{_SRT_TIME} --> {_SRT_TIME}(?: .*)?$")
+
+
+def _inspect_captions(path: Path, size: int) -> tuple[MediaInfo | None, list[str]]:
+    """SubRip: numbered cues of a timing line and text, separated by blank lines."""
+    if size > MAX_CAPTIONS_BYTES:
+        return None, [f"is {size:,} bytes, too large for a captions file "
+                      f"(at most {MAX_CAPTIONS_BYTES:,}): check that it is the right file"]
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        return None, [f"is not UTF-8 (byte {error.start}): save the captions as UTF-8"]
+    problem, cues = srt_problem(text)
+    if problem:
+        return None, [problem]
+    return MediaInfo(kind="captions", format="SRT", size=size,
+                     content_type=CONTENT_TYPES["SRT"], cues=cues), []
+
+
+def srt_problem(text: str) -> tuple[str, int]:
+    """The first thing wrong with SubRip `text` ("" when none) and how many cues it has."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cues = 0
+    index = 0
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        problem = _cue_problem(lines, index)
+        if problem:
+            return problem, cues
+        cues += 1
+        while index < len(lines) and lines[index].strip():
+            index += 1
+    if not cues:
+        return "has no captions: a SubRip file is numbered cues, each a timing and text", 0
+    return "", cues
+
+
+def _cue_problem(lines: list[str], start: int) -> str:
+    """What is wrong with the cue that starts at `start` (0-based), or ""."""
+    number = start + 1  # line numbers as an editor shows them
+    if not lines[start].strip().isdigit():
+        return f"line {number}: expected a cue number, found {lines[start].strip()[:40]!r}"
+    timing = lines[start + 1].strip() if start + 1 < len(lines) else ""
+    match = _SRT_TIMING.match(timing)
+    if match is None:
+        return (f"line {number + 1}: expected a timing like '00:00:01,000 --> 00:00:03,500', "
+                f"found {timing[:40]!r}")
+    begin, end = _srt_seconds(match.groups()[:4]), _srt_seconds(match.groups()[4:])
+    if end <= begin:
+        return f"line {number + 1}: the cue ends before it starts ({timing})"
+    if start + 2 >= len(lines) or not lines[start + 2].strip():
+        return f"line {number + 2}: cue {lines[start].strip()} has no text"
+    index = start + 2
+    while index < len(lines) and lines[index].strip():
+        if "-->" in lines[index]:  # the next cue's timing, with no blank line before it
+            return (f"line {index + 1}: '-->' in the text of cue {lines[start].strip()}: "
+                    "put a blank line between cues")
+        index += 1
+    return ""
+
+
+def _srt_seconds(parts: tuple[str, ...]) -> float:
+    hours, minutes, seconds, millis = (int(p) for p in parts)
+    return hours * 3600 + minutes * 60 + seconds + millis / 1000
+
+
 # --- documents ------------------------------------------------------------------------------
 
 def _inspect_document(path: Path, found: str, size: int) -> tuple[MediaInfo | None, list[str]]:
@@ -698,3 +794,12 @@ def _seconds(value: float) -> str:
     if value < 60:
         return f"{value:.1f} seconds"
     return f"{int(value // 60)} min {int(value % 60)} s"
+
+
+Inspector = Callable[[Path, str, int], tuple[MediaInfo | None, list[str]]]
+_INSPECT: dict[MediaKind, Inspector] = {
+    "image": _inspect_image,
+    "video": lambda path, _found, size: _inspect_video(path, size),
+    "document": _inspect_document,
+    "captions": lambda path, _found, size: _inspect_captions(path, size),
+}

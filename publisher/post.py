@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -61,6 +61,7 @@ MAX_ALT = 4086
 MAX_IMAGES = 20
 MAX_TITLE = 400
 MAX_COMMENT = 1250
+VIDEO_THUMBNAIL_FORMATS = ("JPEG", "PNG")
 
 ContentKind = Literal["text", "image", "multi_image", "video", "document", "article"]
 
@@ -75,6 +76,28 @@ class MediaFile:
     info: MediaInfo
     alt: str | None = None
     title: str | None = None
+    # A video's extras, sent with it in one upload (LinkedIn keeps them on the video).
+    thumbnail: MediaFile | None = None
+    captions: MediaFile | None = None
+
+    @property
+    def extras(self) -> tuple[MediaFile, ...]:
+        return tuple(f for f in (self.thumbnail, self.captions) if f)
+
+    @property
+    def upload_key(self) -> str:
+        """What identifies this upload: the file's digest, with its extras' when it has any
+        (the same video with another thumbnail is another upload)."""
+        if not self.extras:
+            return self.sha256
+        parts = [self.sha256, *(f"{f.kind}={f.sha256}" for f in self.extras)]
+        return "sha256:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+    def fingerprint(self) -> list[str | None]:
+        extras = [f.sha256 for f in self.extras]
+        # Extras only when present, so that posts published before they existed keep
+        # their content hash.
+        return [self.sha256, self.alt, self.title, *extras]
 
 
 @dataclass(frozen=True)
@@ -147,7 +170,7 @@ class Post:
             "visibility": self.visibility,
             "reshare": self.reshare,
             "kind": self.kind,
-            "media": [[m.sha256, m.alt, m.title] for m in self.media],
+            "media": [m.fingerprint() for m in self.media],
             "article": article,
         }
 
@@ -545,7 +568,26 @@ class _PostChecker:
             return None
         alt = self._alt_text(key, entry) if kind == "image" else None
         title = self._title(key, entry)
-        return self._media_file(key, str(entry["path"]), kind, alt=alt, title=title)
+        media = self._media_file(key, str(entry["path"]), kind, alt=alt, title=title)
+        if media is None or kind != "video":
+            return media
+        thumbnail, captions = self._video_extra(key, entry, "thumbnail", "image"), None
+        if thumbnail is not None and thumbnail.info.format not in VIDEO_THUMBNAIL_FORMATS:
+            self.error((*key, "thumbnail"), f"{thumbnail.path}: a video thumbnail must be "
+                       "a JPEG or PNG image: convert it")
+        captions = self._video_extra(key, entry, "captions", "captions")
+        return replace(media, thumbnail=thumbnail, captions=captions)
+
+    def _video_extra(
+        self, key: tuple[str | int, ...], entry: dict[str, Any], name: str, kind: MediaKind
+    ) -> MediaFile | None:
+        value = entry.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error((*key, name), f"video {name} must be a path to a file")
+            return None
+        return self._media_file((*key, name), value, kind)
 
     def _entry_keys(
         self,

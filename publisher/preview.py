@@ -231,8 +231,10 @@ def _attachment(post: Post, media: _MediaCopies) -> cards.Attachment | None:
     if post.video:
         video = post.video
         length = f" · {_duration(video.info.duration)}" if video.info.duration else ""
+        poster = _image(media, video.thumbnail) if video.thumbnail else None
+        captions = media.captions(video.captions) if video.captions else ""
         return cards.Attachment("video", video.title or "", video.info.format + length,
-                                media.copy(video))
+                                media.copy(video), thumbnail=poster, captions=captions)
     if post.article:
         article = post.article
         thumbnail = _image(media, article.thumbnail) if article.thumbnail else None
@@ -293,3 +295,9 @@ class _MediaCopies:
             shutil.copyfile(self.root / media.path, target)
             self.count += 1
         return f"media/{name}"
+
+    def captions(self, media: MediaFile) -> str:
+        """SubRip captions as the WebVTT track a browser's <video> plays, inline: a page
+        opened from a file may not load a track from another file."""
+        srt = (self.root / media.path).read_text(encoding="utf-8-sig")
+        return cards.vtt_data_uri(cards.srt_to_vtt(srt))

@@ -120,6 +120,7 @@ def test_character_count_marks_a_text_over_the_limit(gallery: Preview) -> None:
     ("posts/document.md", ['<a class="attachment document" href="media/',
                            "<strong>The release checklist</strong><span>PDF · 3 pages</span>"]),
     ("posts/video.md", ['<video controls preload="metadata" src="media/',
+                        'poster="media/', '<track kind="captions" src="data:text/vtt;',
                         "<strong>Two minutes of Acme Sync</strong><span>MP4 · 2:05</span>"]),
     ("posts/article.md", ['<a class="attachment article" href="https://example.com/story">',
                           "<strong>How Globex ships</strong><span>example.com</span>"]),

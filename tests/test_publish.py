@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -298,3 +299,72 @@ def test_a_run_without_the_ledger_posts_nothing_twice(tmp_path: Path, sandbox_ur
     assert_each_post_once(world, {p: TEXTS[p] for p in posts})
     assert len(world.control.state()["comments"]) == 1
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "posted"
+
+
+SRT = "1\n00:00:00,500 --> 00:00:02,000\nHello.\n\n2\n00:00:02,500 --> 00:00:04,000\nBye.\n"
+VIDEO_POST = {"posts/v.md": """\
+    ---
+    author: acme
+    schedule: 2026-12-01 09:00
+    video:
+      path: ../media/clip.mp4
+      title: A short clip
+      thumbnail: ../media/one.png
+      captions: ../media/clip.srt
+    ---
+    A video with a poster and captions.
+    """}
+
+
+def video_world(tmp_path: Path, sandbox_url: str) -> World:
+    world = build_world(tmp_path / "repo", sandbox_url, posts=VIDEO_POST)
+    write_files(world.root, {"media/clip.srt": SRT})
+    commit_all(world.root, "captions")
+    return world
+
+
+def test_a_video_goes_with_its_thumbnail_and_captions(tmp_path: Path, sandbox_url: str) -> None:
+    world = video_world(tmp_path, sandbox_url)
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert world.count_of("A video with a poster and captions.") == 1
+    video = next(m for m in world.control.state()["media"] if m["urn"].startswith("urn:li:video:"))
+    thumbnail = (world.root / "media/one.png").read_bytes()
+    assert video["thumbnail"]["sha256"] == hashlib.sha256(thumbnail).hexdigest()
+    assert video["captions"]["sha256"] == hashlib.sha256(SRT.encode()).hexdigest()
+    assert video["captions"]["cues"] == 2
+    routes = [c["route"] for c in world.calls()]
+    # initialize, 2 parts, thumbnail, captions, finalize, status poll, create, read-back
+    assert len(routes) == 9, routes
+    assert world.publish().code == 0 and len(world.calls()) == len(routes), "then a no-op"
+
+
+def test_new_captions_are_a_change_linkedin_cannot_edit(tmp_path: Path, sandbox_url: str) -> None:
+    world = video_world(tmp_path, sandbox_url)
+    assert world.publish().code == 0
+    first = world.entry("posts/v.md")["urn"]
+    post = world.root / "posts/v.md"
+    write_files(world.root, {"media/clip-v2.srt": SRT.replace("Bye.", "Goodbye."),
+                             "posts/v.md": post.read_text().replace("clip.srt", "clip-v2.srt")})
+    commit_all(world.root, "better captions")
+    held = world.publish()
+    assert "--allow-replace" in held.output and world.entry("posts/v.md")["urn"] == first
+    run = world.publish("--allow-replace")
+    assert run.code == 0, run.output
+    assert world.entry("posts/v.md")["urn"] != first
+    videos = [m for m in world.control.state()["media"] if m["urn"].startswith("urn:li:video:")]
+    assert len(videos) == 2, "the same video with other captions is uploaded again"
+    assert world.count_of("A video with a poster and captions.") == 1
+
+
+@pytest.mark.parametrize("kind", ["uploadedThumbnail", "uploadedCaptions"])
+def test_a_lost_answer_to_a_thumbnail_or_captions_upload_is_sent_again(
+    tmp_path: Path, sandbox_url: str, kind: str
+) -> None:
+    world = video_world(tmp_path, sandbox_url)
+    world.control.add_fault("drop", method="PUT", path=f"/dms-uploads/*/{kind}")
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert world.count_of("A video with a poster and captions.") == 1
+    puts = [c for c in world.calls() if c["route"].endswith(kind)]
+    assert len(puts) == 2, "the PUT is sent again after its answer was lost"

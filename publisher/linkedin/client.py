@@ -153,12 +153,14 @@ class LinkedInClient:
         self, owner: str, path: Path, *, size: int | None = None,
         progress: uploads.ProgressCallback | None = None,
         poll_interval: float = uploads.POLL_INTERVAL, max_wait: float = uploads.VIDEO_MAX_WAIT,
-        wait: bool = True,
+        wait: bool = True, thumbnail: Path | None = None, captions: Path | None = None,
     ) -> str:
-        """Upload an MP4 in 4 MiB parts; with ``wait``, until LinkedIn has processed it."""
+        """Upload an MP4 in 4 MiB parts, with its thumbnail image and SubRip captions if
+        given; with ``wait``, until LinkedIn has processed it."""
         return uploads.upload_video(self.transport, self._token, owner, path, size=size,
                                     progress=progress, poll_interval=poll_interval,
-                                    max_wait=max_wait, wait=wait)
+                                    max_wait=max_wait, wait=wait,
+                                    extras=uploads.VideoExtras(thumbnail, captions))
 
     def media_status(self, urn: str) -> dict[str, Any]:
         """The image, video or document entity, with its ``status``."""

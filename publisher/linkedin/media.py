@@ -76,12 +76,21 @@ def upload_document(
     return _upload_whole(transport, token, owner, path, _Whole("document", content_type, progress))
 
 
+@dataclass(frozen=True)
+class VideoExtras:
+    """Files LinkedIn keeps with a video: a thumbnail (JPEG or PNG) and SubRip captions."""
+
+    thumbnail: Path | None = None
+    captions: Path | None = None
+
+
 def upload_video(
     transport: Transport, token: str, owner: str, path: Path, *, size: int | None = None,
     progress: ProgressCallback | None = None,
     poll_interval: float = POLL_INTERVAL, max_wait: float = VIDEO_MAX_WAIT, wait: bool = True,
+    extras: VideoExtras = VideoExtras(),
 ) -> str:
-    """Upload an MP4 for ``owner`` part by part; returns ``urn:li:video:…``.
+    """Upload an MP4 for ``owner`` part by part, then its extras; returns ``urn:li:video:…``.
 
     With ``wait`` (the default) it returns once the video is AVAILABLE, raising
     ``MediaProcessingFailed`` or ``MediaTimeout`` otherwise. If the token may not read
@@ -89,8 +98,9 @@ def upload_video(
     whether the video is ready.
     """
     size = path.stat().st_size if size is None else size
-    request = {"owner": owner, "fileSizeBytes": size, "uploadCaptions": False,
-               "uploadThumbnail": False}
+    request = {"owner": owner, "fileSizeBytes": size,
+               "uploadCaptions": extras.captions is not None,
+               "uploadThumbnail": extras.thumbnail is not None}
     value = _initialize(transport, token, "video", request, owner)
     urn = _text(value, "video")
     parts = upload_instructions(value, size)
@@ -105,6 +115,7 @@ def upload_video(
                               f"{path.name} answered {reply.status} without an ETag")
         etags.append(etag)
         done += part.length
+    _upload_extras(transport, value, extras)
     _report(progress, size, size)
     finalize = {"finalizeUploadRequest": {"video": urn, "uploadToken": value.get("uploadToken", ""),
                                           "uploadedPartIds": etags}}
@@ -117,6 +128,22 @@ def upload_video(
         except Forbidden:
             transport.logger.debug("may not read %s; not waiting for it", urn)
     return urn
+
+
+def _upload_extras(transport: Transport, value: Mapping[str, Any], extras: VideoExtras) -> None:
+    """PUT the thumbnail and captions to the URLs initializeUpload gave for them. LinkedIn's
+    docs do not print those fields; thumbnailUploadUrl and captionsUploadUrl are what the
+    clients that use them read."""
+    for field_name, file in (("thumbnailUploadUrl", extras.thumbnail),
+                             ("captionsUploadUrl", extras.captions)):
+        if file is None:
+            continue
+        url = value.get(field_name)
+        if not isinstance(url, str) or not url:
+            raise UploadError(f"initializeUpload was asked for {field_name} and returned none")
+        # No token: these URLs are of the video's upload family, whose part URLs are
+        # documented not to take one.
+        transport.upload(url, FilePart(file, 0, file.stat().st_size), token=None)
 
 
 def media_status(transport: Transport, token: str, urn: str) -> dict[str, Any]:

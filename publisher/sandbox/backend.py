@@ -57,6 +57,11 @@ ORG_ROLES = (*POSTING_ROLES, "ANALYST", "RECRUITING_POSTER")
 READ_MEDIA_SCOPES = ("r_member_social", "r_organization_social", "rw_organization_admin")
 MEDIA_PREFIX = {"image": "C4E10AQ", "video": "C5F10AQ", "document": "D4D10AQ"}
 UPLOAD_PATH = {"image": "uploaded-image", "video": "uploadedVideo", "document": "uploaded-document"}
+# A video's extra files: the initializeUpload flag that asks for each, the answer's field
+# with its URL and the URL's path. LinkedIn's docs print none of these answer fields; the
+# names are those that public clients of the Videos API read.
+VIDEO_FILES = {"thumbnail": ("uploadThumbnail", "thumbnailUploadUrl", "uploadedThumbnail"),
+               "captions": ("uploadCaptions", "captionsUploadUrl", "uploadedCaptions")}
 QUERY_TYPES = {"IMPRESSION": "impressions", "MEMBERS_REACHED": "members_reached",
                "RESHARE": "reshares", "REACTION": "reactions", "COMMENT": "comments",
                "LINK_CLICKS": "clicks"}
@@ -199,6 +204,10 @@ class Media:
     width: int | None = None
     height: int | None = None
     duration_ms: int | None = None
+    thumbnail_requested: bool = False
+    captions_requested: bool = False
+    thumbnail: JSON | None = None     # {"format", "bytes", "sha256"} once uploaded
+    captions: JSON | None = None      # {"cues", "bytes", "sha256"} once uploaded
 
 
 @dataclass
@@ -299,6 +308,8 @@ class Backend:
             self.assets: dict[str, str] = {}
             self.blobs: dict[str, bytes] = {}
             self.parts: dict[str, dict[int, bytes]] = {}
+            self.thumbnails: dict[str, bytes] = {}      # video URN -> thumbnail bytes
+            self.captions: dict[str, bytes] = {}        # video URN -> SubRip bytes
             self.comments: dict[str, list[Comment]] = {}
             self.counters: dict[str, int] = {}
             self.requests: dict[str, int] = {}
@@ -872,7 +883,10 @@ class Backend:
         if not self.may_write_as(caller, owner):
             raise errors.media_forbidden(kind)
         declared = self._declared_video_size(request) if kind == "video" else None
+        files = self._requested_files(request) if kind == "video" else set()
         media = self._new_media(kind, owner, declared)
+        media.thumbnail_requested = "thumbnail" in files
+        media.captions_requested = "captions" in files
         return self._upload_instructions(media, base_url)
 
     def _declared_video_size(self, request: JSON) -> int:
@@ -883,6 +897,17 @@ class Backend:
         if not valid or not 0 < size <= MAX_VIDEO_DECLARED:
             raise errors.invalid_value("/initializeUploadRequest/fileSizeBytes", size)
         return int(size)
+
+    def _requested_files(self, request: JSON) -> set[str]:
+        """Which of the video's thumbnail and captions initializeUpload asks URLs for."""
+        files: set[str] = set()
+        for name, (flag, _, _) in VIDEO_FILES.items():
+            value = request.get(flag, False)
+            if not isinstance(value, bool):
+                raise errors.invalid_value(f"/initializeUploadRequest/{flag}", value)
+            if value:
+                files.add(name)
+        return files
 
     def _new_media(self, kind: str, owner: str, declared: int | None) -> Media:
         asset = MEDIA_PREFIX[kind] + self._random_text(12)
@@ -898,19 +923,24 @@ class Backend:
         return media
 
     def _upload_instructions(self, media: Media, base_url: str) -> JSON:
-        def url(part: int) -> str:
-            return (f"{base_url}/dms-uploads/{media.asset}/{UPLOAD_PATH[media.kind]}/{part}"
+        def url(path: str) -> str:
+            return (f"{base_url}/dms-uploads/{media.asset}/{path}"
                     f"?ca=vector_ads&cn=uploads&sync=0&v=beta&ut={media.signature}")
 
         if media.kind != "video":
-            return {"uploadUrlExpiresAt": media.upload_expires_ms, "uploadUrl": url(0),
-                    media.kind: media.urn}
+            return {"uploadUrlExpiresAt": media.upload_expires_ms,
+                    "uploadUrl": url(f"{UPLOAD_PATH[media.kind]}/0"), media.kind: media.urn}
         assert media.declared_size is not None
-        instructions = [{"uploadUrl": url(i), "firstByte": i * VIDEO_PART,
+        instructions = [{"uploadUrl": url(f"{UPLOAD_PATH['video']}/{i}"),
+                         "firstByte": i * VIDEO_PART,
                          "lastByte": min(media.declared_size, (i + 1) * VIDEO_PART) - 1}
                         for i in range(media.part_count)]
-        return {"uploadUrlsExpireAt": media.upload_expires_ms, "video": media.urn,
-                "uploadInstructions": instructions, "uploadToken": media.upload_token}
+        answer: JSON = {"uploadUrlsExpireAt": media.upload_expires_ms, "video": media.urn,
+                        "uploadInstructions": instructions, "uploadToken": media.upload_token}
+        for name, (_, field_name, path) in VIDEO_FILES.items():
+            if _requested(media, name):
+                answer[field_name] = url(path)
+        return answer
 
     def receive_upload(self, asset: str, part: int, signature: str,
                        data: bytes) -> dict[str, str]:
@@ -945,6 +975,33 @@ class Backend:
         media.part_etags[part] = etag
         self.touch()
         return {"ETag": etag}
+
+    def receive_video_file(self, asset: str, name: str, signature: str, data: bytes) -> None:
+        """Store a video's thumbnail or captions; a second upload replaces the first."""
+        media = self.media.get(self.assets.get(asset, ""))
+        if (media is None or media.kind != "video" or signature != media.signature
+                or not _requested(media, name)):
+            raise errors.upload_rejected("Unknown upload URL or bad signature")
+        if self.now_ms() > media.upload_expires_ms:
+            raise errors.expired_upload_url(media.kind)
+        if media.uploaded_ms is not None:
+            raise errors.upload_rejected(f"{media.urn} is already finalized; upload its {name} "
+                                         "before finalizeUpload")
+        digest = hashlib.sha256(data).hexdigest()
+        if name == "thumbnail":
+            failure = mediainfo.thumbnail_failure(data)
+            if failure:
+                raise errors.upload_rejected(failure)
+            media.thumbnail = {"format": mediainfo.thumbnail_format(data), "bytes": len(data),
+                               "sha256": digest}
+            self.thumbnails[media.urn] = data
+        else:
+            captions = mediainfo.read_srt(data)
+            if captions.failure:
+                raise errors.upload_rejected(f"Invalid SubRip captions: {captions.failure}")
+            media.captions = {"cues": captions.cues, "bytes": len(data), "sha256": digest}
+            self.captions[media.urn] = data
+        self.touch()
 
     def finalize_video(self, caller: Caller, body: object) -> None:
         request = body.get("finalizeUploadRequest") if isinstance(body, dict) else None
@@ -1033,6 +1090,8 @@ class Backend:
             body["duration"] = media.duration_ms
         if status == "PROCESSING_FAILED":
             body["processingFailureReason"] = media.failure
+        if media.thumbnail is not None:
+            body["thumbnail"] = f"{base_url}/dms/video/{media.asset}/thumbnail"
         return body
 
     def download(self, kind: str, asset: str) -> bytes:
@@ -1040,6 +1099,14 @@ class Backend:
         if urn is None or urn not in self.blobs or self.media[urn].kind != kind:
             raise errors.not_found()
         return self.blobs[urn]
+
+    def download_thumbnail(self, asset: str) -> tuple[bytes, str]:
+        """A video's thumbnail bytes and their Content-Type."""
+        data = self.thumbnails.get(self.assets.get(asset, ""))
+        image_format = None if data is None else mediainfo.thumbnail_format(data)
+        if data is None or image_format is None:
+            raise errors.not_found()
+        return data, mediainfo.THUMBNAIL_TYPES[image_format]
 
     # ---- comments
 
@@ -1232,8 +1299,7 @@ class Backend:
             "tokens": [{**asdict(t), "status": t.status(self.now())}
                        for t in self.tokens.values()],
             "posts": [self._post_state(p) for p in self.posts.values()],
-            "media": [{**asdict(m), "status": self._media_status(m)}
-                      for m in self.media.values()],
+            "media": [self._media_state(m) for m in self.media.values()],
             "comments": [{**asdict(c), "urn": c.urn}
                          for cs in self.comments.values() for c in cs],
             "requests": dict(sorted(self.requests.items())),
@@ -1241,6 +1307,13 @@ class Backend:
             "daily_counters": dict(self.counters),
             "faults": self.faults.to_json(),
         }
+
+    def _media_state(self, media: Media) -> JSON:
+        state = {**asdict(media), "status": self._media_status(media)}
+        for name in VIDEO_FILES:        # present only once the file arrived
+            if state[name] is None:
+                del state[name]
+        return state
 
     def _post_state(self, post: Post) -> JSON:
         return {"urn": post.urn, "author": post.author, "commentary": post.commentary,
@@ -1308,6 +1381,10 @@ class Backend:
 def _record(cls: Any, data: Mapping[str, Any]) -> Any:
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def _requested(media: Media, name: str) -> bool:
+    return media.thumbnail_requested if name == "thumbnail" else media.captions_requested
 
 
 def _b64(data: JSON) -> str:

@@ -8,10 +8,15 @@ the emulator stays independent, and the preview loads the templates from here.
 The text of a card is the commentary as little text shows it (``littletext.parse``): text,
 mentions and hashtags, up to the character where LinkedIn would cut a post short. The card
 splits it at the fold, where the feed shows "...see more".
+
+A video's captions come as SubRip (what LinkedIn takes) and play as WebVTT (what a browser's
+``<track>`` reads): ``srt_to_vtt`` converts them for both pages.
 """
 
 from __future__ import annotations
 
+import base64
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +56,8 @@ class Attachment:
     detail: str = ""  # "PDF · 3 pages", the article's domain, the poll's options
     href: str = ""  # the file (document, video) or the article's URL
     description: str = ""
-    thumbnail: Image | None = None
+    thumbnail: Image | None = None  # an article's image; a video's poster
+    captions: str = ""  # a video's WebVTT captions track (a path or a data: URI); "" for none
 
 
 @dataclass
@@ -202,3 +208,55 @@ def domain(url: str) -> str:
 
 def utf16_length(text: str) -> int:
     return littletext.utf16_length(text)
+
+
+_SRT_TIMING = re.compile(
+    r"\s*([0-9]+):([0-9]{2}):([0-9]{2})[,.]([0-9]{3})\s*-->\s*"
+    r"([0-9]+):([0-9]{2}):([0-9]{2})[,.]([0-9]{3})")
+_NOT_A_TAG = re.compile(r"<(?!/?[A-Za-z][^<>]*>)")
+
+
+def srt_to_vtt(text: str) -> str:
+    """SubRip captions as WebVTT: the header, dots before the milliseconds, and the text
+    escaped where WebVTT reads it differently. Cue numbers stay, as cue identifiers."""
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cues: list[str] = []
+    block: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            block.append(line)
+        elif block:
+            cues.append(_vtt_cue(block))
+            block = []
+    return "WEBVTT\n\n" + "\n\n".join(cues) + "\n" if cues else "WEBVTT\n"
+
+
+def _vtt_cue(block: list[str]) -> str:
+    timing = next((i for i, line in enumerate(block[:2]) if "-->" in line), None)
+    if timing is None:  # not a cue: escaped, WebVTT skips it as SubRip players do
+        return "\n".join(_vtt_text(line) for line in block)
+    head = [line.strip() for line in block[:timing]]
+    text = [_vtt_text(line) for line in block[timing + 1:]]
+    return "\n".join([*head, _vtt_timing(block[timing]), *text])
+
+
+def _vtt_timing(line: str) -> str:
+    """`00:00:01,000 --> 00:00:02,500` as `00:00:01.000 --> 00:00:02.500`. SubRip's position
+    settings (X1:... Y2:...) are dropped: WebVTT has settings of its own under other names."""
+    match = _SRT_TIMING.match(line)
+    if match is None:
+        return line.strip().replace(",", ".")
+    h1, m1, s1, ms1, h2, m2, s2, ms2 = match.groups()
+    return f"{int(h1):02d}:{m1}:{s1}.{ms1} --> {int(h2):02d}:{m2}:{s2}.{ms2}"
+
+
+def _vtt_text(line: str) -> str:
+    """SubRip text shows `&` and a `<` that starts no tag as they are; WebVTT reads them as
+    the start of an escape or a tag, and "-->" as the start of a cue."""
+    line = _NOT_A_TAG.sub("&lt;", line.replace("&", "&amp;"))
+    return line.replace("-->", "--&gt;")
+
+
+def vtt_data_uri(vtt: str) -> str:
+    """A WebVTT track as a data: URI, for a page that must stand on its own."""
+    return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(vtt.encode()).decode("ascii")

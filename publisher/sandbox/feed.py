@@ -2,7 +2,8 @@
 
 The feed shows what a reader sees, not what was sent: text cut where little text cuts it,
 folded at "...see more", mentions as links only when the name matches the entity, hashtags
-as links, images from their uploaded bytes. Each post is a ``cards.Card`` drawn by the card
+as links, images from their uploaded bytes, a video's thumbnail as its poster and its
+SubRip captions as a WebVTT track. Each post is a ``cards.Card`` drawn by the card
 template that ``publish preview`` shares. Jinja's autoescaping escapes every piece of text.
 """
 
@@ -59,6 +60,9 @@ def _add_content(backend: Backend, card: cards.Card, content: Mapping[str, Any] 
         media_kind = (str(value.get("id", "")).split(":")[2:3] or ["media"])[0]
         if media_kind == "image":
             card.images = [_image(backend, value.get("id", ""), value.get("altText"))]
+        elif media_kind == "video":
+            card.attachment = _video(backend, str(value.get("id", "")),
+                                     str(value.get("title") or ""))
         else:
             card.attachment = cards.Attachment(media_kind, str(value.get("title") or ""),
                                                media_kind.capitalize())
@@ -79,14 +83,28 @@ def _add_content(backend: Backend, card: cards.Card, content: Mapping[str, Any] 
 
 def _image(backend: Backend, urn: object, alt: object) -> cards.Image:
     media = backend.media.get(str(urn))
-    data = backend.blobs.get(str(urn), b"")
-    mime = next((t for magic, t in _IMAGE_TYPES.items() if data.startswith(magic)), None)
-    src = ""
-    if mime and len(data) <= _INLINE_LIMIT:
-        # A data: URI keeps the saved feed page whole on its own, with no server behind it.
-        src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return cards.Image(src, str(alt) if alt else None,
+    return cards.Image(_image_src(backend.blobs.get(str(urn), b"")), str(alt) if alt else None,
                        media.width if media else None, media.height if media else None)
+
+
+def _image_src(data: bytes) -> str:
+    mime = next((t for magic, t in _IMAGE_TYPES.items() if data.startswith(magic)), None)
+    if not mime or len(data) > _INLINE_LIMIT:
+        return ""
+    # A data: URI keeps the saved feed page whole on its own, with no server behind it.
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _video(backend: Backend, urn: str, title: str) -> cards.Attachment:
+    """The video card: no video bytes are kept after finalizeUpload, its extras are."""
+    poster = _image_src(backend.thumbnails.get(urn, b""))
+    srt = backend.captions.get(urn, b"")
+    track = ""
+    if srt and len(srt) <= _INLINE_LIMIT:
+        track = cards.vtt_data_uri(cards.srt_to_vtt(srt.decode("utf-8-sig")))
+    return cards.Attachment("video", title, "Video",
+                            thumbnail=cards.Image(poster, None) if poster else None,
+                            captions=track)
 
 
 def render_consent(params: Mapping[str, str], scopes: Iterable[str],

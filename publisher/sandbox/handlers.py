@@ -318,6 +318,21 @@ class SandboxApp:
         data = self.backend.download(str(call.args["kind"]), str(call.args["asset"]))
         return Response(data, status=200, content_type="application/octet-stream")
 
+    def upload_thumbnail_put(self, call: Call) -> Response:
+        return self._video_file(call, "thumbnail")
+
+    def upload_captions_put(self, call: Call) -> Response:
+        return self._video_file(call, "captions")
+
+    def _video_file(self, call: Call, name: str) -> Response:
+        self.backend.receive_video_file(str(call.args["asset"]), name,
+                                        call.request.args.get("ut", ""), call.request.get_data())
+        return Response(status=201)             # as an image upload answers
+
+    def upload_thumbnail(self, call: Call) -> Response:
+        data, content_type = self.backend.download_thumbnail(str(call.args["asset"]))
+        return Response(data, status=200, content_type=content_type)
+
     # ---- social actions, comments, metadata
 
     def rest_social_actions(self, call: Call) -> Response:

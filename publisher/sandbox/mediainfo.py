@@ -4,6 +4,10 @@ Images: JPG, GIF and PNG, fewer than 36,152,320 pixels, GIFs up to 250 frames (s
 Documents: PDF, PPT(X), DOC(X), at most 100 MB and 300 pages (section 8).
 Videos: MP4, 75 KB to 500 MB, 3 seconds to 30 minutes (section 7.4).
 Each check returns a failure reason, or None when the media would process fine.
+
+A video's thumbnail (JPEG or PNG) and captions (SubRip) are refused at upload instead, so
+their checks name the problem for the 400: the thumbnail's format, the captions' first bad
+line.
 """
 
 from __future__ import annotations
@@ -165,3 +169,96 @@ def video_failure(data: bytes) -> str | None:
     if not MIN_VIDEO_SECONDS <= duration <= MAX_VIDEO_SECONDS:
         return f"Video lasts {duration:g} s; videos must last from 3 seconds to 30 minutes"
     return None
+
+
+# -- a video's thumbnail and captions ---------------------------------------------------------
+
+THUMBNAIL_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
+_THUMBNAIL_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG\r\n\x1a\n": "PNG"}
+
+
+def thumbnail_format(data: bytes) -> str | None:
+    """"JPEG" or "PNG" from the magic bytes, or None for anything else."""
+    return next((name for magic, name in _THUMBNAIL_MAGIC.items() if data.startswith(magic)),
+                None)
+
+
+def thumbnail_failure(data: bytes) -> str | None:
+    if thumbnail_format(data) is not None:
+        return None
+    message = "Unsupported file format: video thumbnails must be JPG or PNG"
+    if not data:
+        return f"{message}; the body is empty"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return f"{message}; this is a GIF image"
+    return message
+
+
+_SRT_TIME = r"([0-9]{2,}):([0-5][0-9]):([0-5][0-9]),([0-9]{3})"
+# Text after the end time is allowed: some tools write SubRip positions (X1:... Y2:...) there.
+_SRT_TIMING = re.compile(rf"{_SRT_TIME}[ \t]+-->[ \t]+{_SRT_TIME}(?:[ \t].*)?")
+SRT_TIMING_EXAMPLE = "00:00:01,000 --> 00:00:02,500"
+
+
+@dataclass(frozen=True)
+class SubRip:
+    cues: int
+    failure: str | None = None  # the first problem, naming its line
+
+
+def read_srt(data: bytes) -> SubRip:
+    """Check SubRip captions: UTF-8 (a BOM allowed), numbered cues, each a timing line and
+    text, separated by blank lines; CRLF or LF."""
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        line = data[:error.start].count(b"\n") + 1
+        return SubRip(0, f"Line {line}: captions must be UTF-8 text "
+                         f"(byte {error.start} is not UTF-8)")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    cues = 0
+    index = 0
+    while index < len(lines):
+        if not lines[index].strip():
+            index += 1
+            continue
+        failure = _cue_failure(lines, index, cues + 1)
+        if failure:
+            return SubRip(cues, failure)
+        cues += 1
+        index += 2
+        while index < len(lines) and lines[index].strip():
+            index += 1
+    if not cues:
+        return SubRip(0, "Captions have no cues: SubRip captions are numbered cues, each a "
+                         "timing line and text")
+    return SubRip(cues)
+
+
+def _cue_failure(lines: list[str], start: int, number: int) -> str | None:
+    """What is wrong with the cue whose number line is lines[start], or None."""
+    found = lines[start].strip()
+    if not (found.isascii() and found.isdigit()):
+        return f"Line {start + 1}: expected the number of cue {number}, found {found[:40]!r}"
+    timing = lines[start + 1].strip() if start + 1 < len(lines) else ""
+    match = _SRT_TIMING.fullmatch(timing)
+    if match is None:
+        shown = repr(timing[:60]) if timing else "nothing"
+        return f"Line {start + 2}: expected a timing like {SRT_TIMING_EXAMPLE}, found {shown}"
+    begin, end = _srt_ms(match.groups()[:4]), _srt_ms(match.groups()[4:])
+    if end <= begin:
+        return f"Line {start + 2}: cue {number} must end after it starts ({timing!r})"
+    if start + 2 >= len(lines) or not lines[start + 2].strip():
+        return f"Line {start + 3}: cue {number} has no text"
+    position = start + 2
+    while position < len(lines) and lines[position].strip():
+        if "-->" in lines[position]:    # most often a blank line missing before the next cue
+            return (f"Line {position + 1}: cue text cannot contain '-->'; "
+                    "a blank line must separate cues")
+        position += 1
+    return None
+
+
+def _srt_ms(parts: tuple[str, ...]) -> int:
+    hours, minutes, seconds, millis = (int(p) for p in parts)
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis

@@ -5,7 +5,7 @@ Endpoints are grouped by the checks they get before the handler runs:
 * ``rest.*``     LinkedIn-Version, X-Restli-Protocol-Version, Bearer token, daily quotas
 * ``v2.*``       Bearer token and daily quotas only (unversioned)
 * ``oauth.*``    OAuth form endpoints, no token
-* ``upload.*``   the upload and download URLs handed out by initializeUpload
+* ``upload.*``   the upload URLs initializeUpload hands out, the download URLs GET shows
 * ``control.*``  the sandbox's own /_sandbox/ routes, no token, never faulted or counted
 """
 
@@ -38,7 +38,12 @@ URL_MAP = Map([
          methods=["GET"]),
 
     Rule("/dms-uploads/<asset>/<kind>/<int:part>", endpoint="upload.put", methods=["PUT"]),
+    Rule("/dms-uploads/<asset>/uploadedThumbnail", endpoint="upload.thumbnail_put",
+         methods=["PUT"]),
+    Rule("/dms-uploads/<asset>/uploadedCaptions", endpoint="upload.captions_put",
+         methods=["PUT"]),
     Rule("/dms/<kind>/<asset>", endpoint="upload.download", methods=["GET"]),
+    Rule("/dms/video/<asset>/thumbnail", endpoint="upload.thumbnail", methods=["GET"]),
 
     Rule("/_sandbox/reset", endpoint="control.reset", methods=["POST"]),
     Rule("/_sandbox/members", endpoint="control.members", methods=["POST"]),

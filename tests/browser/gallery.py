@@ -22,6 +22,10 @@ The third paragraph stays behind "see more" with its #Launch hashtag.
 """
 
 
+CAPTIONS = ("1\n00:00:00,000 --> 00:00:03,000\nWelcome to Acme Sync.\n\n"
+            "2\n00:00:03,500 --> 00:00:06,000\nTwo minutes & <i>no</i> more.\n")
+
+
 def _images(count: int, *, missing_alt: int | None = None) -> str:
     lines = ["images:"]
     for index in range(count):
@@ -48,7 +52,9 @@ def gallery_files() -> dict[str, str | bytes]:
     files["posts/document.md"] = _post(
         "document: {path: media/checklist.pdf, title: The release checklist}", "Read it.", 8)
     files["posts/video.md"] = _post(
-        "video: {path: media/clip.mp4, title: Two minutes of Acme Sync}", "Watch it.", 9)
+        "video: {path: media/clip.mp4, title: Two minutes of Acme Sync, "
+        "thumbnail: media/thumb.png, captions: media/clip.srt}", "Watch it.", 9)
+    files["posts/media/clip.srt"] = CAPTIONS
     files["posts/article.md"] = _post(
         "article:\n  url: https://example.com/story\n  title: How Globex ships\n"
         "  thumbnail: media/thumb.png", "Read the story.", 10)

@@ -117,6 +117,19 @@ def test_preview_passes_axe(page: Page, gallery: Preview, examples: Preview,
     assert axe_violations(page, axe_source) == []
 
 
+def test_a_video_shows_its_thumbnail_and_plays_its_captions(page: Page, gallery: Preview) -> None:
+    page.goto(url_of(gallery, "posts/video.md"))
+    video = page.locator("video")
+    poster = video.get_attribute("poster") or ""
+    assert poster.startswith("media/") and (gallery.out / poster).is_file()
+    # The track is inline WebVTT: the browser parses it into the cues of the SubRip file.
+    page.wait_for_function("document.querySelector('track').readyState === 2", timeout=5000)
+    cues = page.evaluate(
+        "Array.from(document.querySelector('video').textTracks[0].cues,"
+        " c => c.getCueAsHTML().textContent)")
+    assert cues == ["Welcome to Acme Sync.", "Two minutes & no more."]
+
+
 def test_sandbox_feed_uses_the_cards_folds_and_shows_a_cut(page: Page, axe_source: Any) -> None:
     with running_sandbox(seed=3) as base_url:
         control = SandboxControl(base_url)
