@@ -1,3 +1,3 @@
 """Publish LinkedIn posts kept as Markdown files in a git repository."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -222,10 +222,10 @@ class Applier:
         media = self._upload_all(post, client)
         payload = self._payload(post, media)
         before = deepcopy(entry)
-        entry = self._intent(post, before)
+        entry = self._intent(change, post, before)
         return self._post(change, post, client, entry, payload, before)
 
-    def _intent(self, post: Post, before: Entry | None) -> Entry:
+    def _intent(self, change: Change, post: Post, before: Entry | None) -> Entry:
         entry = Entry(
             author=post.author,
             state="pending",
@@ -234,6 +234,7 @@ class Applier:
             attempts=(before.attempts if before else 0) + 1,
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
+            media_blobs=dict(change.media_blobs or {}),
         )
         self.book.posts[post.path] = entry
         self._save()
@@ -427,6 +428,7 @@ class Applier:
             client.update_post(entry.urn, commentary=post.commentary)
             entry.commentary_hash = post.commentary_hash
         entry.source_blob = change.blob
+        entry.media_blobs = dict(change.media_blobs or {})
         entry.last_error = None
         self._save()
         if post.first_comment and self._comment_failed(entry):

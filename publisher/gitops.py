@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -50,58 +51,70 @@ def file_states(root: Path, paths: list[str]) -> dict[str, FileState]:
     Files git reports unchanged take their id from the index, so an unchanged post is
     never read; the others are hashed here. Outside git every file is dirty.
     """
-    tree = _ask_tree(root, ".")()
-    if tree is None:
-        return {p: FileState(blob_id((root / p).read_bytes()), True) for p in paths}
-    index, changed = tree
+    tree = start_scan(root)()
     states: dict[str, FileState] = {}
     for path in paths:
-        known = index.get(path)
-        if known is not None and path not in changed:
+        known = tree.committed_blob(path) if tree else None
+        if known is not None:
             states[path] = FileState(known, False)
         else:
             states[path] = FileState(blob_id((root / path).read_bytes()), True)
     return states
 
 
-Scanned = dict[str, FileState] | None
+@dataclass(frozen=True)
+class WorkTree:
+    """What git says of the files under a folder: their blob ids in the index, and which
+    differ from HEAD or are untracked. Paths are from that folder."""
+
+    root: Path
+    index: dict[str, str]
+    changed: frozenset[str]
+
+    def committed_blob(self, path: str) -> str | None:
+        """The blob id `path` has in HEAD; None when it has uncommitted changes (in the work
+        tree or staged) or git does not track it."""
+        return None if path in self.changed else self.index.get(path)
+
+    def files(self, folder: str, suffix: str = ".md") -> dict[str, FileState]:
+        """Every `*suffix` file under `folder` that git tracks or could track: not ignored,
+        none in a hidden folder, in path order."""
+        index, changed = self.index, self.changed
+        inside = "" if folder.strip("/.") == "" else folder.strip("/") + "/"
+        # Comprehensions, not a loop with calls: this runs once per post on every plan.
+        paths = sorted([*index, *(changed - index.keys())])
+        wanted = [p for p in paths if p.endswith(suffix) and p.startswith(inside)
+                  and not (p[0] == "." or "/." in p)]  # no dot file, no dot folder
+        if not changed:
+            return {path: FileState(index[path], False) for path in wanted}
+        states: dict[str, FileState] = {}
+        for path in wanted:
+            if path in changed:
+                full = self.root / path
+                if full.is_file():  # a file deleted from the work tree is still in the index
+                    states[path] = FileState(blob_id(full.read_bytes()), True)
+            else:
+                states[path] = FileState(index[path], False)
+        return states
 
 
-def scan(root: Path, folder: str, suffix: str = ".md") -> Scanned:
-    """Every `*suffix` file under `folder` (from `root`) that git tracks or could track.
-
-    Tracked and untracked files, not ignored ones, none in a hidden folder, in path order.
-    Built from the same git calls as file_states, so listing the posts costs no walk of
-    the folder. None outside git.
-    """
-    return start_scan(root, folder, suffix)()
+def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] | None:
+    """WorkTree.files of `root`; None outside git. Built from the same git calls as
+    file_states, so listing the posts costs no walk of the folder."""
+    tree = start_scan(root)()
+    return None if tree is None else tree.files(folder, suffix)
 
 
-def start_scan(root: Path, folder: str, suffix: str = ".md") -> Callable[[], Scanned]:
-    """Start `scan`; git works while the caller goes on, and calling the result waits."""
-    asked = _ask_tree(root, folder.strip("/") or ".")
-    return lambda: _scanned(root, asked(), suffix)
+def start_scan(root: Path) -> Callable[[], WorkTree | None]:
+    """Ask git about the work tree under `root`; git works while the caller goes on, and
+    calling the result waits for the answer (None outside git)."""
+    asked = _ask_tree(root, ".")
 
+    def answer() -> WorkTree | None:
+        tree = asked()
+        return None if tree is None else WorkTree(root, tree[0], frozenset(tree[1]))
 
-def _scanned(root: Path, tree: Tree | None, suffix: str) -> Scanned:
-    if tree is None:
-        return None
-    index, changed = tree
-    # Comprehensions, not a loop with calls: this runs once per post file on every plan.
-    paths = sorted([*index, *(changed - index.keys())])
-    # Not a dot file, nor in a dot folder.
-    wanted = [p for p in paths if p.endswith(suffix) and not (p[0] == "." or "/." in p)]
-    if not changed:
-        return {path: FileState(index[path], False) for path in wanted}
-    states: dict[str, FileState] = {}
-    for path in wanted:
-        if path in changed:
-            full = root / path
-            if full.is_file():  # a file deleted from the work tree is still in the index
-                states[path] = FileState(blob_id(full.read_bytes()), True)
-        else:
-            states[path] = FileState(index[path], False)
-    return states
+    return answer
 
 
 Tree = tuple[dict[str, str], set[str]]  # index blob ids; paths that differ from HEAD

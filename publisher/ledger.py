@@ -46,6 +46,9 @@ class Entry:
     media: dict[str, MediaRecord] = field(default_factory=dict)
     first_comment: dict[str, str | None] | None = None
     intent_at: str | None = None
+    # The git blob of each file the post sent (images, video and its extras, document),
+    # by path: a file overwritten in place under the same name is a change too.
+    media_blobs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)

@@ -50,6 +50,9 @@ class Source:
     blob: str | None  # None: the file no longer exists
     dirty: bool = False  # uncommitted changes
     loaded: LoadedPost | None = None  # None: not parsed (unchanged since published) or gone
+    # The committed blob of each file the post sends (read posts only); a file missing
+    # here has uncommitted changes, and then `dirty` is true.
+    media_blobs: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Change:
     diagnostics: tuple[Diagnostic, ...] = ()
     source: Post | None = field(default=None, compare=False, repr=False)
     blob: str | None = None
+    media_blobs: dict[str, str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def commentary(self) -> str | None:
@@ -192,6 +196,7 @@ def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOpt
         diagnostics=diagnostics,
         source=post,
         blob=source.blob,
+        media_blobs=source.media_blobs,
     )
     return _for_post(base, post, source, entry, now, options)
 
@@ -252,7 +257,7 @@ def _for_post(  # noqa: PLR0911
         return _with(
             base,
             "blocked",
-            "has uncommitted changes: commit it first "
+            "has uncommitted changes (the post or a file it sends): commit them first "
             "(only what is in git is published) or pass --allow-dirty",
         )
     return _due(base, post, entry, now)
@@ -315,6 +320,11 @@ def _published(  # noqa: PLR0911
     content_changed = entry.content_hash is not None and entry.content_hash != post.content_hash
     text_changed = entry.commentary_hash != post.commentary_hash
     if content_changed:
+        if source.dirty and not options.allow_dirty:
+            return _with(
+                base, "blocked", "media or settings changed but not committed: commit them "
+                "or pass --allow-dirty"
+            )
         if options.allow_replace:
             return _with(
                 base,

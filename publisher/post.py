@@ -147,6 +147,11 @@ class Post:
         return tuple(files)
 
     @property
+    def files(self) -> tuple[str, ...]:
+        """Every file this post sends, by path: its media, and a video's extras."""
+        return tuple(f.path for media in self.media for f in (media, *media.extras))
+
+    @property
     def commentary_hash(self) -> str:
         return "sha256:" + hashlib.sha256(self.commentary.encode("utf-8")).hexdigest()
 

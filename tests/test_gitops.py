@@ -72,9 +72,18 @@ def test_outside_git_nothing_is_scanned_and_every_file_is_uncommitted(tmp_path: 
 def test_a_scan_started_early_answers_as_scan_does(tmp_path: Path) -> None:
     root = repo(tmp_path)
     write_files(root, {f"posts/p{i:02d}.md": f"post {i}" for i in range(50)})
+    write_files(root, {"media/a.png": "a", "media/b.png": "b", "media/c.png": "c"})
     commit_all(root)
-    write_files(root, {"posts/p07.md": "edited", "posts/new.md": "new"})
-    waiting = start_scan(root, "posts")
+    write_files(root, {"posts/p07.md": "edited", "posts/new.md": "new", "media/b.png": "B"})
+    git(root, "add", "media/b.png")
+    (root / "media/c.png").write_text("C")
+    waiting = start_scan(root)
     expected = scan(root, "posts")
     assert expected is not None and len(expected) == 51
-    assert waiting() == expected
+    tree = waiting()
+    assert tree is not None and tree.files("posts") == expected
+    # Files outside the posts folder: committed, staged only, changed in the work tree.
+    assert tree.committed_blob("media/a.png") == hash_object(root, "media/a.png")
+    assert tree.committed_blob("media/b.png") is None
+    assert tree.committed_blob("media/c.png") is None
+    assert tree.committed_blob("media/none.png") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -368,3 +369,49 @@ def test_a_lost_answer_to_a_thumbnail_or_captions_upload_is_sent_again(
     assert world.count_of("A video with a poster and captions.") == 1
     puts = [c for c in world.calls() if c["route"].endswith(kind)]
     assert len(puts) == 2, "the PUT is sent again after its answer was lost"
+
+
+def test_an_image_overwritten_in_place_is_a_change(world: World) -> None:
+    """Same file name, new picture: the post's file is unchanged, its image is not."""
+    assert world.publish().code == 0
+    entry = world.entry("posts/b-image.md")
+    assert entry["media_blobs"] == {"media/one.png": git(world.root, "rev-parse",
+                                                         "HEAD:media/one.png").strip()}
+    old = entry["urn"]
+    (world.root / "media/one.png").write_bytes((world.root / "media/two.png").read_bytes())
+    dirty = world.publish("--dry-run")
+    assert "media or settings changed but not committed" in dirty.output, dirty.output
+    commit_all(world.root, "new picture, same name")
+    held = world.publish()
+    assert held.code == 0 and "--allow-replace" in held.output, held.output
+    assert world.entry("posts/b-image.md")["urn"] == old
+    run = world.publish("--allow-replace")
+    assert run.code == 0, run.output
+    assert world.entry("posts/b-image.md")["urn"] != old
+    assert world.count_of("One image from Jane.") == 1
+    calls = len(world.calls())
+    assert world.publish().code == 0 and len(world.calls()) == calls, "then nothing to do"
+
+
+def test_a_new_post_with_an_uncommitted_image_waits_for_the_commit(world: World) -> None:
+    (world.root / "media/one.png").write_bytes((world.root / "media/two.png").read_bytes())
+    plan = world.publish("--dry-run")
+    assert "posts/b-image.md" in plan.output and "a file it sends" in plan.output, plan.output
+    run = world.publish()
+    assert world.count_of("One image from Jane.") == 0, run.output
+    commit_all(world.root, "the image")
+    assert world.publish().code == 0
+    assert world.count_of("One image from Jane.") == 1
+
+
+def test_entries_from_before_media_blobs_are_not_read_again(world: World) -> None:
+    assert world.publish().code == 0
+    book = world.ledger()
+    for entry in book["posts"].values():
+        entry.pop("media_blobs", None)
+    (world.root / ".publish/ledger.json").write_text(json.dumps(book, indent=2))
+    commit_all(world.root, "an older ledger")
+    plan = world.publish("--dry-run", "--format", "json")
+    changes = json.loads(plan.output)["changes"]
+    assert {c["action"] for c in changes} == {"noop"}
+    assert all(c["commentary"] is None for c in changes), "not parsed: nothing to compare"
