@@ -69,6 +69,7 @@ def _record(
         raise ValidationError(loaded.errors)
     post = loaded.post
     data = write_back(config.root / path, {"urn": urn, "published_at": format_utc(now)})
+    states = gitops.file_states(config.root, list(post.files))
     book.posts[path] = Entry(
         author=post.author,
         state="published",
@@ -78,6 +79,8 @@ def _record(
         source_blob=gitops.blob_id(data),
         published_at=format_utc(now),
         attempts=attempts,
+        # Only committed files: an uncommitted one is noticed as a change until committed.
+        media_blobs={f: state.blob for f, state in states.items() if not state.dirty},
     )
     ledger.save(config.ledger_path, book)
     _commit(config, [config.ledger, path], f"publish: {path} is {urn}")

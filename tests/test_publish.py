@@ -415,3 +415,13 @@ def test_entries_from_before_media_blobs_are_not_read_again(world: World) -> Non
     changes = json.loads(plan.output)["changes"]
     assert {c["action"] for c in changes} == {"noop"}
     assert all(c["commentary"] is None for c in changes), "not parsed: nothing to compare"
+
+
+def test_an_adopted_post_keeps_its_media_blobs_too(world: World) -> None:
+    adopted = world.publish("adopt", "posts/b-image.md", "--urn", "urn:li:share:123", now=None)
+    assert adopted.code == 0, adopted.output
+    assert set(world.entry("posts/b-image.md")["media_blobs"]) == {"media/one.png"}
+    (world.root / "media/one.png").write_bytes((world.root / "media/two.png").read_bytes())
+    commit_all(world.root, "new picture, same name")
+    plan = world.publish("--dry-run")
+    assert re.search(r"! blocked\s+posts/b-image.md", plan.output), plan.output
