@@ -20,6 +20,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from PIL import Image as PILImage
+
 from publisher.config import Config
 from publisher.errors import Diagnostic, PublisherError
 from publisher.plan import Change, Plan, PlanOptions
@@ -225,9 +227,10 @@ def _image(media: _MediaCopies, image: MediaFile) -> cards.Image:
 def _attachment(post: Post, media: _MediaCopies) -> cards.Attachment | None:
     if post.document:
         document = post.document
-        pages = f" · {document.info.pages} pages" if document.info.pages else ""
+        count = document.info.pages
+        pages = f" · {count} page{'s' if count != 1 else ''}" if count else ""
         return cards.Attachment("document", document.title or "", document.info.format + pages,
-                                media.copy(document))
+                                media.copy(document), thumbnail=media.first_page(document))
     if post.video:
         video = post.video
         length = f" · {_duration(video.info.duration)}" if video.info.duration else ""
@@ -296,8 +299,48 @@ class _MediaCopies:
             self.count += 1
         return f"media/{name}"
 
+    def first_page(self, document: MediaFile) -> cards.Image | None:
+        """A PDF's first page as a PNG, as LinkedIn's document viewer opens on it; None for
+        other formats (or a PDF the renderer cannot open): the card shows the title."""
+        if document.info.format != "PDF":
+            return None
+        name = f"{document.sha256.removeprefix('sha256:')[:12]}-{Path(document.path).stem}-1.png"
+        target = self.folder / name
+        if not target.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not _render_first_page(self.root / document.path, target):
+                return None
+            self.count += 1
+        with PILImage.open(target) as image:
+            width, height = image.size
+        title = document.title or Path(document.path).name
+        return cards.Image(f"media/{name}", f"Page 1 of {title}", width, height)
+
     def captions(self, media: MediaFile) -> str:
         """SubRip captions as the WebVTT track a browser's <video> plays, inline: a page
         opened from a file may not load a track from another file."""
         srt = (self.root / media.path).read_text(encoding="utf-8-sig")
         return cards.vtt_data_uri(cards.srt_to_vtt(srt))
+
+
+PAGE_WIDTH = 1104  # pixels: twice the width of a feed card, sharp on a high-density screen
+
+
+def _render_first_page(pdf: Path, target: Path) -> bool:
+    # pypdfium2 draws PDF pages (pypdf reads them but cannot draw); imported here, as only
+    # a preview with a document needs it.
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError:
+        return False
+    try:
+        page = document[0]
+        width, _ = page.get_size()
+        page.render(scale=PAGE_WIDTH / width).to_pil().save(target, "PNG")
+        return True
+    except pdfium.PdfiumError:
+        return False
+    finally:
+        document.close()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from publisher.cli import cli
 from publisher.config import load_config
@@ -15,6 +17,7 @@ from publisher.preview import Preview, PreviewError, build_preview, relative_tim
 from publisher.render import fold_index, render
 from publisher.sandbox import cards
 from tests.browser.gallery import NOW, build_gallery
+from tests.support import commit_all
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,6 +121,8 @@ def test_character_count_marks_a_text_over_the_limit(gallery: Preview) -> None:
 
 @pytest.mark.parametrize(("post", "expected"), [
     ("posts/document.md", ['<a class="attachment document" href="media/',
+                           '<img class="doc-page" src="media/',
+                           'alt="Page 1 of The release checklist" width="1104" height="1429"',
                            "<strong>The release checklist</strong><span>PDF · 3 pages</span>"]),
     ("posts/video.md", ['<video controls preload="metadata" src="media/',
                         'poster="media/', '<track kind="captions" src="data:text/vtt;',
@@ -191,7 +196,7 @@ def test_command_writes_the_preview_and_clears_the_last_one(tmp_path: Path) -> N
     (out / "stale.html").write_text("old")
     second = CliRunner().invoke(cli, args)
     assert second.exit_code == 0, second.output
-    assert "Preview of 12 posts (9 media files copied)" in second.output
+    assert "Preview of 12 posts (10 media files copied)" in second.output  # + the PDF page
     assert "posts/no-alt.md:6: error: images[1] has no alt text" in second.output
     assert not (out / "stale.html").exists()
     assert (out / ".gitignore").read_text() == "*\n"
@@ -217,3 +222,41 @@ def test_the_sandbox_feed_draws_the_same_cards_from_what_it_stored() -> None:
     assert re.search(r'<img src="data:image/png;base64,[A-Za-z0-9+/=]+" alt="A blue block"', html)
     assert html.count('<span class="badge alt-missing">No alt text</span>') == 2  # tile, list
     assert '<span class="count">14 / 3000 characters</span>' in html
+
+
+def test_a_pdf_card_shows_its_first_page_drawn(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    build_gallery(root)
+    # A PDF whose first page is red and second blue, made from pictures.
+    red, blue = Image.new("RGB", (600, 800), "#cc2200"), Image.new("RGB", (600, 800), "#0033cc")
+    red.save(root / "posts/media/checklist.pdf", save_all=True, append_images=[blue])
+    commit_all(root, "a colored deck")
+    preview = build_preview(load_config(root, None), NOW, tmp_path / "out")
+    html = page(preview, "posts/document.md")
+    src = html.split('<img class="doc-page" src="', 1)[1].split('"', 1)[0]
+    with Image.open(preview.out / src) as drawn:
+        assert drawn.size == (1104, 1472)  # the page's 3:4, at the preview's width
+        assert drawn.convert("RGB").getpixel((552, 736)) == (204, 34, 0)
+
+
+def test_a_document_that_is_not_a_pdf_keeps_its_title_cover(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    build_gallery(root)
+    deck = root / "posts/media/deck.pptx"
+    with zipfile.ZipFile(deck, "w") as archive:
+        archive.writestr("[Content_Types].xml", PPTX_TYPES)
+        archive.writestr("ppt/slides/slide1.xml", "<p:sld/>")
+    post = root / "posts/document.md"
+    post.write_text(post.read_text().replace("checklist.pdf", "deck.pptx"))
+    commit_all(root, "slides")
+    preview = build_preview(load_config(root, None), NOW, tmp_path / "out")
+    html = page(preview, "posts/document.md")
+    assert '<span class="doc-cover">The release checklist</span>' in html
+    assert '<img class="doc-page"' not in html
+
+
+PPTX_TYPES = (
+    '<?xml version="1.0"?><Types><Override PartName="/ppt/presentation.xml" ContentType='
+    '"application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/>'
+    "</Types>"
+)
