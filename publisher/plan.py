@@ -48,11 +48,17 @@ class Source:
 
     path: str
     blob: str | None  # None: the file no longer exists
-    dirty: bool = False  # uncommitted changes
+    dirty: bool = False  # the post file has uncommitted changes
     loaded: LoadedPost | None = None  # None: not parsed (unchanged since published) or gone
-    # The committed blob of each file the post sends (read posts only); a file missing
-    # here has uncommitted changes, and then `dirty` is true.
+    # The committed blob of each file the post sends (read posts only), and the files it
+    # sends that have uncommitted changes (or that git does not track).
     media_blobs: dict[str, str] | None = None
+    uncommitted_media: tuple[str, ...] = ()
+
+    @property
+    def uncommitted(self) -> tuple[str, ...]:
+        """The post file and the files it sends that are not committed as they are."""
+        return ((self.path,) if self.dirty else ()) + self.uncommitted_media
 
 
 @dataclass(frozen=True)
@@ -253,14 +259,18 @@ def _for_post(  # noqa: PLR0911
         held = _held_by_entry(base, entry, source, options)
         if held is not None:
             return held
-    if source.dirty and not options.allow_dirty:
-        return _with(
-            base,
-            "blocked",
-            "has uncommitted changes (the post or a file it sends): commit them first "
-            "(only what is in git is published) or pass --allow-dirty",
-        )
+    if source.uncommitted and not options.allow_dirty:
+        return _with(base, "blocked", _not_committed(source, "only what is in git is published"))
     return _due(base, post, entry, now)
+
+
+def _not_committed(source: Source, why: str) -> str:
+    """Why an uncommitted post waits, naming the files when they are not just the post."""
+    files = source.uncommitted
+    if files == (source.path,):
+        return f"has uncommitted changes: commit it first ({why}) or pass --allow-dirty"
+    return (f"has uncommitted changes in {', '.join(files)}: commit them first ({why}) "
+            "or pass --allow-dirty")
 
 
 def _held_by_entry(
@@ -320,11 +330,8 @@ def _published(  # noqa: PLR0911
     content_changed = entry.content_hash is not None and entry.content_hash != post.content_hash
     text_changed = entry.commentary_hash != post.commentary_hash
     if content_changed:
-        if source.dirty and not options.allow_dirty:
-            return _with(
-                base, "blocked", "media or settings changed but not committed: commit them "
-                "or pass --allow-dirty"
-            )
+        if source.uncommitted and not options.allow_dirty:
+            return _with(base, "blocked", _not_committed(source, "media or settings changed"))
         if options.allow_replace:
             return _with(
                 base,
@@ -340,10 +347,8 @@ def _published(  # noqa: PLR0911
             "--allow-replace to delete and post again (likes and comments are lost)",
         )
     if text_changed:
-        if source.dirty and not options.allow_dirty:
-            return _with(
-                base, "blocked", "edited but not committed: commit it or pass --allow-dirty"
-            )
+        if source.uncommitted and not options.allow_dirty:
+            return _with(base, "blocked", _not_committed(source, "the text was edited"))
         return _with(base, "update", "text edited: update the commentary")
     if post.first_comment and (entry.first_comment or {}).get("state") == "failed":
         return _with(base, "update", "the first comment failed before: post it again")

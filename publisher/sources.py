@@ -73,8 +73,9 @@ def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) ->
     files = loaded.post.files
     blobs = {f: tree.committed_blob(f) for f in files} if tree else dict.fromkeys(files)
     committed = {f: blob for f, blob in blobs.items() if blob is not None}
-    dirty = state.dirty or len(committed) < len(files)
-    return Source(path, state.blob, dirty, loaded, media_blobs=committed)
+    uncommitted = tuple(f for f, blob in blobs.items() if blob is None)
+    return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
+                  uncommitted_media=uncommitted)
 
 
 def _post_states(config: Config, tree: WorkTree | None) -> dict[str, FileState]:

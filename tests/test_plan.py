@@ -222,3 +222,13 @@ def test_json_of_any_unchanged_post_is_exactly_json_dumps(
     change = Change(post_path, "noop", UNCHANGED, author=author, urn=urn, blob="b")
     plan = Plan(now=NOW, timezone="Europe/Berlin", changes=(change,))
     assert planview.as_json(plan) == _dumped(plan)
+
+
+def test_a_post_whose_image_git_does_not_have_names_it(make_repo: Callable[..., Path]) -> None:
+    front = "images:\n  - path: media/a.png\n    alt: x"
+    root = make_repo({"posts/p.md": post(front), ".gitignore": "posts/media/\n",
+                      "posts/media/a.png": png_bytes()})
+    got = action(plan_for(root), "posts/p.md")
+    assert got == ("blocked", "has uncommitted changes in posts/media/a.png: commit them "
+                   "first (only what is in git is published) or pass --allow-dirty")
+    assert action(plan_for(root, allow_dirty=True), "posts/p.md")[0] == "create"

@@ -380,7 +380,8 @@ def test_an_image_overwritten_in_place_is_a_change(world: World) -> None:
     old = entry["urn"]
     (world.root / "media/one.png").write_bytes((world.root / "media/two.png").read_bytes())
     dirty = world.publish("--dry-run")
-    assert "media or settings changed but not committed" in dirty.output, dirty.output
+    assert ("has uncommitted changes in media/one.png: commit them first (media or "
+            "settings changed)") in dirty.output, dirty.output
     commit_all(world.root, "new picture, same name")
     held = world.publish()
     assert held.code == 0 and "--allow-replace" in held.output, held.output
@@ -396,7 +397,8 @@ def test_an_image_overwritten_in_place_is_a_change(world: World) -> None:
 def test_a_new_post_with_an_uncommitted_image_waits_for_the_commit(world: World) -> None:
     (world.root / "media/one.png").write_bytes((world.root / "media/two.png").read_bytes())
     plan = world.publish("--dry-run")
-    assert "posts/b-image.md" in plan.output and "a file it sends" in plan.output, plan.output
+    assert "has uncommitted changes in media/one.png: commit them first (only what is in " \
+        "git is published)" in plan.output, plan.output
     run = world.publish()
     assert world.count_of("One image from Jane.") == 0, run.output
     commit_all(world.root, "the image")
