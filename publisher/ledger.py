@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -87,16 +87,96 @@ def _entry_problem(path: str, data: Any) -> str:
 
 _ENTRY_FIELDS = frozenset(Entry.__dataclass_fields__)
 _STATE_SET = frozenset(STATES)
+_RECORD_FIELDS = frozenset(MediaRecord.__dataclass_fields__)
 
 
-@dataclass
+def _check_entry(path: str, data: Any) -> None:
+    """Raise LedgerError for an entry Entry.from_json would refuse; a few checks each, as
+    every entry of the file is checked on every run."""
+    if (type(data) is not dict or not _ENTRY_FIELDS.issuperset(data)
+            or data.get("state") not in _STATE_SET or type(data.get("author")) is not str):
+        raise LedgerError(_entry_problem(path, data))
+    media = data.get("media")
+    if media and (type(media) is not dict or not all(
+            type(r) is dict and r.keys() == _RECORD_FIELDS for r in media.values())):
+        raise LedgerError(f"ledger entry for {path} has media records that are not "
+                          "{sha256, urn} objects")
+    for name in ("first_comment", "media_blobs"):
+        if type(data.get(name, {})) not in (dict, type(None)):
+            raise LedgerError(f"ledger entry for {path} has a {name} that is not an object")
+
+
+def _failed(first_comment: dict[str, Any] | None) -> bool:
+    return first_comment is not None and first_comment.get("state") == "failed"
+
+
+# What a plan needs of a post published from its file as it is: author, URN, and the git
+# blobs of the files it sent. A plain tuple: one is made per post on every plan.
+Settled = tuple[str, str | None, dict[str, str]]
+
+
 class Ledger:
-    """All entries, by post path from the repo root, plus the upload cache."""
+    """All entries, by post path from the repo root, plus the upload cache.
 
-    serial: int = 0
-    posts: dict[str, Entry] = field(default_factory=dict)
-    # owner URN -> media sha256 -> media URN: a file is uploaded once per owner.
-    uploads: dict[str, dict[str, str]] = field(default_factory=dict)
+    The entries of a ledger read from a file are checked as it is read, but made into
+    Entry objects at the first use of `posts`: a plan asks `settled` of each post, which
+    reads the JSON as it is, so a plan in which nothing changed makes none (on 10,000
+    posts, making them took as long as parsing the file).
+    """
+
+    def __init__(
+        self,
+        serial: int = 0,
+        posts: dict[str, Entry] | None = None,
+        uploads: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        self.serial = serial
+        self._posts: dict[str, Entry] = {} if posts is None else posts
+        self._unread: dict[str, dict[str, Any]] | None = None  # checked JSON of entries
+        # owner URN -> media sha256 -> media URN: a file is uploaded once per owner.
+        self.uploads: dict[str, dict[str, str]] = {} if uploads is None else uploads
+
+    @property
+    def posts(self) -> dict[str, Entry]:
+        if self._unread is not None:
+            self._posts = {path: Entry.from_json(path, data) for path, data in self._unread.items()}
+            self._unread = None
+        return self._posts
+
+    def paths(self) -> list[str]:
+        """Every path with an entry, sorted."""
+        return sorted(self._posts if self._unread is None else self._unread)
+
+    def settled(self, files: Iterable[tuple[str, str]]) -> dict[str, Settled]:
+        """Of the posts at these (path, git blob), those published from a file with that
+        very blob and with no first comment left to retry. One loop for all: it runs for
+        every post on every plan."""
+        found: dict[str, Settled] = {}
+        if self._unread is None:
+            posts = self._posts
+            for path, blob in files:
+                entry = posts.get(path)
+                if (entry is not None and entry.source_blob == blob
+                        and entry.state == "published" and not _failed(entry.first_comment)):
+                    found[path] = (entry.author, entry.urn, entry.media_blobs)
+            return found
+        unread = self._unread
+        for path, blob in files:
+            data = unread.get(path)
+            if (data is not None and data.get("source_blob") == blob
+                    and data["state"] == "published" and not _failed(data.get("first_comment"))):
+                found[path] = (data["author"], data.get("urn"), data.get("media_blobs") or {})
+        return found
+
+    @classmethod
+    def read(cls, serial: int, entries: dict[str, Any], uploads: dict[str, dict[str, str]]
+             ) -> Ledger:
+        """A ledger of entries as JSON, each checked so that making it later cannot fail."""
+        for path, data in entries.items():
+            _check_entry(path, data)
+        ledger = cls(serial=serial, uploads=uploads)
+        ledger._unread = entries
+        return ledger
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,11 +212,9 @@ def loads(text: str, shown: str = ".publish/ledger.json") -> Ledger:
     if not isinstance(serial, int) or serial < 0:
         raise LedgerError(f"{shown}: serial must be a whole number: {restore}")
     try:
-        posts = {path: Entry.from_json(path, entry) for path, entry in data["posts"].items()}
-        uploads = _uploads(data.get("uploads", {}))
-    except (LedgerError, TypeError) as error:
+        return Ledger.read(serial, data["posts"], _uploads(data.get("uploads", {})))
+    except LedgerError as error:
         raise LedgerError(f"{shown}: {error}: {restore}") from None
-    return Ledger(serial=serial, posts=posts, uploads=uploads)
 
 
 def _uploads(data: Any) -> dict[str, dict[str, str]]:

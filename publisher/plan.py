@@ -25,7 +25,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, get_args
 
 from publisher.errors import Diagnostic
-from publisher.ledger import Entry, Ledger
+from publisher.ledger import Entry, Ledger, Settled
 from publisher.schedule import format_utc
 
 if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
@@ -54,6 +54,7 @@ class Source:
     # sends that have uncommitted changes (or that git does not track).
     media_blobs: dict[str, str] | None = None
     uncommitted_media: tuple[str, ...] = ()
+    settled: Settled | None = None  # not read: published from this file, nothing to do
 
     @property
     def uncommitted(self) -> tuple[str, ...]:
@@ -150,7 +151,12 @@ def build_plan(
 ) -> Plan:
     """Decide what to do with every post; the result is ordered as apply will run it."""
     now = now.astimezone(UTC)
-    changes = [_decide(source, ledger.posts.get(source.path), now, options) for source in sources]
+    # A settled source needs no entry: the ledger makes its entries only if one is needed.
+    changes = [
+        _settled(source, source.settled) if source.settled
+        else _decide(source, ledger.posts.get(source.path), now, options)
+        for source in sources
+    ]
     # By schedule (unscheduled: now), then path: two stable sorts, the second only when
     # something is scheduled, as a key function per change costs more than the rest of
     # a no-op plan.
@@ -166,20 +172,16 @@ def _order(change: Change, now: datetime) -> datetime:
     return change.scheduled_for or now
 
 
+def _settled(source: Source, settled: Settled) -> Change:
+    author, urn, _ = settled
+    return Change(source.path, "noop", UNCHANGED, author=author, urn=urn, blob=source.blob)
+
+
 def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOptions) -> Change:
     if source.blob is None:
         return _removed(source, entry, options)
-    if source.loaded is None:
-        assert entry is not None
-        return Change(
-            source.path,
-            "noop",
-            UNCHANGED,
-            author=entry.author,
-            urn=entry.urn,
-            blob=source.blob,
-        )
     loaded = source.loaded
+    assert loaded is not None, "a source is gone, settled or read"
     diagnostics = tuple(loaded.diagnostics)
     post = loaded.post
     if post is None:

@@ -9,22 +9,38 @@ git is published.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from publisher import ledger as ledgers
 from publisher.config import Config
 from publisher.gitops import FileState, WorkTree, file_states, start_scan
-from publisher.ledger import Entry, Ledger
+from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
     """The ledger and the plan for every post; git is asked while the ledger is read."""
     scanning = start_scan(config.root)
-    book = ledgers.load(config.ledger_path, config.ledger)
-    sources = collect(config, book, scanning=scanning)
-    return book, build_plan(sources, book, now, config.defaults.timezone, options)
+    with _fewer_collections():
+        book = ledgers.load(config.ledger_path, config.ledger)
+        sources = collect(config, book, scanning=scanning)
+        return book, build_plan(sources, book, now, config.defaults.timezone, options)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A plan makes a few objects per post (ledger entry, source, change) that all live
+    until it is printed: the collector, run every 700 new objects by default, would walk
+    them again and again and find nothing to free. It runs every 50,000 meanwhile."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 def collect(
@@ -36,29 +52,23 @@ def collect(
     """
     tree = (scanning or start_scan(config.root))()
     states = _post_states(config, tree)
-    posts = ledger.posts
+    settled = ledger.settled((path, state.blob) for path, state in states.items())
     sources = []
     for path, state in states.items():
-        entry = posts.get(path)
-        if entry is not None and entry.source_blob == state.blob and _unchanged(entry, tree):
-            sources.append(Source(path, state.blob, state.dirty))
+        published = settled.get(path)
+        if published is not None and (not published[2] or _same_media(published[2], tree)):
+            sources.append(Source(path, state.blob, state.dirty, settled=published))
         else:
             sources.append(_read(config, path, state, tree))
-    sources += [Source(path=p, blob=None) for p in sorted(posts) if p not in states]
+    sources += [Source(path=p, blob=None) for p in ledger.paths() if p not in states]
     return sources
 
 
-def _unchanged(entry: Entry, tree: WorkTree | None) -> bool:
-    """Published from the file as it is (the caller compared the blobs), with these very
-    media, and nothing left to do."""
-    if entry.state != "published":
-        return False
-    if entry.first_comment is not None and entry.first_comment.get("state") == "failed":
-        return False
-    if not entry.media_blobs:  # no media, or published before their blobs were kept
-        return True
+def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
+    """The files a published post sent are committed as they were then. (A post with
+    none: no media, or published before their blobs were kept.)"""
     return tree is not None and all(
-        tree.committed_blob(path) == blob for path, blob in entry.media_blobs.items()
+        tree.committed_blob(path) == blob for path, blob in blobs.items()
     )
 
 

@@ -61,6 +61,11 @@ def test_serial_grows_on_every_save_and_no_temp_file_is_left(tmp_path: Path) -> 
         ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "posted"}}}', "state 'posted'"),
         ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "published", "colour": 1}}}', "unknown fields: colour"),
         ('{"version": 1, "serial": 1, "posts": {"p.md": {"state": "published"}}}', "has no author"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": 7, "state": "published"}}}', "has no author"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": "published"}}', "ledger entry for p.md must be an object"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "published", "media": {"m.png": {"sha256": "x"}}}}}', "media records that are not {sha256, urn} objects"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "published", "first_comment": "hi"}}}', "a first_comment that is not an object"),
+        ('{"version": 1, "serial": 1, "posts": {"p.md": {"author": "a", "state": "published", "media_blobs": []}}}', "a media_blobs that is not an object"),
     ],
 )
 def test_a_broken_ledger_is_a_clear_error(tmp_path: Path, text: str, message: str) -> None:
@@ -84,3 +89,25 @@ def test_lock_refuses_a_second_holder_and_takes_over_a_dead_one(tmp_path: Path) 
     lock.write_text(dead)
     with ledger.locked(lock):
         assert lock.read_text().strip() == str(os.getpid())
+
+
+def test_entries_read_from_a_file_are_the_same_made_late(tmp_path: Path) -> None:
+    """settled and paths answer from the JSON as read, and the same once entries exist."""
+    path = tmp_path / "ledger.json"
+    book = sample()
+    book.posts["posts/b.md"].source_blob = "b1"
+    book.posts["posts/b.md"].media_blobs = {"posts/media/b.png": "f00"}
+    book.posts["posts/c.md"] = Entry(author="urn:li:person:x", state="published",
+                                     source_blob="c1", first_comment={"state": "failed"})
+    ledger.save(path, book)
+    read = ledger.load(path)
+    questions = [("posts/b.md", "b1"), ("posts/b.md", "other"), ("posts/a.md", ""),
+                 ("posts/c.md", "c1"), ("posts/none.md", "x")]
+    expected = ("urn:li:person:x", "urn:li:share:2", {"posts/media/b.png": "f00"})
+    unread = [read.settled([question]) for question in questions]
+    assert unread == [{"posts/b.md": expected}, {}, {}, {}, {}]
+    assert read.settled(questions) == {"posts/b.md": expected}
+    assert read.paths() == ["posts/a.md", "posts/b.md", "posts/c.md"]
+    assert read.posts == book.posts  # made now
+    assert [read.settled([question]) for question in questions] == unread
+    assert read.paths() == ["posts/a.md", "posts/b.md", "posts/c.md"]
