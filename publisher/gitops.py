@@ -108,7 +108,7 @@ def scan(root: Path, folder: str, suffix: str = ".md") -> dict[str, FileState] |
 def start_scan(root: Path) -> Callable[[], WorkTree | None]:
     """Ask git about the work tree under `root`; git works while the caller goes on, and
     calling the result waits for the answer (None outside git)."""
-    asked = _ask_tree(root, ".")
+    asked = _ask_tree(root)
 
     def answer() -> WorkTree | None:
         tree = asked()
@@ -120,9 +120,9 @@ def start_scan(root: Path) -> Callable[[], WorkTree | None]:
 Tree = tuple[dict[str, str], set[str]]  # index blob ids; paths that differ from HEAD
 
 
-def _ask_tree(root: Path, within: str) -> Callable[[], Tree | None]:
+def _ask_tree(root: Path) -> Callable[[], Tree | None]:
     """Ask git for the index blob ids, and the paths that differ from HEAD or are
-    untracked, under `within`; the answer (paths from `root`, None when `root` is not in a
+    untracked, under `root`; the answer (paths from `root`, None when `root` is not in a
     git work tree) comes from calling the result.
 
     The three questions go to git at once, and the caller can read the ledger meanwhile:
@@ -130,11 +130,11 @@ def _ask_tree(root: Path, within: str) -> Callable[[], Tree | None]:
     """
     cwd = str(root)
     where = _git(cwd, "rev-parse", "--is-inside-work-tree", "--show-prefix")
-    listing = _git(cwd, "ls-files", "-s", "-z", "--", within)  # paths from cwd
+    listing = _git(cwd, "ls-files", "-s", "-z", "--", ".")  # paths from cwd
     # --no-optional-locks: a plan only reads, so it never takes the index lock another
     # git command may be holding.
     status = _git(cwd, "--no-optional-locks", "status", "--porcelain", "-z",
-                  "--untracked-files=all", "--", within)
+                  "--untracked-files=all", "--", ".")
 
     def answer() -> Tree | None:
         try:
