@@ -55,15 +55,9 @@ class Entry:
         return {key: value for key, value in data.items() if value not in (None, {}, [])}
 
     @classmethod
-    def from_json(cls, path: str, data: Any) -> Entry:
-        # Called once per post on every run, so the common case costs one call and two
-        # checks; only a broken entry pays for finding out what is wrong with it.
-        try:
-            entry = cls(**data)
-        except TypeError:
-            raise LedgerError(_entry_problem(path, data)) from None
-        if entry.state not in _STATE_SET or type(entry.author) is not str:
-            raise LedgerError(_entry_problem(path, data))
+    def from_json(cls, data: dict[str, Any]) -> Entry:
+        """An entry from JSON that _check_entry has passed (so this cannot fail)."""
+        entry = cls(**data)
         if entry.media:
             records: dict[str, Any] = entry.media  # as read: objects, not MediaRecords yet
             entry.media = {name: MediaRecord(**record) for name, record in records.items()}
@@ -71,7 +65,7 @@ class Entry:
 
 
 def _entry_problem(path: str, data: Any) -> str:
-    """What is wrong with a ledger entry that from_json refused."""
+    """What is wrong with a ledger entry that _check_entry refused."""
     if not isinstance(data, dict):
         return f"ledger entry for {path} must be an object"
     unknown = data.keys() - _ENTRY_FIELDS
@@ -91,8 +85,8 @@ _RECORD_FIELDS = frozenset(MediaRecord.__dataclass_fields__)
 
 
 def _check_entry(path: str, data: Any) -> None:
-    """Raise LedgerError for an entry Entry.from_json would refuse; a few checks each, as
-    every entry of the file is checked on every run."""
+    """Raise LedgerError for an entry that is not one Entry.from_json can make; a few
+    checks each, as every entry of the file is checked on every run."""
     if (type(data) is not dict or not _ENTRY_FIELDS.issuperset(data)
             or data.get("state") not in _STATE_SET or type(data.get("author")) is not str):
         raise LedgerError(_entry_problem(path, data))
@@ -139,7 +133,7 @@ class Ledger:
     @property
     def posts(self) -> dict[str, Entry]:
         if self._unread is not None:
-            self._posts = {path: Entry.from_json(path, data) for path, data in self._unread.items()}
+            self._posts = {path: Entry.from_json(data) for path, data in self._unread.items()}
             self._unread = None
         return self._posts
 

@@ -17,6 +17,7 @@ from publisher.errors import PublisherError, ValidationError
 from publisher.ledger import Entry, Ledger
 from publisher.post import load_post
 from publisher.schedule import format_utc
+from publisher.sources import committed_files
 from publisher.writeback import write_back
 
 POST_URN = re.compile(r"^urn:li:(share|ugcPost):[0-9]+$")
@@ -69,7 +70,8 @@ def _record(
         raise ValidationError(loaded.errors)
     post = loaded.post
     data = write_back(config.root / path, {"urn": urn, "published_at": format_utc(now)})
-    states = gitops.file_states(config.root, list(post.files))
+    # Only committed files: an uncommitted one is noticed as a change until committed.
+    media_blobs, _ = committed_files(gitops.start_scan(config.root)(), post.files)
     book.posts[path] = Entry(
         author=post.author,
         state="published",
@@ -79,8 +81,7 @@ def _record(
         source_blob=gitops.blob_id(data),
         published_at=format_utc(now),
         attempts=attempts,
-        # Only committed files: an uncommitted one is noticed as a change until committed.
-        media_blobs={f: state.blob for f, state in states.items() if not state.dirty},
+        media_blobs=media_blobs,
     )
     ledger.save(config.ledger_path, book)
     _commit(config, [config.ledger, path], f"publish: {path} is {urn}")

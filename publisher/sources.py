@@ -10,7 +10,7 @@ git is published.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -80,12 +80,19 @@ def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) ->
     loaded = load_post(config, path)
     if loaded.post is None:
         return Source(path, state.blob, state.dirty, loaded)
-    files = loaded.post.files
-    blobs = {f: tree.committed_blob(f) for f in files} if tree else dict.fromkeys(files)
-    committed = {f: blob for f, blob in blobs.items() if blob is not None}
-    uncommitted = tuple(f for f, blob in blobs.items() if blob is None)
+    committed, uncommitted = committed_files(tree, loaded.post.files)
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
                   uncommitted_media=uncommitted)
+
+
+def committed_files(
+    tree: WorkTree | None, files: Iterable[str]
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The blob of each file as committed, and the files that are not committed as they
+    are (all of them outside git)."""
+    blobs = {f: tree.committed_blob(f) if tree else None for f in files}
+    committed = {f: blob for f, blob in blobs.items() if blob is not None}
+    return committed, tuple(f for f, blob in blobs.items() if blob is None)
 
 
 def _post_states(config: Config, tree: WorkTree | None) -> dict[str, FileState]:
