@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import CONFIG, Files, commit_all, git, write_files
+
 SANDBOX_CLOCK = "2026-12-01T09:00:00Z"
 
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PUBLISH_SANDBOX_CLOCK", SANDBOX_CLOCK)
-
-from tests.support import CONFIG, Files, commit_all, git, write_files
 
 
 @pytest.fixture
