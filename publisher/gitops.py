@@ -10,6 +10,7 @@ gitpython, imported when a sync writes.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from collections.abc import Callable
@@ -343,3 +344,84 @@ def _same_post(repo: git.Repo, name: str) -> bool:
         a == b or (WRITTEN_TIME.match(a) is not None and WRITTEN_TIME.match(b) is not None)
         for a, b in zip(theirs, ours, strict=True)
     )
+
+
+# --- is this checkout the newest state? ---------------------------------------------------
+
+
+def stale_reasons(root: Path, branch: str, *, fetch: bool) -> list[str]:
+    """Why this checkout may not be the newest state of the publish `branch`, each with
+    its fix; empty when it is.
+
+    A sync on an old state would post again what another run published since. The
+    checkout must be on `branch` (not a detached HEAD, not another branch) and, when that
+    branch has an upstream, not behind it: fetched first when `fetch` (a dry run compares
+    with the upstream as last fetched, and stays off the network). Outside git there is no
+    state to be behind: empty.
+    """
+    if _quiet(str(root), "rev-parse", "--is-inside-work-tree") != "true":
+        return []
+    current = _quiet(str(root), "symbolic-ref", "--quiet", "--short", "HEAD")
+    if current is None:
+        return [f"HEAD is detached (not on a branch): run `git switch {branch}` and "
+                "`git pull`, so this sync sees what earlier runs published"]
+    if current != branch:
+        return [f"the checkout is on branch '{current}', not the publish branch '{branch}': "
+                f"run `git switch {branch}` and `git pull` (or set [git] branch = "
+                f"\"{current}\" in publish.toml if '{current}' is where posts are published)"]
+    return _behind_upstream(str(root), branch, fetch=fetch)
+
+
+def commit_blockers(root: Path, *, push: bool) -> list[str]:
+    """What would stop a sync from committing (and with `push`, pushing) its result, each
+    with its fix: found before anything is posted, not after."""
+    cwd = str(root)
+    blockers: list[str] = []
+    if _quiet(cwd, "var", "GIT_COMMITTER_IDENT") is None:
+        blockers.append("git does not know who commits the ledger: run `git config "
+                        "user.name NAME` and `git config user.email EMAIL`")
+    if push:
+        blockers += _push_blockers(cwd)
+    return blockers
+
+
+def _behind_upstream(cwd: str, branch: str, *, fetch: bool) -> list[str]:
+    """One problem when `branch` is behind its upstream (after fetching it); none without one."""
+    upstream = _quiet(cwd, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+    if upstream is None:
+        return []  # nothing to be behind: a repository of one checkout
+    remote = _quiet(cwd, "config", f"branch.{branch}.remote")
+    if fetch and remote not in (None, "."):
+        # No prompt for a password: a sync runs unattended, and a fetch must fail, not wait.
+        fetched = subprocess.run(["git", "fetch", "--quiet", str(remote)], cwd=cwd,
+                                 capture_output=True, text=True, check=False,
+                                 env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+        if fetched.returncode != 0:
+            why = fetched.stderr.strip().splitlines()[-1:] or ["no answer"]
+            return [f"could not fetch {remote} to see whether '{branch}' is up to date "
+                    f"({why[0]}): fix access to {remote}, or give --allow-stale to publish "
+                    "from this checkout as it is"]
+    count = _quiet(cwd, "rev-list", "--count", f"HEAD..{upstream}")
+    behind = int(count) if count and count.isdigit() else 0
+    if not behind:
+        return []
+    commits = f"{behind} commit{'s' if behind != 1 else ''}"
+    seen = "" if fetch else " (as last fetched)"
+    return [f"'{branch}' is {commits} behind {upstream}{seen}: run `git pull`, so this sync "
+            "sees what earlier runs published"]
+
+
+def _push_blockers(cwd: str) -> list[str]:
+    if _quiet(cwd, "symbolic-ref", "--quiet", "HEAD") is None:
+        return ["--push needs a branch to push, and HEAD is detached: run `git switch BRANCH`"]
+    has_upstream = _quiet(cwd, "rev-parse", "--abbrev-ref", "@{upstream}") is not None
+    if not has_upstream and not _quiet(cwd, "remote"):
+        return ["--push needs a git remote to push to: add one (`git remote add origin URL`), "
+                "or run without --push"]
+    return []
+
+
+def _quiet(cwd: str, *args: str) -> str | None:
+    """git's answer, stripped; None when git says no (exit code not 0)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    return done.stdout.strip() if done.returncode == 0 else None
