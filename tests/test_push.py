@@ -58,22 +58,6 @@ def push_when_we_commit(root: Path, other: Path) -> None:
     hook.chmod(0o755)
 
 
-def test_a_stale_checkout_posts_nothing(origin_and_clones: tuple[Path, World, Path]) -> None:
-    origin, world, other = origin_and_clones
-    write_files(other, {IMAGE: POSTS[IMAGE]})
-    commit_all(other, "another post")
-    git(other, "push", "-q", "origin", "main")
-
-    run = world.publish("--push")
-
-    assert run.code == 2, run.output
-    assert "'main' is 1 commit behind origin/main: run `git pull`" in run.output
-    assert world.sandbox_posts() == []
-    assert world.publish("--push", "--allow-stale").code == 0
-    assert world.count_of("Plain text from the page") == 1
-    assert world.count_of("One image from Jane.") == 0  # not in this checkout: not posted
-
-
 def _origin_ledger(origin: Path) -> dict[str, object]:
     text = git(origin, "show", "main:.publish/ledger.json")
     data: dict[str, object] = json.loads(text)
