@@ -349,15 +349,14 @@ def _same_post(repo: git.Repo, name: str) -> bool:
 # --- is this checkout the newest state? ---------------------------------------------------
 
 
-def stale_reasons(root: Path, branch: str, *, fetch: bool) -> list[str]:
+def stale_reasons(root: Path, branch: str) -> list[str]:
     """Why this checkout may not be the newest state of the publish `branch`, each with
     its fix; empty when it is.
 
     A sync on an old state would post again what another run published since. The
     checkout must be on `branch` (not a detached HEAD, not another branch) and, when that
-    branch has an upstream, not behind it: fetched first when `fetch` (a dry run compares
-    with the upstream as last fetched, and stays off the network). Outside git there is no
-    state to be behind: empty.
+    branch has an upstream, not behind it once fetched. Outside git there is no state to be
+    behind: empty.
     """
     if _quiet(str(root), "rev-parse", "--is-inside-work-tree") != "true":
         return []
@@ -369,7 +368,7 @@ def stale_reasons(root: Path, branch: str, *, fetch: bool) -> list[str]:
         return [f"the checkout is on branch '{current}', not the publish branch '{branch}': "
                 f"run `git switch {branch}` and `git pull` (or set [git] branch = "
                 f"\"{current}\" in publish.toml if '{current}' is where posts are published)"]
-    return _behind_upstream(str(root), branch, fetch=fetch)
+    return _behind_upstream(str(root), branch)
 
 
 def commit_blockers(root: Path, *, push: bool) -> list[str]:
@@ -385,13 +384,13 @@ def commit_blockers(root: Path, *, push: bool) -> list[str]:
     return blockers
 
 
-def _behind_upstream(cwd: str, branch: str, *, fetch: bool) -> list[str]:
+def _behind_upstream(cwd: str, branch: str) -> list[str]:
     """One problem when `branch` is behind its upstream (after fetching it); none without one."""
     upstream = _quiet(cwd, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
     if upstream is None:
         return []  # nothing to be behind: a repository of one checkout
     remote = _quiet(cwd, "config", f"branch.{branch}.remote")
-    if fetch and remote not in (None, "."):
+    if remote not in (None, "."):
         # No prompt for a password: a sync runs unattended, and a fetch must fail, not wait.
         fetched = subprocess.run(["git", "fetch", "--quiet", str(remote)], cwd=cwd,
                                  capture_output=True, text=True, check=False,
@@ -406,8 +405,7 @@ def _behind_upstream(cwd: str, branch: str, *, fetch: bool) -> list[str]:
     if not behind:
         return []
     commits = f"{behind} commit{'s' if behind != 1 else ''}"
-    seen = "" if fetch else " (as last fetched)"
-    return [f"'{branch}' is {commits} behind {upstream}{seen}: run `git pull`, so this sync "
+    return [f"'{branch}' is {commits} behind {upstream}: run `git pull`, so this sync "
             "sees what earlier runs published"]
 
 

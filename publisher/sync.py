@@ -115,8 +115,8 @@ def check_before_posting(config: Config, options: SyncOptions) -> None:
             "`publish --dry-run --now TIME` to see the plan for TIME"
         )
     blockers = gitops.commit_blockers(config.root, push=options.push) if options.commit else []
-    stale = [] if options.allow_stale else gitops.stale_reasons(
-        config.root, config.publish_branch, fetch=True)
+    stale = [] if options.allow_stale else gitops.stale_reasons(config.root,
+                                                                 config.publish_branch)
     if not blockers and not stale:
         return
     lines = [f"  - {reason}" for reason in (*stale, *blockers)]

@@ -295,12 +295,12 @@ def _sync(
 
 
 def _warn_stale(config: Config, allow_stale: bool) -> None:
-    """A dry run only warns of a checkout a sync would refuse (as last fetched: no network)."""
+    """A dry run only warns of a checkout that a sync would refuse."""
     if allow_stale:
         return
     from publisher import gitops
 
-    for reason in gitops.stale_reasons(config.root, config.publish_branch, fetch=False):
+    for reason in gitops.stale_reasons(config.root, config.publish_branch):
         click.echo(f"Warning: a sync would refuse this checkout: {reason}", err=True)
 
 

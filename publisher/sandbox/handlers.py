@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import http_date
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
@@ -72,9 +71,6 @@ class SandboxApp:
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
         response = self.handle(request)
-        # Every answer carries a Date, as LinkedIn's do (RFC 9110 8.6.1): the sandbox's own
-        # time, so that a client reading it agrees with the posts' createdAt and the feed.
-        response.headers["Date"] = http_date(self.backend.now())
         return response(environ, start_response)
 
     # ---- dispatch
