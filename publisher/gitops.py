@@ -358,10 +358,11 @@ def stale_reasons(root: Path, branch: str) -> list[str]:
     branch has an upstream, not behind it once fetched. Outside git there is no state to be
     behind: empty.
     """
-    if _quiet(str(root), "rev-parse", "--is-inside-work-tree") != "true":
+    head = _run(str(root), "symbolic-ref", "--quiet", "--short", "HEAD")
+    if head.returncode not in (0, 1):  # 128: not in a git repository
         return []
-    current = _quiet(str(root), "symbolic-ref", "--quiet", "--short", "HEAD")
-    if current is None:
+    current = head.stdout.strip()
+    if head.returncode == 1:
         return [f"HEAD is detached (not on a branch): run `git switch {branch}` and "
                 "`git pull`, so this sync sees what earlier runs published"]
     if current != branch:
@@ -386,21 +387,21 @@ def commit_blockers(root: Path, *, push: bool) -> list[str]:
 
 def _behind_upstream(cwd: str, branch: str) -> list[str]:
     """One problem when `branch` is behind its upstream (after fetching it); none without one."""
-    upstream = _quiet(cwd, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
-    if upstream is None:
+    ref = f"refs/heads/{branch}"
+    tracking = _quiet(cwd, "for-each-ref", "--format=%(upstream:short)%00%(upstream:remotename)",
+                      ref)
+    upstream, _, remote = (tracking or "").partition("\0")
+    if not upstream:
         return []  # nothing to be behind: a repository of one checkout
-    remote = _quiet(cwd, "config", f"branch.{branch}.remote")
-    if remote not in (None, "."):
+    if remote not in ("", "."):  # "." is an upstream branch of this very repository
         # No prompt for a password: a sync runs unattended, and a fetch must fail, not wait.
-        fetched = subprocess.run(["git", "fetch", "--quiet", str(remote)], cwd=cwd,
-                                 capture_output=True, text=True, check=False,
-                                 env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
+        fetched = _run(cwd, "fetch", "--quiet", remote, env={"GIT_TERMINAL_PROMPT": "0"})
         if fetched.returncode != 0:
             why = fetched.stderr.strip().splitlines()[-1:] or ["no answer"]
             return [f"could not fetch {remote} to see whether '{branch}' is up to date "
                     f"({why[0]}): fix access to {remote}, or give --allow-stale to publish "
                     "from this checkout as it is"]
-    count = _quiet(cwd, "rev-list", "--count", f"HEAD..{upstream}")
+    count = _quiet(cwd, "rev-list", "--count", "HEAD..@{upstream}")  # HEAD is `branch`
     behind = int(count) if count and count.isdigit() else 0
     if not behind:
         return []
@@ -421,5 +422,11 @@ def _push_blockers(cwd: str) -> list[str]:
 
 def _quiet(cwd: str, *args: str) -> str | None:
     """git's answer, stripped; None when git says no (exit code not 0)."""
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    done = _run(cwd, *args)
     return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _run(cwd: str, *args: str,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+                          env={**os.environ, **env} if env else None)
