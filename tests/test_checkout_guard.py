@@ -272,3 +272,33 @@ def test_published_at_is_linkedins_time_not_now(tmp_path: Path, sandbox_url: str
     stamp = NOW_TEXT
     assert f'published_at: "{stamp}"' in (world.root / TEXT).read_text(encoding="utf-8")
     assert world.entry(TEXT)["published_at"] == stamp
+
+
+@pytest.mark.parametrize(
+    ("table", "branch", "error"),
+    [
+        ("", "main", None),
+        ('[git]\nbranch = "trunk"\n', "trunk", None),
+        ('[git]\nbranch = "release/2026"\n', "release/2026", None),
+        ('[git]\nbranch = "refs/heads/main"\n', None, "names a ref, not a branch"),
+        ('[git]\nbranch = "origin/main"\n', None, "names a ref, not a branch"),
+        ('[git]\nbranch = "two words"\n', None, "is not a branch name"),
+        ("[git]\nbranch = 1\n", None, "must be a string"),
+        ('[git]\nbrnach = "main"\n', None, "unknown key (did you mean 'branch'?)"),
+    ],
+)
+def test_the_publish_branch_in_publish_toml(
+    tmp_path: Path, table: str, branch: str | None, error: str | None
+) -> None:
+    from publisher.config import load_config
+    from publisher.errors import ConfigError
+
+    write_files(tmp_path, {"publish.toml": CONFIG + "\n" + table})
+    if error is None:
+        assert load_config(tmp_path, environ={}).publish_branch == branch
+        return
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path, environ={})
+    line = CONFIG.count("\n") + 3  # the key's line, after the [git] header
+    assert f"publish.toml:{line}: error: git." in str(raised.value)
+    assert error in str(raised.value)

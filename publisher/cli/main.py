@@ -97,7 +97,8 @@ def sync_options(function: F) -> F:
             "--now",
             "now_text",
             metavar="TIME",
-            help="Plan as if it were TIME (ISO 8601; default zone if none).",
+            help="Plan as if it were TIME (ISO 8601; default zone if none); a sync that "
+            "posts accepts it only against the sandbox.",
         ),
         click.option(
             "--allow-replace",
