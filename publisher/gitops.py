@@ -372,6 +372,24 @@ def stale_reasons(root: Path, branch: str) -> list[str]:
     return _behind_upstream(str(root), branch)
 
 
+def start_stale_check(root: Path, branch: str) -> Callable[[], list[str]]:
+    """stale_reasons in a thread, so that a dry run makes its plan meanwhile (the git
+    processes, and a fetch over the network, would otherwise add to every plan); calling
+    the result waits for the reasons."""
+    import threading  # only for a dry run
+
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.extend(stale_reasons(root, branch)),
+                              daemon=True)
+    worker.start()
+
+    def reasons() -> list[str]:
+        worker.join()
+        return found
+
+    return reasons
+
+
 def commit_blockers(root: Path, *, push: bool) -> list[str]:
     """What would stop a sync from committing (and with `push`, pushing) its result, each
     with its fix: found before anything is posted, not after."""

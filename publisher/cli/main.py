@@ -270,8 +270,11 @@ def _sync(
     now = _parse_now(now_text, config)
     options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
     if dry_run:
-        _warn_stale(config, allow_stale)
+        stale = _stale_check(config, allow_stale)
         plan = make_plan(config, now, options)[1]
+        # A dry run only warns of a checkout that a sync would refuse.
+        for reason in stale():
+            click.echo(f"Warning: a sync would refuse this checkout: {reason}", err=True)
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
     # The client and the engine are imported only when a sync will post: a dry run
@@ -295,14 +298,13 @@ def _sync(
     sys.exit(print_sync_result(result, config))
 
 
-def _warn_stale(config: Config, allow_stale: bool) -> None:
-    """A dry run only warns of a checkout that a sync would refuse."""
+def _stale_check(config: Config, allow_stale: bool) -> Callable[[], list[str]]:
+    """Why a sync would refuse this checkout, found while the plan is made."""
     if allow_stale:
-        return
+        return list
     from publisher import gitops
 
-    for reason in gitops.stale_reasons(config.root, config.publish_branch):
-        click.echo(f"Warning: a sync would refuse this checkout: {reason}", err=True)
+    return gitops.start_stale_check(config.root, config.publish_branch)
 
 
 def print_sync_result(result: SyncResult, config: Config) -> int:
