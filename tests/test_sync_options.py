@@ -219,8 +219,9 @@ def test_a_sync_option_before_another_command_is_a_usage_error(
     run = world.publish(*args, now=None)
 
     assert run.code == 2, run.output
-    assert f"{named} before `{command}` is an option of sync, not of {command}" in run.output
-    assert "`publish sync " in run.output
+    what = "are options" if "," in named else "is an option"
+    assert f"{named} before `{command}` {what} of sync, not of {command}" in run.output
+    assert f"`publish sync {named.replace(',', '')} ...`" in run.output
     assert git(world.root, "status", "--porcelain") == ""
 
 

@@ -194,10 +194,11 @@ def _flag(ctx: click.Context, name: str) -> str:
 
 def _misplaced(ctx: click.Context, command: str) -> str:
     assert isinstance(ctx.obj, Context)
-    flags = ", ".join(_flag(ctx, name) for name in ctx.obj.sync_given)
-    return (f"{flags} before `{command}` is an option of sync, not of {command}: write "
-            f"`publish sync {flags.split(', ')[0]} ...` (or leave out the command), or put "
-            f"{command}'s own options after it (`publish {command} --help` lists them)")
+    flags = [_flag(ctx, name) for name in ctx.obj.sync_given]
+    what = "is an option" if len(flags) == 1 else "are options"
+    return (f"{', '.join(flags)} before `{command}` {what} of sync, not of {command}: write "
+            f"`publish sync {' '.join(flags)} ...` (or `publish {' '.join(flags)} ...` with no "
+            f"command); {command}'s own options go after it (`publish {command} --help`)")
 
 
 def _log_http() -> None:
