@@ -303,7 +303,9 @@ class Applier:
         fresh: bool = True,
     ) -> Outcome:
         """Record `urn` as the post; `fresh` when our own create made it just now."""
-        now = self.clock()
+        # The time LinkedIn answered (the create, or the check that found it), not the run's
+        # clock: a rehearsal's --now must never become a post's published_at.
+        now = client.answered_at or datetime.now(UTC)
         entry.state = "published"
         entry.urn = urn
         entry.published_at = format_utc(now)
