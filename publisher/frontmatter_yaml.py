@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,25 +199,35 @@ def _refuse_aliases(root: yaml.Node, first_line: int) -> None:
     node instead of copying it, so this walk is linear in the size of the file, while
     building values (merge keys copy) or walking them would not be.
     """
-    seen: set[int] = set()
-    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-    while stack:
-        node, depth = stack.pop()
-        line = first_line + node.start_mark.line
-        if id(node) in seen:
-            raise FrontMatterError(
-                line, "the front matter uses a YAML alias (*name) of the value anchored here "
-                "(&name): aliases are not allowed in posts; write the value out",
-            )
-        seen.add(id(node))
+    seen = {id(root)}
+    # Breadth first, in file order: the alias named is the first one a reader meets.
+    queue: deque[tuple[yaml.Node, int]] = deque([(root, 0)])
+    while queue:
+        node, depth = queue.popleft()
         if depth > MAX_DEPTH:
             raise FrontMatterError(
-                line, f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)"
+                first_line + node.start_mark.line,
+                f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)",
             )
-        if isinstance(node, yaml.MappingNode):
-            stack += [(n, depth + 1) for pair in node.value for n in pair]
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [(n, depth + 1) for n in node.value]
+        for child, mark in _children(node):
+            if id(child) in seen:
+                raise FrontMatterError(
+                    first_line + mark.line,
+                    "the front matter uses a YAML alias (*name): aliases are not allowed "
+                    "in posts; write the value out where it is used",
+                )
+            seen.add(id(child))
+            queue.append((child, depth + 1))
+
+
+def _children(node: yaml.Node) -> list[tuple[yaml.Node, yaml.Mark]]:
+    """A node's keys and values, each with the mark that a message points at: the key of
+    a mapping entry, the start of a list."""
+    if isinstance(node, yaml.MappingNode):
+        return [(n, key.start_mark) for key, value in node.value for n in (key, value)]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, node.start_mark) for item in node.value]
+    return []
 
 
 def _walk(node: yaml.Node, path: Path_, offset: int, out: FrontMatter) -> None:
