@@ -165,7 +165,8 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
             problem += " (put quotes around a value that contains ': ' or ends with ':')"
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
     except yaml.YAMLError as error:
-        raise FrontMatterError(first_line, f"front matter is not valid YAML: {error}") from None
+        reason = " ".join(str(error).split())
+        raise FrontMatterError(first_line, f"front matter is not valid YAML: {reason}") from None
     except RecursionError:
         raise FrontMatterError(
             first_line, f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)"

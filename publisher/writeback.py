@@ -40,8 +40,14 @@ def updated_source(data: bytes, values: dict[str, str]) -> bytes:
             text = _set_key(text, key, value, newline)
         result = text.encode("utf-8")
         _verify(data, result, values)
+    except yaml.MarkedYAMLError as error:
+        # PyYAML, which edits, is stricter than libyaml, which reads, in a few corners.
+        raise WriteBackError(
+            f"the front matter cannot be read back as YAML ({error.problem or error.context})"
+        ) from None
     except (yaml.YAMLError, UnicodeError) as error:
-        raise WriteBackError(f"the front matter cannot be read back: {error}") from None
+        reason = " ".join(str(error).split())
+        raise WriteBackError(f"the front matter cannot be read back ({reason})") from None
     return result
 
 
