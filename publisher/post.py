@@ -34,7 +34,7 @@ from publisher.config import (
 from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
-from publisher.render import Mention, Rendered, RenderOptions, render
+from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render
 from publisher.schedule import TimeError, parse_time, parse_utc
 from publisher.writeback import WriteBackError, updated_source
 
@@ -75,6 +75,9 @@ VIDEO_THUMBNAIL_FORMATS = ("JPEG", "PNG")
 # it), and small enough that checking a file of this size takes well under a second.
 MAX_POST_BYTES = 512 * 1024
 MAX_URL = 2048
+# Ten times what LinkedIn shows: no Markdown loses that much when rendered, and rendering
+# a longer text only to report it too long would cost seconds.
+MAX_BODY_CHARACTERS = 30_000
 # What the write-back will write after publishing, in the shape it will have: a file that
 # cannot take these cannot take the real ones.
 TRIAL_WRITE_BACK = {"urn": "urn:li:share:7000000000000000000",
@@ -517,7 +520,15 @@ class _PostChecker:
             utm=self.config.utm,
             utm_domains=self.config.utm_domains,
         )
-        rendered = render(self.front.body, options)
+        body = self.front.body
+        if len(body) > MAX_BODY_CHARACTERS:
+            self.diagnostics.append(Diagnostic(
+                self.path, self.front.body_line, "error",
+                f"the text is {len(body):,} characters long; LinkedIn shows at most "
+                f"{LIMIT:,}: shorten it",
+            ))
+            body = ""
+        rendered = render(body, options)
         if not self.front.body.strip():
             self.diagnostics.append(
                 Diagnostic(

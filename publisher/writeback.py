@@ -23,7 +23,13 @@ from pathlib import Path
 import yaml
 
 from publisher.errors import PublisherError
-from publisher.frontmatter_yaml import LINE_BREAK, Bounds, FrontMatterError, bounds
+from publisher.frontmatter_yaml import (
+    LINE_BREAK,
+    Bounds,
+    FrontMatterError,
+    SafeLoader,
+    bounds,
+)
 
 
 class WriteBackError(PublisherError):
@@ -41,7 +47,6 @@ def updated_source(data: bytes, values: dict[str, str]) -> bytes:
         result = text.encode("utf-8")
         _verify(data, result, values)
     except yaml.MarkedYAMLError as error:
-        # PyYAML, which edits, is stricter than libyaml, which reads, in a few corners.
         raise WriteBackError(
             f"the front matter cannot be read back as YAML ({error.problem or error.context})"
         ) from None
@@ -81,7 +86,8 @@ def _set_key(text: str, key: str, value: str, newline: str) -> str:
     where = _front_bounds(text)
     start, end = where.start, where.end
     block = text[start:end]
-    node = yaml.compose(block, Loader=yaml.SafeLoader) if block.strip() else None
+    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
     scalar = _quote(value)
     if node is not None and not isinstance(node, yaml.MappingNode):
         raise WriteBackError("the front matter is not a mapping")
@@ -105,8 +111,9 @@ def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: s
         raise WriteBackError("the existing key holds a list or mapping, not a value")
     first = start + _offset(block, node.start_mark)
     last = start + _offset(block, node.end_mark)
-    if node.start_mark.line == node.end_mark.line and node.value == "" and node.style is None:
+    if node.start_mark.line == node.end_mark.line and node.value == "" and not node.style:
         # An empty value ("urn:") has a zero-width node: put a space before the new value.
+        # (Its style is None in PyYAML, "" in libyaml: both mean plain.)
         return text[:first] + (" " if text[first - 1] == ":" else "") + scalar + text[last:]
     return text[:first] + scalar + text[last:]
 
@@ -130,7 +137,7 @@ def _quote(value: str) -> str:
 def _load(data: bytes) -> object:
     text = data.decode("utf-8")
     where = _front_bounds(text)
-    return yaml.safe_load(text[where.start : where.end]) or {}
+    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
 def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:

@@ -142,6 +142,20 @@ def test_a_post_file_over_the_size_cap_is_refused_unparsed(make_repo: Callable[.
     assert "posts/ok.md" not in output
 
 
+def test_a_text_far_over_the_limit_is_refused_before_it_is_rendered(
+    make_repo: Callable[..., Path]
+) -> None:
+    root = make_repo({"posts/long.md": "---\nauthor: acme\n---\n" + "*a* " * 10_000,
+                      "posts/ok.md": GOOD})
+    code, output = check(root)
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "posts/long.md:4: error: the text is 40,000 characters long; LinkedIn shows at most "
+        "3,000: shorten it"
+    )
+    assert "posts/ok.md" not in output
+
+
 # --- every traceback of the issue is a message on its post --------------------------------------
 
 def _office(members: dict[str, str], patch: Callable[[bytearray], None] | None = None) -> bytes:
