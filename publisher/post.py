@@ -302,7 +302,11 @@ def read_post_file(config: Config, path: str) -> bytes:
             "is a symbolic link; a post must be a file of its own in the repository: "
             "replace the link with the file it points to"
         )
-    if not full.resolve().is_relative_to(config.root.resolve()):
+    try:
+        inside = full.resolve().is_relative_to(config.root.resolve())
+    except (OSError, RuntimeError):  # a loop of links on the way
+        inside = False
+    if not inside:
         raise PostFileError(
             "lies outside the repository (a folder on its path is a link): "
             "move the post into the repository"
