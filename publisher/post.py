@@ -312,19 +312,23 @@ def read_post_file(config: Config, path: str) -> bytes:
             "move the post into the repository"
         )
     try:
-        fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # Non-blocking: a named pipe in place of a post must not hang the check.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(full, flags)
     except OSError as error:
         raise PostFileError(f"cannot read: {error.strerror}") from None
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(handle.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise PostFileError("is not a regular file")
-        if info.st_size > MAX_POST_BYTES:
-            raise PostFileError(
-                f"is {info.st_size:,} bytes; a post file may have at most "
-                f"{MAX_POST_BYTES:,} (LinkedIn shows 3,000 characters): shorten it"
-            )
-        return handle.read(MAX_POST_BYTES + 1)
+        data = handle.read(MAX_POST_BYTES + 1) if info.st_size <= MAX_POST_BYTES else b""
+    size = max(info.st_size, len(data))
+    if size > MAX_POST_BYTES:
+        raise PostFileError(
+            f"is {size:,} bytes; a post file may have at most {MAX_POST_BYTES:,} "
+            f"(LinkedIn shows {LIMIT:,} characters): shorten it"
+        )
+    return data
 
 
 def _write_back_problems(path: str, data: bytes) -> list[Diagnostic]:
