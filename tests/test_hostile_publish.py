@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import running_sandbox
-from tests.publishing import World, build_world
+from tests.publishing import POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 GOOD = "---\nauthor: acme\nschedule: 2026-12-01 08:00\n---\nThe good post goes out.\n"
@@ -89,16 +89,18 @@ def test_a_post_linked_to_a_file_outside_is_refused_and_nothing_of_it_is_committ
     ],
     ids=["trailing-newline", "masked-form"],
 )
-def test_a_token_that_cannot_work_is_refused_with_the_reason(
+def test_a_token_that_cannot_work_is_refused_and_the_other_author_goes_on(
     tmp_path: Path, sandbox_url: str, token: str, expected: str
 ) -> None:
-    world = world_with(tmp_path, sandbox_url, {})
+    world = build_world(tmp_path / "repo", sandbox_url)  # posts by the page and by Jane
     real = world.tokens["acme"]
     world.tokens["acme"] = token.format(token=real, head=real[:3], tail=real[-3:])
     run = world.publish()
     assert run.code != 0
-    assert "LINKEDIN_ACCESS_TOKEN_ACME" in run.output and expected in run.output
+    assert f"LINKEDIN_ACCESS_TOKEN_ACME {expected}" in run.output
     assert "Traceback" not in run.output and real not in run.output
-    assert world.count_of("The good post goes out.") == 0
+    for path, text in TEXTS.items():
+        by_jane = "author: jane" in POSTS[path]
+        assert world.count_of(text) == (1 if by_jane else 0), path
     doctor = world.publish("doctor", now=None)
     assert expected in doctor.output and real not in doctor.output
