@@ -274,3 +274,37 @@ def test_a_post_in_a_linked_folder_outside_the_repository_is_refused(
         "posts/linked/p.md: error: lies outside the repository (a folder on its path is a "
         "link): move the post into the repository"
     ]
+
+
+# --- URLs are URLs -------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("url", "valid"),
+    [
+        ("https://example.com:8080/a?b=c&d=e#f", True),
+        ("https://例え.jp/パス", True),
+        ("http://localhost:8080/health", True),
+        ("https://a.example/%20x", True),
+        ("https://a.example/x)**LGTM**", True),  # URL characters: the plan view escapes it
+        ("https://a.example/a b", False),
+        ("https://a.example/a>)[click](https://evil.example)<b>", False),
+        ("https://a.example/a`b", False),
+        ("https://user:password@a.example/", False),
+        ("https://a.example:99999999999/", False),
+        ("https:///x", False),
+        ("https://-bad-.example/", False),
+        ("https://a.example/\u202ex", False),
+        ("javascript:alert(1)", False),
+        ("https://a.example/" + "x" * 2100, False),
+    ],
+)
+def test_urls_are_checked_as_urls(make_repo: Callable[..., Path], url: str, valid: bool) -> None:
+    root = make_repo({"posts/p.md": f'---\narticle: {{url: "{url}", title: T}}\n'
+                                    f'publish_when: {{url_ok: "{url}"}}\n---\nHello\n'})
+    errors = [str(d) for d in load_post(load_config(root, environ={}), "posts/p.md").errors]
+    if valid:
+        assert errors == []
+    else:
+        assert len(errors) == 2, errors
+        assert errors[0].startswith("posts/p.md:2: error: article url must start with http")
+        assert errors[1].startswith("posts/p.md:3: error: publish_when must be {url_ok: https://…}")
