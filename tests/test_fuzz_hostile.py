@@ -23,7 +23,8 @@ from PIL import Image
 
 from publisher.cli import cli
 from publisher.tokens import TokenError, resolve
-from tests.linkedin.media_files import mp4, pdf, png
+from tests.linkedin.media_files import pdf, png
+from tests.publishing import mp4
 
 CASES = int(os.environ.get("PUBLISH_FUZZ_CASES", "12"))
 SEED = int(os.environ.get("PUBLISH_FUZZ_SEED", "18"))
@@ -177,7 +178,7 @@ def test_mutated_media(make_repo: Callable[..., Path], tmp_path: Path, kind: str
     rng = random.Random(f"{SEED}-{kind}")
     seed, front = media_seeds(tmp_path)[kind]
     files: dict[str, str | bytes] = {"posts/good.md": GOOD}
-    mp4(tmp_path / "ok.mp4", 4096)
+    mp4(tmp_path / "ok.mp4", 80_000)  # a valid video, so that its captions are read
     files["posts/m/ok.mp4"] = (tmp_path / "ok.mp4").read_bytes()
     for index in range(CASES * 2):
         name = f"m/mutant-{index:03}.{kind}"
