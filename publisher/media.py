@@ -660,7 +660,8 @@ def _boxes(file: BinaryIO, start: int, end: int) -> Iterator[tuple[str, int, int
     while position + 8 <= end:
         file.seek(position)
         size, raw_kind = struct.unpack(">I4s", file.read(8))
-        kind = raw_kind.decode("latin-1")
+        # Box types are four printable characters; a damaged one is shown escaped.
+        kind = "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in raw_kind)
         header = 8
         if size == 1:
             size = struct.unpack(">Q", file.read(8))[0]

@@ -279,11 +279,20 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> Loade
             "this is a bug in publish, please report it with the file",
         ))
     result.diagnostics = sorted(
-        result.diagnostics + checker.diagnostics, key=lambda d: (d.line or 0, d.message)
+        (_one_line(d) for d in result.diagnostics + checker.diagnostics),
+        key=lambda d: (d.line or 0, d.message),
     )
     if result.errors and not keep_invalid:
         result.post = None
     return result
+
+
+def _one_line(diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with any control character of a quoted value spelled out: one
+    diagnostic is one line, whatever the file held."""
+    if diagnostic.message.isprintable():
+        return diagnostic
+    return replace(diagnostic, message=_escaped(diagnostic.message))
 
 
 class PostFileError(Exception):
@@ -839,9 +848,13 @@ def _name(key: tuple[str | int, ...]) -> str:
 def _shown(text: str, limit: int = 120) -> str:
     """User text quoted in a message: control characters spelled out, and cut short (a
     5,000-character name helps no one)."""
-    visible = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
-                      else f"\\u{ord(c):04x}" for c in text[:limit])
+    visible = _escaped(text[:limit])
     return visible if len(text) <= limit else f"{visible}… ({len(text):,} characters)"
+
+
+def _escaped(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
+                   else f"\\u{ord(c):04x}" for c in text)
 
 
 # RFC 3986 characters (with '%' escapes); anything else, spaces, quotes, angle brackets and
