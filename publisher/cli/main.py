@@ -467,8 +467,10 @@ def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
     found: list[str] = []
     root = config.root.resolve()
     for path in paths:
-        target = path.resolve()
-        if not target.exists():
+        # The folder is resolved, not the file: a post that is a link is named as such by
+        # the check instead of being followed to where it points.
+        target = path.absolute().parent.resolve() / path.name
+        if not target.exists() and not target.is_symlink():
             raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
         if not target.is_relative_to(root):
             raise click.BadParameter(f"{path} is outside the repository {root}", param_hint="PATHS")
