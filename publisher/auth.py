@@ -68,6 +68,9 @@ PERSON_SCOPES = ("openid", "profile", "w_member_social")
 # `publish stats` reads: page statistics and the member's own post analytics.
 ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social",
                        "rw_organization_admin", "r_member_postAnalytics")
+# A person through the page app: posting, and their post analytics, which only a
+# Community Management app grants.
+PAGE_PERSON_SCOPES = ("w_member_social", "r_member_postAnalytics")
 ACL_SCOPES = ("rw_organization_admin", "r_organization_admin")
 POSTING_ROLES = ("ADMINISTRATOR", "CONTENT_ADMIN", "DIRECT_SPONSORED_CONTENT_POSTER")
 APP_NAMES = {MEMBER: "member app", PAGE: "page app"}
@@ -172,15 +175,18 @@ def token_app(kind: str, environ: Mapping[str, str], apps: Mapping[str, AppSetti
     return None
 
 
-def default_scopes(author_urn: str | None,
-                   apps: Mapping[str, AppSettings] | None = None) -> tuple[str, ...]:
-    """What the author's app is asked for: ``[apps.<kind>].scopes``, else the member app's
-    posting scopes for a person, the Community Management scopes for a page."""
-    kind = app_kind(author_urn)
+def default_scopes(author_urn: str | None, apps: Mapping[str, AppSettings] | None = None,
+                   kind: str | None = None) -> tuple[str, ...]:
+    """What an author's login asks its app for: ``[apps.<kind>].scopes``, else the member
+    app's posting scopes for a person, the Community Management scopes for a page (and
+    for a person who logs in through the page app)."""
+    kind = kind or app_kind(author_urn)
     settings = (apps or {}).get(kind)
     if settings and settings.scopes:
         return settings.scopes
-    return ORGANIZATION_SCOPES if kind == PAGE else PERSON_SCOPES
+    if kind == MEMBER:
+        return PERSON_SCOPES
+    return ORGANIZATION_SCOPES if app_kind(author_urn) == PAGE else PAGE_PERSON_SCOPES
 
 
 @dataclass(frozen=True)
@@ -193,14 +199,18 @@ class LoginGroup:
 
 
 def login_groups(targets: Mapping[str, str | None], scopes: tuple[str, ...] | None,
-                 apps: Mapping[str, AppSettings]) -> list[LoginGroup]:
+                 apps: Mapping[str, AppSettings], app: str | None = None) -> list[LoginGroup]:
     """One group per app the authors need, the member app first.
 
     ``--scopes`` asks one app for one set of scopes, so it serves authors of one kind.
+    ``--app page`` logs people in through the page app too (their post analytics).
     """
     kinds: dict[str, dict[str, str | None]] = {}
     for key, urn in targets.items():
-        kinds.setdefault(app_kind(urn), {})[key] = urn
+        if app == MEMBER and app_kind(urn) == PAGE:
+            raise LoginError(f"{key} is a page: it logs in through the page app (Community "
+                             "Management API), not --app member")
+        kinds.setdefault(app or app_kind(urn), {})[key] = urn
     ordered = [kind for kind in (MEMBER, PAGE) if kind in kinds]
     if scopes is not None:
         if len(ordered) > 1:
@@ -211,7 +221,7 @@ def login_groups(targets: Mapping[str, str | None], scopes: tuple[str, ...] | No
         return [LoginGroup(ordered[0], dict(targets), scopes)]
     return [LoginGroup(kind, kinds[kind],
                        tuple(dict.fromkeys(s for urn in kinds[kind].values()
-                                           for s in default_scopes(urn, apps))))
+                                           for s in default_scopes(urn, apps, kind))))
             for kind in ordered]
 
 

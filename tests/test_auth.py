@@ -451,6 +451,30 @@ def test_a_person_and_a_page_take_one_login_per_app(
     assert (posts[JANE]["client_id"], posts[ACME]["client_id"]) == (MEMBER_APP, PAGE_APP)
 
 
+def test_a_person_through_the_page_app_gets_post_analytics(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--app page`: one Community Management login serves the page and the person, whose
+    post statistics the member app cannot grant."""
+    browser = Browser(env.control)
+    monkeypatch.setattr("webbrowser.open", browser.open)
+    code, output = env.publish("login", "--author", "jane", "--author", "acme", "--app", "page",
+                               "--port", str(env.port), env=TWO_APPS)
+    assert browser.finish().errors == [] and code == 0, output
+    assert len(browser.urls) == 1
+    assert parse_qs(urlsplit(browser.urls[0]).query)["scope"] == [
+        "w_member_social r_member_postAnalytics w_organization_social r_organization_social "
+        "rw_organization_admin"]
+    assert f"Logged in as {JANE} for jane, acme" in output and "Warning" not in output
+    assert env.publish("sync", env=TWO_APPS)[0] == 0
+    code, output = env.publish("stats", env=TWO_APPS)
+    assert code == 0, output
+    measured = (env.root / ".publish" / "metrics.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["author"] for line in measured) == [ACME, JANE]
+    code, output = env.publish("login", "--author", "acme", "--app", "member", env=TWO_APPS)
+    assert code == 3 and "acme is a page: it logs in through the page app" in output
+
+
 def test_a_person_and_a_page_cannot_share_one_app(
     env: Env, monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -83,14 +83,17 @@ def _app(config: Config, kind: str, stored: StoredToken | None) -> auth.App:
               "store one token for several authors.")
 @click.option("--scopes", help="Scopes to ask for, space- or comma-separated "
               "(default: what the authors' posts need).")
+@click.option("--app", "app_kind", type=click.Choice([auth.MEMBER, auth.PAGE]),
+              help="The app to log in through (default: the member app for a person, the "
+              "page app for a page; --app page gives a person's post analytics).")
 @click.option("--port", default=auth.DEFAULT_PORT, show_default=True, type=int,
               help="Port of the redirect URI http://localhost:PORT/callback.")
 @click.option("--no-browser", is_flag=True, help="Print the URL instead of opening a browser.")
 @click.option("--timeout", default=auth.LOGIN_TIMEOUT, show_default=True, type=float,
               help="Seconds to wait for LinkedIn's redirect.")
 @click.pass_obj
-def login(obj: Context, authors: tuple[str, ...], scopes: str | None, port: int,
-          no_browser: bool, timeout: float) -> None:
+def login(obj: Context, authors: tuple[str, ...], scopes: str | None, app_kind: str | None,
+          port: int, no_browser: bool, timeout: float) -> None:
     """Log in to LinkedIn in the browser and store a token for an author.
 
     A person logs in through the member app, a page through the page app; authors of both
@@ -99,7 +102,7 @@ def login(obj: Context, authors: tuple[str, ...], scopes: str | None, port: int,
     targets = dict(_login_target(config, author) for author in authors or (None,))
     store = _store()
     groups = auth.login_groups(targets, auth.parse_scope_list(scopes) if scopes else None,
-                               config.apps)
+                               config.apps, app_kind)
     apps = [_app(config, group.kind, store.get(next(iter(group.authors))))
             for group in groups]
     auth.check_login_apps(groups, apps)
