@@ -848,7 +848,10 @@ def _check_author(check: AuthorCheck, transport: Transport, cli_token: str | Non
     app = _owner(check, transport, credential.token,
                  _candidate_apps(app_kind(check.urn), environ, apps, stored))
     if check.member is None and check.status == "active" and check.scopes:
-        check.member = whoami(transport, credential.token, check.scopes).urn
+        try:
+            check.member = whoami(transport, credential.token, check.scopes).urn
+        except li.LinkedInError as error:
+            check.findings.append(Finding("note", f"could not tell whose token it is: {error}"))
     check.refreshable = bool(refresh_token_for(credential, environ) and app)
     check.findings += _token_findings(check, now, check.refreshable, credential)
     check.findings += scope_findings(check.urn, check.scopes)
