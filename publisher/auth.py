@@ -748,6 +748,10 @@ class AuthorCheck:
         return self.alias or self.urn
 
     @property
+    def login_key(self) -> str:
+        return store_key(self.alias, self.urn)
+
+    @property
     def usable(self) -> bool:
         return not any(f.level == "error" for f in self.findings)
 
@@ -854,7 +858,7 @@ def _check_author(check: AuthorCheck, transport: Transport, cli_token: str | Non
             check.findings.append(Finding("note", f"could not tell whose token it is: {error}"))
     check.refreshable = bool(refresh_token_for(credential, environ) and app)
     check.findings += _token_findings(check, now, check.refreshable, credential)
-    check.findings += scope_findings(check.urn, check.scopes)
+    check.findings += scope_findings(check.urn, check.scopes, check.login_key)
     check.findings += _member_findings(check)
     check.findings += _app_findings(check, app)
 
@@ -954,8 +958,10 @@ def _token_findings(check: AuthorCheck, now: float, refreshable: bool,
     return [Finding("ok", text)]
 
 
-def scope_findings(author_urn: str, scopes: tuple[str, ...] | None) -> list[Finding]:
-    """Each scope the author's posts need: present, or missing and how much that matters."""
+def scope_findings(author_urn: str, scopes: tuple[str, ...] | None,
+                   key: str | None = None) -> list[Finding]:
+    """Each scope the author's posts need: present, or missing, how much that matters,
+    and the login that gets it."""
     if scopes is None:
         return [Finding("note", f"scopes unknown: {CREDENTIALS_HINT}")]
     needs = ORGANIZATION_NEEDS if author_urn.startswith(ORGANIZATION) else PERSON_NEEDS
@@ -965,8 +971,18 @@ def scope_findings(author_urn: str, scopes: tuple[str, ...] | None) -> list[Find
             findings.append(Finding("ok", f"{need.scope}: {need.purpose}"))
         else:
             findings.append(Finding(need.level, f"no {need.scope}: cannot {need.purpose}; "
-                                    "log in again with that scope (the app needs its product)"))
+                                    f"{_login_for(need.scope, key or author_urn)}"))
     return findings
+
+
+def _login_for(scope: str, key: str) -> str:
+    """Which login grants a missing scope: the member app grants only w_member_social."""
+    if scope in PERSON_SCOPES:
+        return f"log in again through the member app, `publish login --author {key}`"
+    if scope in PAGE_PERSON_SCOPES:
+        return ("only the page app grants it: `publish login --author "
+                f"{key} --app page`")
+    return f"log in again through the page app, `publish login --author {key}`"
 
 
 def _member_findings(check: AuthorCheck) -> list[Finding]:

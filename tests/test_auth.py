@@ -571,6 +571,9 @@ def test_doctor_says_which_app_each_token_belongs_to_and_what_it_can_do(env: Env
                for line in lines[person:])
     assert "  ok:      rw_organization_admin: read the page's share statistics (`publish " \
            "stats`)" in lines
+    assert ("  note:    no r_member_postAnalytics: cannot read the member's post analytics "
+            "(`publish stats`; only a Community Management app grants it); only the page app "
+            "grants it: `publish login --author jane --app page`") in lines
 
 
 # --- which token each author uses ---------------------------------------------------------------
@@ -726,7 +729,8 @@ def test_doctor_fails_for_an_author_without_a_usable_token(env: Env) -> None:
     env.keep("acme", env.issue(JANE_ID, ["openid", "profile", "w_member_social"]))
     code, output = env.publish("doctor")
     assert code == 1, output
-    assert "  PROBLEM: no w_organization_social: cannot post as the page" in output
+    assert ("  PROBLEM: no w_organization_social: cannot post as the page; log in again "
+            "through the page app, `publish login --author acme`") in output
     assert "  PROBLEM: no LinkedIn token for author 'jane' (urn:li:person:782bbtaQ)" in output
     assert output.splitlines()[-1] == "2 authors checked: 2 problems, 1 warning"
 
