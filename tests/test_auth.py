@@ -546,6 +546,26 @@ def test_the_page_apps_token_is_refreshed_with_the_page_app(
     assert {p["author"] for p in env.control.posts()} == {ACME, JANE}
 
 
+def test_a_ci_page_token_is_refreshed_with_the_page_app_of_publish_toml(env: Env) -> None:
+    """In CI: the token and refresh token are secrets, the page app's client id is in
+    publish.toml and only its secret in the environment."""
+    (env.root / "publish.toml").write_text(
+        CONFIG + f'\n[apps.page]\nclient_id = "{PAGE_APP}"\n', encoding="utf-8")
+    commit_all(env.root)
+    page = env.control.issue_token(JANE_ID, PAGE_LOGIN, client_id=PAGE_APP,
+                                   expires_in=3 * 86400)
+    jane = env.control.issue_token(JANE_ID, PERSON, client_id=MEMBER_APP)
+    code, output = env.publish("sync", env={
+        "LINKEDIN_CLIENT_ID": "", "LINKEDIN_PAGE_CLIENT_SECRET": PAGE_SECRET,
+        "LINKEDIN_ACCESS_TOKEN_ACME": page["access_token"],
+        "LINKEDIN_REFRESH_TOKEN_ACME": page["refresh_token"],
+        "LINKEDIN_ACCESS_TOKEN_JANE": jane["access_token"]})
+    assert code == 0, output
+    assert "Warning: refreshed the token of acme (2 days left): " in output
+    assert _token_calls(env) == 1
+    assert {p["author"] for p in env.control.posts()} == {ACME, JANE}
+
+
 def test_doctor_says_which_app_each_token_belongs_to_and_what_it_can_do(env: Env) -> None:
     """Tokens from the environment: the owner is the app whose introspection knows it."""
     page = env.control.issue_token(JANE_ID, PAGE_LOGIN, client_id=PAGE_APP)
