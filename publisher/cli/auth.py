@@ -72,8 +72,8 @@ def _app(config: Config, kind: str, stored: StoredToken | None) -> auth.App:
 
 @cli.command()
 @click.option("--author", "authors", multiple=True,
-              help="Author alias from publish.toml (default: [defaults].author); repeat it to "
-              "store one token for several authors.")
+              help="Author alias from publish.toml (default: [defaults].author); repeat it "
+              "for several authors: one login, and one token, per app they need.")
 @click.option("--scopes", help="Scopes to ask for, space- or comma-separated "
               "(default: what the authors' posts need).")
 @click.option("--app", "app_kind", type=click.Choice([auth.MEMBER, auth.PAGE]),
