@@ -422,6 +422,24 @@ def test_client_credentials_are_prompted_when_not_in_the_environment(
     assert record is not None and record.client_id == CLIENT_ID
 
 
+def test_only_the_secret_is_asked_for_when_publish_toml_names_the_app(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (env.root / "publish.toml").write_text(
+        CONFIG + f'\n[apps.member]\nclient_id = "{MEMBER_APP}"\n', encoding="utf-8")
+    monkeypatch.setattr("webbrowser.open", Browser(env.control).open)
+    result = CliRunner().invoke(
+        cli, ["--repo", str(env.root), "login", "--author", "jane", "--port", str(env.port)],
+        env={**env.environ, "LINKEDIN_CLIENT_ID": "", "LINKEDIN_CLIENT_SECRET": ""},
+        input=f"{MEMBER_SECRET}\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Client secret of the member app {MEMBER_APP} "
+                                    "(LINKEDIN_MEMBER_CLIENT_SECRET): ")
+    assert "Client ID" not in result.output and MEMBER_SECRET not in result.output
+    record = env.store.get("jane")
+    assert record is not None and (record.client_id, record.app) == (MEMBER_APP, "member")
+
+
 def test_a_person_and_a_page_take_one_login_per_app(
     env: Env, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
