@@ -335,7 +335,8 @@ def code_from_callback(params: Mapping[str, str], state: str) -> str:
     if error:
         description = params.get("error_description", "")
         hint = (": the app lacks the LinkedIn product that grants it; add the product in "
-                "the developer portal or leave the scope out with --scopes"
+                "the developer portal, or leave the scope out with --scopes (for good: "
+                "[apps.member] or [apps.page] scopes in publish.toml)"
                 if error == "unauthorized_scope_error" else "")
         raise LoginError(f"LinkedIn refused the login: {error} {description}".rstrip() + hint)
     code = params.get("code")
