@@ -293,15 +293,18 @@ def test_a_team_of_one_kind_needs_one_app_under_the_old_names(
 def test_page_apps_come_from_publish_toml_with_the_secret_from_the_environment(
     env: Env, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    (env.root / "publish.toml").write_text(
-        CONFIG + f'\n[apps.page]\nclient_id = "{PAGE_APP}"\n', encoding="utf-8")
+    (env.root / "publish.toml").write_text(CONFIG + (
+        f'\n[apps.page]\nclient_id = "{PAGE_APP}"\n'
+        'scopes = ["w_organization_social", "rw_organization_admin"]\n'), encoding="utf-8")
     browser = Browser(env.control)
     monkeypatch.setattr("webbrowser.open", browser.open)
     code, output = env.publish("login", "--author", "acme", "--port", str(env.port), env={
         "LINKEDIN_CLIENT_ID": "", "LINKEDIN_PAGE_CLIENT_SECRET": PAGE_SECRET})
     assert browser.finish().errors == [] and code == 0, output
     assert f"page app {PAGE_APP}, from publish.toml [apps.page]" in output
-    assert parse_qs(urlsplit(browser.urls[0]).query)["client_id"] == [PAGE_APP]
+    query = parse_qs(urlsplit(browser.urls[0]).query)
+    assert query["client_id"] == [PAGE_APP]
+    assert query["scope"] == ["w_organization_social rw_organization_admin"]
 
 
 def test_a_page_login_by_a_member_without_a_posting_role_warns(
