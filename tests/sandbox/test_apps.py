@@ -4,12 +4,14 @@ organizationAcls, which names the member behind a token that has no openid."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import requests
 
+from publisher.sandbox.backend import Backend
 from publisher.sandbox.control import SandboxControl
 from tests.sandbox.helpers import ACME, ALICE, Api
 
@@ -156,3 +158,15 @@ def test_organization_acls_needs_an_organization_admin_scope(control: SandboxCon
                                         "organizationAcls.FINDER-roleAssignee")
     assert Api(base_url, control.token("alice", PAGE)).get(
         "/rest/organizationAcls?q=organization").status_code == 400
+
+
+def test_an_apps_products_survive_a_saved_state() -> None:
+    """`publish sandbox --state FILE` keeps apps across restarts: their rules too."""
+    saved = Backend(seed=1)
+    saved.add_app({"client_id": "pages", "client_secret": "ps", "redirect_uris": [REDIRECT],
+                   "products": ["community_management"]})
+    restored = Backend(seed=2)
+    restored.restore(json.loads(json.dumps(saved.snapshot())))
+    app = restored.apps["pages"]
+    assert (app.products, app.refresh) == (["community_management"], True)
+    assert restored.unauthorized_scopes(app, ["openid", "w_organization_social"]) == ["openid"]
