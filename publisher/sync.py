@@ -60,7 +60,7 @@ class Clients:
         self.transport = Transport(config.linkedin.api_base, config.linkedin.oauth_base,
                                    config.linkedin.version, logger=logger)
         self.keeper = TokenKeeper(self.transport, cli_token=token, environ=environ,
-                                  store=store, clock=clock)
+                                  store=store, clock=clock, apps=config.apps)
         self._live: dict[str, LiveToken] = {}
         self._clients: dict[str, LinkedInClient] = {}
 

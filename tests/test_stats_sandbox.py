@@ -171,7 +171,8 @@ def test_a_missing_scope_names_it_and_the_author_and_the_others_go_on(
     run = world.publish("stats", now=at(world, 24))
     assert run.code == 1
     assert ("Error: jane (urn:li:person:782bbtaQ): no metrics: the token lacks the "
-            "r_member_postAnalytics scope (memberCreatorPostAnalytics)") in run.output
+            "r_member_postAnalytics scope (memberCreatorPostAnalytics); only the page app "
+            "grants it: `publish login --app page` for this author") in run.output
     assert sorted(line["post"] for line in metrics(world)) == ["posts/a-hook.md",
                                                                "posts/b-hook.md"]
 
