@@ -615,7 +615,8 @@ def worse(a: int, b: int) -> int:
     return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
 
 
-HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|([^}]*)\}")
+# The value is little text: it may hold escaped reserved characters, "\\}" among them.
+HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|((?:\\.|[^}\\])*)\}")
 
 
 def normalize_commentary(text: str) -> str:

@@ -19,7 +19,7 @@ CONTENT_KINDS = ("text", "image", "video", "document", "multiImage", "article", 
 @dataclass
 class Options:
     strict_little_text: bool = False        # unescaped reserved character: 400 instead of a cut
-    commentary_on_read: str = "received"    # GET returns the commentary "received" or "shown"
+    commentary_on_read: str = "shown"       # GET returns the commentary "shown" or "received"
     duplicate_window_seconds: float = 600.0
     member_daily_limit: int = 100_000       # calls per member, app and resource per UTC day
     app_daily_limit: int = 1_000_000        # calls per app and resource per UTC day
