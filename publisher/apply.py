@@ -235,6 +235,7 @@ class Applier:
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
             media_blobs=dict(change.media_blobs or {}),
+            retired_urns=_retired_urns(before),
         )
         self.book.posts[post.path] = entry
         self._save()
@@ -252,6 +253,9 @@ class Applier:
         try:
             urn = self._create_waiting_for_media(client, payload)
         except li.DuplicatePost as duplicate:
+            problem = self._not_this_post(post, client, duplicate.existing_urn)
+            if problem:
+                return self._refused_as_duplicate(change, entry, problem)
             why = "LinkedIn already had this post (an earlier attempt landed)"
             return self._existing(change, post, client, entry, duplicate.existing_urn, why)
         except li.AmbiguousOutcome:
@@ -274,6 +278,54 @@ class Applier:
                     raise
                 self.sleep(MEDIA_WAIT_SECONDS * (attempt + 1))
         raise AssertionError("unreachable")
+
+    # --- 422 DUPLICATE_POST: is the post it names this post? -----------------------------
+
+    def _not_this_post(self, post: Post, client: LinkedInClient, urn: str) -> str:
+        """Why the post a 422 names is not this one ("" when it is).
+
+        LinkedIn's 422 names a post with "the same" content, and which fields it compares is
+        undocumented: after a delete it can name the deleted post for a day or two (a ghost),
+        and it can name another file's post with the same text. Recording either would make
+        this post vanish while the ledger calls it published.
+        """
+        refused = f"LinkedIn refused this post as a duplicate of {urn}"
+        other = self._ledger_holder(urn, post.path)
+        if other is not None:
+            return (f"{refused}, which is the post of {other}: two posts of one author cannot "
+                    "have the same text; change the text of one of them. Nothing was posted")
+        if self._deleted_here(urn):
+            return _ghost(refused, "a post that publish deleted")
+        try:
+            stored = client.get_post(urn)
+        except li.NotFound:
+            return _ghost(refused, "which LinkedIn no longer has")
+        except li.LinkedInError:
+            return ""  # the token cannot read posts: the 422 is all there is to go on
+        if stored.get("author") not in (None, post.author):
+            return f"{refused}, a post of {stored.get('author')}. Nothing was posted"
+        return ""
+
+    def _ledger_holder(self, urn: str, path: str) -> str | None:
+        """Another post file whose live post, in this ledger, is `urn`."""
+        for other, entry in self.book.posts.items():
+            if other != path and entry.urn == urn and entry.state != "deleted":
+                return other
+        return None
+
+    def _deleted_here(self, urn: str) -> bool:
+        return any(
+            (entry.urn == urn and entry.state == "deleted") or urn in entry.retired_urns
+            for entry in self.book.posts.values()
+        )
+
+    def _refused_as_duplicate(self, change: Change, entry: Entry, problem: str) -> Outcome:
+        """A 422 created nothing: the post failed, and no URN is recorded for it."""
+        entry.state = "failed"
+        entry.last_error = problem
+        entry.intent_at = None
+        self._save()
+        return Outcome(change.post, change.action, "failed", problem)
 
     def _undo_intent(self, path: str, before: Entry | None, error: li.LinkedInError) -> None:
         """LinkedIn refused the create, so nothing exists: drop the intent, keep the reason."""
@@ -361,6 +413,9 @@ class Applier:
             try:
                 urn = self._create_waiting_for_media(client, self._payload(post, media))
             except li.DuplicatePost as duplicate:
+                problem = self._not_this_post(post, client, duplicate.existing_urn)
+                if problem:  # it names another post: whether ours landed is still unknown
+                    return self._unknown(post, entry, problem)
                 why = "LinkedIn confirmed the earlier attempt had landed"
                 return self._existing(change, post, client, entry, duplicate.existing_urn, why)
             except li.AmbiguousOutcome:
@@ -584,6 +639,19 @@ class Applier:
 
     def _failed(self, change: Change, message: str) -> Outcome:
         return Outcome(change.post, change.action, "failed", message)
+
+
+def _ghost(refused: str, what: str) -> str:
+    return (f"{refused}, {what}; LinkedIn keeps deleted posts in its duplicate check for a day "
+            "or two. Nothing was posted: run `publish --retry-failed` later, or change the text")
+
+
+def _retired_urns(before: Entry | None) -> list[str]:
+    """The URNs a post had and publish deleted, carried from entry to entry."""
+    if before is None:
+        return []
+    deleted = [before.urn] if before.state == "deleted" and before.urn else []
+    return list(dict.fromkeys([*before.retired_urns, *deleted]))
 
 
 def _media_item(urn: str, alt: str | None = None, title: str | None = None) -> dict[str, str]:

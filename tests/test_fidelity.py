@@ -4,6 +4,7 @@ oracle is the sandbox's state (its live posts and what a reader sees of them).""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -13,11 +14,15 @@ import pytest
 from publisher import ledger
 from publisher.apply import Applier
 from publisher.config import load_config
+from publisher.linkedin.client import LinkedInClient
+from publisher.linkedin.transport import Transport
 from publisher.plan import PlanOptions, build_plan
 from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
+from tests.linkedin.media_files import png
 from tests.publishing import NOW, World, build_world
+from tests.support import commit_all
 
 MEMBER_SUB = "GR_0y0zfGl"  # an OpenID `sub` with an underscore, as real member ids have
 
@@ -81,3 +86,129 @@ def test_the_read_back_fails_a_post_the_sandbox_cut_at_a_template(
     assert post["text"] == "Ship it "  # the sandbox cut it at the "{"
     assert outcome.result == "failed", outcome
     assert "LinkedIn shows a different text" in outcome.message
+
+
+# ----------------------------------------------------------------------------- ghost duplicates
+
+IMAGE_POST = {
+    "posts/pic.md": """\
+        ---
+        author: {author}
+        schedule: 2026-12-01 09:00
+        images:
+          - {{path: ../media/one.png, alt: A square}}
+        ---
+        The same words, a new picture.
+        """,
+}
+WORDS = "The same words, a new picture."
+
+
+def image_world(tmp_path: Path, url: str, author: str) -> World:
+    posts = {path: text.format(author=author) for path, text in IMAGE_POST.items()}
+    world = world_of(tmp_path, url, posts)
+    assert world.publish().code == 0
+    return world
+
+
+def swap_the_picture(world: World) -> None:
+    png(world.root / "media" / "one.png", color="orange")
+    commit_all(world.root, "a new picture")
+
+
+def live_urns(world: World, text: str) -> list[str]:
+    return [p["urn"] for p in world.sandbox_posts() if text in p["commentary"]]
+
+
+def test_a_replace_posts_again_when_linkedin_compares_content(
+    tmp_path: Path, sandbox_url: str
+) -> None:
+    world = image_world(tmp_path, sandbox_url, "acme")
+    world.control.configure(duplicate_match="content")
+    old = world.entry("posts/pic.md")["urn"]
+    swap_the_picture(world)
+    run = world.publish("--allow-replace")
+    assert run.code == 0, run.output
+    [live] = live_urns(world, WORDS)
+    assert live != old
+    assert world.entry("posts/pic.md")["urn"] == live
+
+
+@pytest.mark.parametrize("author", ["acme", "jane"])  # a page token reads posts; Jane's cannot
+def test_a_replace_that_meets_a_ghost_fails_and_never_records_the_dead_urn(
+    tmp_path: Path, sandbox_url: str, author: str
+) -> None:
+    world = image_world(tmp_path, sandbox_url, author)
+    world.control.configure(duplicate_match="text")
+    old = world.entry("posts/pic.md")["urn"]
+    swap_the_picture(world)
+
+    run = world.publish("--allow-replace")
+    assert run.code == 1, run.output
+    assert live_urns(world, WORDS) == []  # deleted, and LinkedIn refused the new one
+    entry = world.entry("posts/pic.md")
+    assert entry["state"] == "failed"
+    assert "urn" not in entry
+    assert entry["retired_urns"] == [old]
+    assert f"duplicate of {old}" in run.output
+    assert "publish --retry-failed" in run.output
+
+    world.control.advance_clock(601)  # LinkedIn's duplicate window has passed
+    again = world.publish("--retry-failed")
+    assert again.code == 0, again.output
+    [live] = live_urns(world, WORDS)
+    assert live != old
+    assert world.entry("posts/pic.md")["urn"] == live
+    assert world.entry("posts/pic.md")["state"] == "published"
+
+
+def forget(world: World, path: str, *, keep_as: str | None = None) -> None:
+    """Drop the post's URN from its file and its entry from the ledger (or move the entry
+    under `keep_as`), as a lost ledger or a hand-made copy would leave them."""
+    ledger_file = world.root / ".publish" / "ledger.json"
+    data = json.loads(ledger_file.read_text(encoding="utf-8"))
+    entry = data["posts"].pop(path)
+    if keep_as is not None:
+        data["posts"][keep_as] = entry
+    ledger_file.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    post = world.root / path
+    lines = post.read_text(encoding="utf-8").splitlines(keepends=True)
+    post.write_text("".join(line for line in lines
+                            if not line.startswith(("urn:", "published_at:"))), encoding="utf-8")
+    commit_all(world.root, "forget")
+
+
+def test_a_422_naming_another_files_post_fails_this_post(
+    tmp_path: Path, sandbox_url: str
+) -> None:
+    world = world_of(tmp_path, sandbox_url, TEMPLATE_POST)
+    assert world.publish().code == 0
+    [urn] = [p["urn"] for p in world.sandbox_posts()]
+    forget(world, "posts/notes.md", keep_as="posts/announcement.md")
+
+    run = world.publish()
+    assert run.code == 1, run.output
+    assert [p["urn"] for p in world.sandbox_posts()] == [urn]
+    entry = world.entry("posts/notes.md")
+    assert entry["state"] == "failed" and "urn" not in entry, entry
+    assert f"duplicate of {urn}, which is the post of posts/announcement.md" in run.output
+    assert world.entry("posts/announcement.md")["urn"] == urn
+
+
+def test_a_422_naming_a_post_linkedin_no_longer_has_is_a_ghost(
+    tmp_path: Path, sandbox_url: str
+) -> None:
+    world = world_of(tmp_path, sandbox_url, TEMPLATE_POST)
+    assert world.publish().code == 0
+    [urn] = [p["urn"] for p in world.sandbox_posts()]
+    page = LinkedInClient(Transport(sandbox_url, f"{sandbox_url}/oauth/v2", "202611"),
+                          world.tokens["acme"])
+    page.delete_post(urn)  # deleted by hand on LinkedIn
+    forget(world, "posts/notes.md")
+
+    run = world.publish()
+    assert run.code == 1, run.output
+    assert world.sandbox_posts() == []
+    entry = world.entry("posts/notes.md")
+    assert entry["state"] == "failed" and "urn" not in entry, entry
+    assert "which LinkedIn no longer has" in run.output

@@ -708,15 +708,21 @@ class Backend:
         parsed = littletext.parse(post_input.commentary)
         if parsed.cut_at is not None and self.options.strict_little_text:
             raise _little_text_error(parsed)
-        key = _duplicate_key(post_input)
-        existing = self.duplicates.get(key)
+        keys = _duplicate_keys(post_input.author, post_input.commentary, post_input.content)
+        existing = self.duplicates.get(keys[self.options.duplicate_match])
         if existing is not None:
             age_ms = self.now_ms() - self.posts[existing].created_ms
             if age_ms < self.options.duplicate_window_seconds * 1000:
                 raise errors.duplicate_post(existing)
         urn = self._store_post(caller, post_input, parsed)
-        self.duplicates[key] = urn
+        self._index_duplicate(keys, urn)
         return urn
+
+    def _index_duplicate(self, keys: Mapping[str, tuple[str, str, str]], urn: str) -> None:
+        # Deleted posts stay in the index: after a delete, LinkedIn can name the deleted post
+        # in a 422 for the same text (a "ghost", ComposioHQ/composio#2710).
+        for key in keys.values():
+            self.duplicates[key] = urn
 
     def _check_post_media(self, urn: str, author: str) -> None:
         kind = urn.split(":")[2]
@@ -1372,8 +1378,8 @@ class Backend:
         self.requests = dict(snapshot["requests"])
         self.duplicates = {}
         for post in sorted(self.posts.values(), key=lambda p: p.created_ms):
-            key = _duplicate_key_of(post.author, post.commentary, post.content)
-            self.duplicates[key] = post.urn
+            self._index_duplicate(_duplicate_keys(post.author, post.commentary, post.content),
+                                  post.urn)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -1396,12 +1402,12 @@ def _without_query(uri: str) -> str:
     return uri.split("?", 1)[0].split("#", 1)[0]
 
 
-def _duplicate_key(post_input: PostInput) -> tuple[str, str, str]:
-    return _duplicate_key_of(post_input.author, post_input.commentary, post_input.content)
-
-
-def _duplicate_key_of(author: str, commentary: str, content: JSON | None) -> tuple[str, str, str]:
-    return author, commentary, json.dumps(content, sort_keys=True)
+def _duplicate_keys(author: str, commentary: str,
+                    content: JSON | None) -> dict[str, tuple[str, str, str]]:
+    """The index keys of a post under each `duplicate_match` rule (which fields LinkedIn
+    compares is undocumented): "content" = author, text and content; "text" = author, text."""
+    return {"content": (author, commentary, json.dumps(content, sort_keys=True)),
+            "text": (author, commentary, "*")}
 
 
 def _little_text_error(parsed: littletext.Parsed) -> errors.ApiError:

@@ -470,6 +470,31 @@ def test_not_duplicates(alice: Api, change: dict[str, Any]) -> None:
     assert alice.create_post(**fields).status_code == 201
 
 
+ARTICLE = {"article": {"source": "https://example.com/a", "title": "A"}}
+
+
+@pytest.mark.parametrize(("match", "other_content_is_duplicate"), [("content", False),
+                                                                   ("text", True)])
+def test_duplicate_match_decides_whether_content_counts(
+    control: SandboxControl, alice: Api, match: str, other_content_is_duplicate: bool
+) -> None:
+    control.configure(duplicate_match=match)
+    urn = alice.created_urn(commentary="Same words")
+    alice.delete(f"/rest/posts/{key(urn)}")
+    answer = alice.create_post(commentary="Same words", content=ARTICLE)
+    if other_content_is_duplicate:
+        assert answer.status_code == 422
+        assert answer.json() == duplicate_body(urn)  # the deleted post: a ghost
+    else:
+        assert answer.status_code == 201, answer.text
+    assert alice.create_post(commentary="Same words", author=ACME).status_code == 201
+
+
+def test_duplicate_match_refuses_other_rules(control: SandboxControl) -> None:
+    with pytest.raises(Exception, match="duplicate_match must be 'content' or 'text'"):
+        control.configure(duplicate_match="fuzzy")
+
+
 def test_duplicate_window_is_configurable(control: SandboxControl, alice: Api) -> None:
     control.configure(duplicate_window_seconds=86400.0)
     alice.created_urn(commentary="Long memory")
