@@ -1,7 +1,8 @@
 """Run a Plan against LinkedIn: the exactly-once protocol of design.md section 7.
 LinkedIn gives no idempotency key, so every create follows the same steps:
 
-1. upload the media first, each file once per owner (cached by sha256 in the ledger);
+1. upload the media first, each file once per owner (cached by sha256 in the ledger), and
+   wait until LinkedIn reports it AVAILABLE where the token may read it;
 2. save a `pending` intent in the ledger before `POST /rest/posts`;
 3. on 201, record the URN, write it into the post's front matter, save the ledger;
 4. when the outcome is ambiguous (timeout, dropped connection, 5xx after sending), or a
@@ -32,6 +33,7 @@ from publisher.gitops import blob_id
 from publisher.ledger import Entry, Ledger, MediaRecord
 from publisher.linkedin import errors as li
 from publisher.linkedin.client import LinkedInClient, build_post_payload
+from publisher.linkedin.media import media_kind
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
 from publisher.schedule import format_utc
@@ -43,6 +45,8 @@ REPOST_WINDOW = timedelta(minutes=5)
 # How often and how long to wait when LinkedIn says the media is still processing.
 MEDIA_WAIT_TRIES = 6
 MEDIA_WAIT_SECONDS = 2.0
+# How long to wait for uploaded media to become AVAILABLE before a post uses it.
+MEDIA_READY_WAIT = {"image": 120.0, "document": 120.0, "video": 900.0}
 FINDER_SCAN = 100
 
 Result = Literal[
@@ -220,6 +224,7 @@ class Applier:
         if entry is not None and entry.state == "pending":
             return self._reconcile(change, post, client, entry)
         media = self._upload_all(post, client)
+        self._confirm_media_ready(client, media)
         payload = self._payload(post, media)
         before = deepcopy(entry)
         entry = self._intent(change, post, before)
@@ -574,6 +579,20 @@ class Applier:
             entry.media[media.path] = MediaRecord(sha256=key, urn=urn)
         self._save()
         return urn
+
+    def _confirm_media_ready(self, client: LinkedInClient, media: dict[str, str]) -> None:
+        """Wait, bounded, until LinkedIn reports each file the post uses AVAILABLE.
+
+        A post created while its media is still processing can be refused or, worse,
+        accepted and never shown. A token that may not read media (403: a member token
+        has no r_member_social) cannot ask: then the create itself is retried while
+        LinkedIn answers MEDIA_ASSET_WAITING_UPLOAD (_create_waiting_for_media).
+        """
+        for urn in dict.fromkeys(media.values()):
+            try:
+                client.wait_until_available(urn, max_wait=MEDIA_READY_WAIT[media_kind(urn)])
+            except li.Forbidden:
+                continue
 
     def _send_media(self, client: LinkedInClient, owner: str, media: MediaFile, path: Path) -> str:
         def progress(done: int, total: int) -> None:

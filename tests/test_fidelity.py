@@ -212,3 +212,75 @@ def test_a_422_naming_a_post_linkedin_no_longer_has_is_a_ghost(
     entry = world.entry("posts/notes.md")
     assert entry["state"] == "failed" and "urn" not in entry, entry
     assert "which LinkedIn no longer has" in run.output
+
+
+# ----------------------------------------------------------------------------- media readiness
+
+MEDIA_POSTS = {
+    "image": "images:\n  - {path: ../media/one.png, alt: A square}",
+    "document": "document: {path: ../media/deck.pdf, title: The deck}",
+    "video": "video: {path: ../media/clip.mp4, title: A clip}",
+}
+
+
+def media_world(tmp_path: Path, url: str, kind: str, author: str) -> World:
+    post = (f"---\nauthor: {author}\nschedule: 2026-12-01 09:00\n{MEDIA_POSTS[kind]}\n---\n"
+            f"A {kind} that takes a while.\n")
+    return world_of(tmp_path, url, {"posts/media.md": post})
+
+
+def post_answers(world: World) -> list[int]:
+    return [c["status"] for c in world.calls()
+            if c["method"] == "POST" and c["path"] == "/rest/posts"]
+
+
+@pytest.mark.parametrize("kind", ["image", "document", "video"])
+def test_media_is_confirmed_available_before_the_post_is_created(
+    tmp_path: Path, sandbox_url: str, kind: str
+) -> None:
+    world = media_world(tmp_path, sandbox_url, kind, "acme")
+    world.control.configure(media_processing_polls=1)  # the first status read says PROCESSING
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert [p["content_kind"] for p in world.sandbox_posts()] == [kind]
+    assert post_answers(world) == [201], "the post was created once, when the media was ready"
+    reads = [c for c in world.calls() if c["method"] == "GET" and f"/rest/{kind}s/" in c["path"]]
+    assert len(reads) >= 2, reads  # PROCESSING, then AVAILABLE
+
+
+def test_a_token_that_cannot_read_media_retries_the_create_until_it_is_ready(
+    tmp_path: Path, sandbox_url: str
+) -> None:
+    """Jane's token has w_member_social only: GET /rest/images answers 403, so the create
+    is the only way to learn the image is ready, and it is retried while LinkedIn answers
+    MEDIA_ASSET_WAITING_UPLOAD."""
+    world = media_world(tmp_path, sandbox_url, "image", "jane")
+    world.control.configure(media_processing_seconds=3.0)
+    world.control.set_clock(NOW, running=True)
+    run = world.publish()
+    assert run.code == 0, run.output
+    assert [p["content_kind"] for p in world.sandbox_posts()] == ["image"]
+    answers = post_answers(world)
+    assert answers[0] == 400 and answers[-1] == 201 and answers.count(201) == 1, answers
+    assert any(c["status"] == 403 and "/rest/images/" in c["path"] for c in world.calls())
+
+
+@pytest.mark.parametrize("kind", ["image", "document", "video"])
+def test_the_sandbox_processes_every_media_kind_for_media_processing_seconds(
+    tmp_path: Path, sandbox_url: str, kind: str
+) -> None:
+    world = media_world(tmp_path, sandbox_url, kind, "acme")
+    world.control.configure(media_processing_seconds=30.0)
+    page = LinkedInClient(Transport(sandbox_url, f"{sandbox_url}/oauth/v2", "202611"),
+                          world.tokens["acme"])
+    media = world.root / "media"
+    owner = "urn:li:organization:2414183"
+    if kind == "image":
+        urn = page.upload_image(owner, media / "one.png")
+    elif kind == "document":
+        urn = page.upload_document(owner, media / "deck.pdf")
+    else:
+        urn = page.upload_video(owner, media / "clip.mp4", wait=False)
+    assert page.media_status(urn)["status"] == "PROCESSING"
+    world.control.advance_clock(30)
+    assert page.media_status(urn)["status"] == "AVAILABLE"
