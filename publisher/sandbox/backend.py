@@ -29,6 +29,7 @@ from publisher.sandbox.faults import FaultSet
 from publisher.sandbox.metrics import ZERO, PostMetrics, post_metrics
 from publisher.sandbox.options import Options
 from publisher.sandbox.validation import (
+    MAX_COMMENT,
     PERSON_ID,
     PostInput,
     check_commentary,
@@ -220,8 +221,13 @@ class Comment:
     parent: str | None = None
 
     @property
+    def activity(self) -> str:
+        return activity_urn(self.object)
+
+    @property
     def urn(self) -> str:
-        return f"urn:li:comment:({self.object},{self.id})"
+        # LinkedIn names a comment by the post's activity, not its share or ugcPost URN.
+        return f"urn:li:comment:({self.activity},{self.id})"
 
 
 @dataclass(frozen=True)
@@ -1127,11 +1133,12 @@ class Backend:
             raise errors.missing_field("/actor")
         if not isinstance(actor, str) or not self.may_write_as(caller, actor):
             raise errors.author_forbidden("/actor")
-        if body.get("object", post_urn) != post_urn:
+        if body.get("object", post_urn) not in (post_urn, activity_urn(post_urn)):
             raise errors.invalid_value("/object", body.get("object"))
         message = body.get("message")
         text = message.get("text") if isinstance(message, dict) else None
-        check_commentary(text, present=text is not None, field="/message/text")
+        check_commentary(text, present=text is not None, field="/message/text",
+                         maximum=MAX_COMMENT)
         assert isinstance(text, str)
         parent = body.get("parentComment")
         comment = Comment(str(self._next_activity()), post_urn, actor, text, self.now_ms(),
@@ -1153,7 +1160,7 @@ class Backend:
     def comment_json(self, comment: Comment) -> JSON:
         stamp = {"actor": comment.actor, "time": comment.created_ms}
         body: JSON = {"id": comment.id, "$URN": comment.urn, "commentUrn": comment.urn,
-                      "actor": comment.actor, "object": comment.object,
+                      "actor": comment.actor, "object": comment.activity,
                       "message": {"text": comment.text}, "created": stamp,
                       "lastModified": stamp}
         if comment.parent:
@@ -1400,6 +1407,13 @@ def _b64(data: JSON) -> str:
 
 def _without_query(uri: str) -> str:
     return uri.split("?", 1)[0].split("#", 1)[0]
+
+
+def activity_urn(post_urn: str) -> str:
+    """The activity a post is shown as in the feed. On LinkedIn its number differs from the
+    share's; the sandbox keeps the same number (assumption), so tests can tell them apart
+    by the prefix only."""
+    return "urn:li:activity:" + post_urn.rsplit(":", 1)[-1]
 
 
 def _duplicate_keys(author: str, commentary: str,
