@@ -150,6 +150,7 @@ class Applier:
         self.sleep = sleep
         self.report = Report()
         self.stopped_authors: dict[str, _StopAuthorError] = {}
+        self.ready_media: set[str] = set()  # media URNs known AVAILABLE in this run
 
     # --- the run ---------------------------------------------------------------------
 
@@ -589,10 +590,13 @@ class Applier:
         LinkedIn answers MEDIA_ASSET_WAITING_UPLOAD (_create_waiting_for_media).
         """
         for urn in dict.fromkeys(media.values()):
+            if urn in self.ready_media:
+                continue
             try:
                 client.wait_until_available(urn, max_wait=MEDIA_READY_WAIT[media_kind(urn)])
             except li.Forbidden:
-                continue
+                return  # one token for all of them: the others are unreadable too
+            self.ready_media.add(urn)
 
     def _send_media(self, client: LinkedInClient, owner: str, media: MediaFile, path: Path) -> str:
         def progress(done: int, total: int) -> None:
@@ -604,8 +608,10 @@ class Applier:
         if media.kind == "document":
             return client.upload_document(owner, path, content_type=content_type, progress=progress)
         extras = {f.kind: self.config.root / f.path for f in media.extras}
-        return client.upload_video(owner, path, progress=progress,
-                                   thumbnail=extras.get("image"), captions=extras.get("captions"))
+        urn = client.upload_video(owner, path, progress=progress,
+                                  thumbnail=extras.get("image"), captions=extras.get("captions"))
+        self.ready_media.add(urn)  # the upload waited until AVAILABLE, where it could read
+        return urn
 
     def _payload(self, post: Post, media: dict[str, str]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
