@@ -265,28 +265,33 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextmanager
 def locked(lock: Path) -> Iterator[None]:
-    """Hold the lock file `lock` for a sync; a stale lock of a dead process is taken over."""
+    """Hold the lock file `lock` for a sync: an OS lock (flock) on a file never deleted.
+
+    The kernel drops the lock when its holder exits, however it ends (even SIGKILL), so a
+    lock is never stale and nothing has to judge whether its holder is alive; the file
+    stays, since deleting it would let a second process lock a new file of that name
+    while the first still holds the old one. The holder's process id is written into it
+    only to name it in the message another process shows.
+    """
+    import fcntl  # only a sync locks: a plan starts without it
+
     lock.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            holder = _lock_holder(lock)
-            if holder is not None and _alive(holder):
-                raise LockError(
-                    f"another publish (process {holder}) is running on this checkout; "
-                    f"wait for it, or delete {lock} if that process is gone"
-                ) from None
-            lock.unlink(missing_ok=True)
-    else:
-        raise LockError(f"cannot take the lock {lock}")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        os.write(fd, f"{os.getpid()}\n".encode())
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         os.close(fd)
+        holder = _lock_holder(lock)
+        who = f" (process {holder})" if holder is not None else ""
+        raise LockError(
+            f"another publish{who} is running on this checkout: wait for it to finish"
+        ) from None
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
-        lock.unlink(missing_ok=True)
+        os.close(fd)  # closing the last descriptor releases the lock
 
 
 def _lock_holder(lock: Path) -> int | None:
@@ -294,16 +299,6 @@ def _lock_holder(lock: Path) -> int | None:
         return int(lock.read_text().strip())
     except (OSError, ValueError):
         return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # When two runs recorded the same post, the more settled state wins.

@@ -81,14 +81,49 @@ def test_lock_refuses_a_second_holder_and_takes_over_a_dead_one(tmp_path: Path) 
     lock = tmp_path / "publish.lock"
     with ledger.locked(lock):
         assert lock.read_text().strip() == str(os.getpid())
-        with pytest.raises(LockError, match="another publish"), ledger.locked(lock):
+        with pytest.raises(LockError, match=f"another publish \\(process {os.getpid()}\\)"), \
+                ledger.locked(lock):
             pass
-    assert not lock.exists()
+    assert lock.exists()  # never deleted: a new file of that name would be a second lock
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     lock.write_text(dead)
     with ledger.locked(lock):
         assert lock.read_text().strip() == str(os.getpid())
+
+
+CONTENDER = """
+import sys, time
+from pathlib import Path
+from publisher import ledger
+from publisher.errors import LockError
+lock, gate = Path(sys.argv[1]), Path(sys.argv[2])
+print("ready", flush=True)
+while not gate.exists():
+    time.sleep(0.001)
+try:
+    with ledger.locked(lock):
+        print("held", flush=True)
+        time.sleep(1.5)
+except LockError:
+    print("refused", flush=True)
+"""
+
+
+@pytest.mark.parametrize("left_behind", [None, "", "999999999\n", "not a pid"],
+                         ids=["no file", "empty file", "a dead process", "garbage"])
+def test_of_many_processes_started_at_once_exactly_one_holds_the_lock(
+        tmp_path: Path, left_behind: str | None) -> None:
+    lock, gate = tmp_path / "publish.lock", tmp_path / "go"
+    if left_behind is not None:
+        lock.write_text(left_behind)  # what a killed run leaves
+    processes = [subprocess.Popen([sys.executable, "-c", CONTENDER, str(lock), str(gate)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(12)]
+    for process in processes:  # every one imported and waiting at the gate
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    gate.touch()
+    answers = sorted(process.communicate(timeout=60)[0].strip() for process in processes)
+    assert answers == ["held"] + ["refused"] * 11
 
 
 def test_entries_read_from_a_file_are_the_same_made_late(tmp_path: Path) -> None:
