@@ -101,7 +101,11 @@ def _check_entry(path: str, data: Any) -> None:
 
 
 def _failed(first_comment: dict[str, Any] | None) -> bool:
-    return first_comment is not None and first_comment.get("state") == "failed"
+    """A first comment not known to be posted: failed, or sent with no answer."""
+    return first_comment is not None and first_comment.get("state") in OPEN_COMMENT
+
+
+OPEN_COMMENT = ("failed", "unknown", "pending")
 
 
 # What a plan needs of a post published from its file as it is: author, URN, and the git
@@ -220,22 +224,35 @@ def _uploads(data: Any) -> dict[str, dict[str, str]]:
 
 
 def load(path: Path, shown: str | None = None) -> Ledger:
-    """The ledger at `path`, or an empty one when the file does not exist yet."""
+    """The ledger at `path`, or an empty one when the file does not exist yet, with the
+    records of a journal left beside it by an interrupted sync replayed over it."""
     if not path.exists():
-        return Ledger()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LedgerError(f"{shown or path}: cannot read: {error}") from None
-    return loads(text, shown or str(path))
+        book = Ledger()
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise LedgerError(f"{shown or path}: cannot read: {error}") from None
+        book = loads(text, shown or str(path))
+    journal = journal_path(path)
+    if journal.exists():
+        _replay(journal, book, shown or str(path))
+    return book
 
 
 def save(path: Path, ledger: Ledger) -> None:
     """Write atomically with the serial one higher; the caller's object is updated too."""
+    ledger.serial += 1
+    try:
+        _write_atomic(path, ledger.dumps())
+    except BaseException:
+        ledger.serial -= 1
+        raise
+
+
+def _write_atomic(path: Path, text: str) -> None:
     import tempfile  # only a sync writes: a plan starts without it
 
-    ledger.serial += 1
-    text = ledger.dumps()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=path.parent)
     try:
@@ -245,10 +262,131 @@ def save(path: Path, ledger: Ledger) -> None:
             os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
-        ledger.serial -= 1
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def journal_path(path: Path) -> Path:
+    """Where a sync appends its steps, beside the ledger (`ledger.json.journal`)."""
+    return path.with_name(path.name + ".journal")
+
+
+def _replay(journal: Path, book: Ledger, shown: str) -> None:
+    """Apply a journal's records over `book`, in order; the last record of a post wins.
+
+    A record cut short by a crash (the last line, unterminated or not JSON) is ignored:
+    it was never fsynced, so the step it records had not been acted on.
+    """
+    try:
+        lines = journal.read_bytes().split(b"\n")
+    except OSError as error:
+        raise LedgerError(f"{shown}.journal: cannot read: {error}") from None
+    for number, line in enumerate(lines[:-1], start=1):  # the last piece has no newline
+        try:
+            record = json.loads(line)
+            _apply_record(book, record)
+        except (ValueError, LedgerError, TypeError, KeyError) as error:
+            raise LedgerError(
+                f"{shown}.journal:{number}: not a journal record ({error}): delete the "
+                "journal to keep the ledger as committed, then check the posts it names"
+            ) from None
+
+
+def _apply_record(book: Ledger, record: dict[str, Any]) -> None:
+    if "upload" in record:
+        owner, key, urn = record["upload"]
+        book.uploads.setdefault(str(owner), {})[str(key)] = str(urn)
+        return
+    path, data = record["post"], record["entry"]
+    if data is None:
+        book.posts.pop(path, None)
+        return
+    _check_entry(path, data)
+    book.posts[path] = Entry.from_json(data)
+
+
+class Journal:
+    """The ledger's changes during a sync, appended and fsynced one record per step.
+
+    Saving the whole ledger after every step of a first sync of thousands of posts costs
+    time in the square of their number; a record costs the same whatever the size of the
+    ledger. `flush` writes the ledger file (once) and empties the journal; a journal found
+    at the start of a run (its sync was killed) is replayed by `load`.
+    """
+
+    def __init__(self, path: Path, book: Ledger) -> None:
+        self.path = path
+        self.book = book
+        self._fd: int | None = None
+        self.dirty = False
+
+    def post(self, name: str) -> None:
+        """Record the entry of post `name` as it is now (or that it has none)."""
+        entry = self.book.posts.get(name)
+        self._append({"post": name, "entry": None if entry is None else entry.to_json()})
+
+    def upload(self, owner: str, key: str, urn: str) -> None:
+        self._append({"upload": [owner, key, urn]})
+
+    def _append(self, record: dict[str, Any]) -> None:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(journal_path(self.path),
+                               os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+        os.write(self._fd, line.encode("utf-8"))
+        os.fsync(self._fd)
+        self.dirty = True
+
+    def flush(self) -> None:
+        """Write the ledger file with every change so far, then drop the journal.
+
+        In this order: a crash between the two leaves a journal whose records the ledger
+        already holds, and replaying them again changes nothing.
+        """
+        if not self.dirty:
+            return
+        save(self.path, self.book)
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        journal_path(self.path).unlink(missing_ok=True)
+        _fsync_dir(self.path.parent)
+        self.dirty = False
+
+
+def recover(path: Path) -> bool:
+    """Fold a journal left by an interrupted sync into the ledger file; True if one was."""
+    if not journal_path(path).exists():
+        return False
+    journal = Journal(path, load(path))
+    journal.dirty = True
+    journal.flush()
+    return True
+
+
+def bookkeeping_only(before: str | None, after: str) -> bool:
+    """True when ledger text `after` differs from `before` only in bookkeeping: the serial,
+    and the attempt count of a post whose state and error are the same (a repeated
+    failure). Nothing another run needs is in such a change, so it is not committed."""
+    if before is None:
+        return False
+    try:
+        old, new = json.loads(before), json.loads(after)
+    except ValueError:
+        return False
+    for data in (old, new):
+        data.pop("serial", None)
+        for entry in data.get("posts", {}).values():
+            if isinstance(entry, dict):
+                entry.pop("attempts", None)
+    return bool(old == new)
+
+
+def restore(path: Path, text: str) -> None:
+    """Put the ledger file back to `text` (as committed), atomically."""
+    _write_atomic(path, text)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -320,6 +458,16 @@ def merge(upstream: Ledger, ours: Ledger) -> Ledger:
     for owner, files in ours.uploads.items():
         uploads.setdefault(owner, {}).update(files)
     return Ledger(serial=max(upstream.serial, ours.serial), posts=posts, uploads=uploads)
+
+
+def absorb(ours: Ledger, upstream: Ledger) -> None:
+    """merge(upstream, ours) into `ours` itself (a sync's ledger, after a rebase)."""
+    merged = merge(upstream, ours)
+    ours.posts.clear()
+    ours.posts.update(merged.posts)
+    ours.uploads.clear()
+    ours.uploads.update(merged.uploads)
+    ours.serial = max(ours.serial, upstream.serial)
 
 
 def merge_texts(upstream: str, ours: str) -> str:
