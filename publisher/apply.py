@@ -272,14 +272,16 @@ class Applier:
 
         A run stopped at any point then leaves, on origin, a `pending` intent for every
         post it may have sent, and the next run, on any clone, reconciles them instead of
-        posting again. A batch is this create and the next creates of the plan, up to
-        WRITE_AHEAD_BATCH: a batch costs one commit and one push, and a run killed in it
-        leaves at most that many intents to reconcile.
+        posting again. A batch is this create and the next creates of the plan: a batch
+        costs one commit and one push, and a run killed in it leaves the intents of the
+        batch's unsent posts to reconcile too. So batches start at one post and double, up
+        to WRITE_AHEAD_BATCH: never more unsent intents than posts sent, and a first sync
+        of thousands of posts pushes once per WRITE_AHEAD_BATCH of them.
         """
         if self.write_ahead is None or change.post in self.ahead:
             return
-        batch = [change, *[c for c in self._queue if _batchable(c, self.book)]]
-        batch = batch[:WRITE_AHEAD_BATCH]
+        size = min(WRITE_AHEAD_BATCH, max(1, len(self.ahead)))
+        batch = [change, *[c for c in self._queue if _batchable(c, self.book)]][:size]
         for planned in batch:
             post = planned.source
             assert post is not None

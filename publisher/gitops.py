@@ -231,6 +231,8 @@ def commit(root: Path, paths: list[str], message: str) -> str | None:
     The paths and the message go to git through files, never the command line: a first
     sync of thousands of posts names more files, and says more, than an argument list holds.
     """
+    import git
+
     repo = require_repo(root)
     prefix = _prefix(repo, root)
     full = [prefix + p for p in paths]
@@ -239,8 +241,14 @@ def commit(root: Path, paths: list[str], message: str) -> str | None:
         staged = set(repo.git.diff("--cached", "--name-only", "-z").split("\0"))
         if staged.isdisjoint(full):
             return None
-        repo.git.commit("-F", text, "--only", f"--pathspec-from-file={spec}",
-                        "--pathspec-file-nul")
+        try:
+            repo.git.commit("-F", text, "--only", f"--pathspec-from-file={spec}",
+                            "--pathspec-file-nul")
+        except git.GitCommandError as error:
+            # Unstage them again: a later commit of other paths must not carry them.
+            repo.git.reset("-q", f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+            raise GitError(f"git commit failed: {_stderr(error)}: fix that, then run "
+                           "again (the next run commits what this one did)") from None
     return str(repo.head.commit.hexsha)
 
 
@@ -331,7 +339,8 @@ def _rejected(error: git.GitCommandError) -> bool:
 
 
 def _stderr(error: git.GitCommandError) -> str:
-    return str(error.stderr or error).strip()
+    said = str(error.stderr or "").strip().removeprefix("stderr:").strip().strip("'").strip()
+    return said or f"git exited with status {error.status} (a hook may have refused it)"
 
 
 def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: MergeFile) -> None:

@@ -367,13 +367,14 @@ def recover(path: Path) -> bool:
 
 
 def bookkeeping_only(before: str | None, after: str) -> bool:
-    """True when ledger text `after` differs from `before` only in bookkeeping: the serial,
+    """True when ledger text `after` differs from `before` (None: no ledger yet) only in
+    bookkeeping: the serial,
     and the attempt count of a post whose state and error are the same (a repeated
     failure). Nothing another run needs is in such a change, so it is not committed."""
-    if before is None:
-        return False
     try:
-        old, new = json.loads(before), json.loads(after)
+        old = {"posts": {}, "uploads": {}, "version": VERSION} if before is None \
+            else json.loads(before)
+        new = json.loads(after)
     except ValueError:
         return False
     for data in (old, new):
@@ -384,9 +385,12 @@ def bookkeeping_only(before: str | None, after: str) -> bool:
     return bool(old == new)
 
 
-def restore(path: Path, text: str) -> None:
-    """Put the ledger file back to `text` (as committed), atomically."""
-    _write_atomic(path, text)
+def restore(path: Path, text: str | None) -> None:
+    """Put the ledger file back to `text` (as committed; None: there was none), atomically."""
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        _write_atomic(path, text)
 
 
 def _fsync_dir(folder: Path) -> None:

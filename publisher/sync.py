@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from publisher import gitops, ledger
-from publisher.apply import Applier, Progress, Report
+from publisher.apply import EXIT_CONFIG, Applier, Progress, Report, worse
 from publisher.auth import AuthorTransport, LiveToken, TokenKeeper
 from publisher.config import Config
+from publisher.errors import GitError
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
 from publisher.plan import Plan, PlanOptions
@@ -152,12 +153,24 @@ def run_sync(
             result = SyncResult(plan=plan, report=report)
             if isinstance(clients, Clients):
                 result.credentials = clients.credentials
-            if options.commit:
-                commits.append(_commit_news(config, report.written, commit_message(report)))
-            result.commit = next((c for c in reversed(commits) if c), None)
-            if options.push and result.commit:
-                result.pushed_to = gitops.push(config.root, config.ledger, ledger.merge_texts)
+            try:
+                _commit_and_push(config, options, result, commits)
+            except GitError as error:
+                # What was posted is in the ledger file and in the intents pushed before;
+                # the summary must still be shown, with what went wrong.
+                report.stopped = str(error)
+                report.exit_code = worse(report.exit_code, EXIT_CONFIG)
         return result
+
+
+def _commit_and_push(config: Config, options: SyncOptions, result: SyncResult,
+                     commits: list[str | None]) -> None:
+    if options.commit:
+        commits.append(_commit_news(config, result.report.written,
+                                    commit_message(result.report)))
+    result.commit = next((c for c in reversed(commits) if c), None)
+    if options.push and result.commit:
+        result.pushed_to = gitops.push(config.root, config.ledger, ledger.merge_texts)
 
 
 def _write_ahead(config: Config, applier: Applier, commits: list[str | None]
@@ -198,7 +211,7 @@ def _commit_news(config: Config, paths: list[str], message: str) -> str | None:
     if config.ledger in paths:
         committed = gitops.head_text(config.root, config.ledger)
         current = config.ledger_path.read_text(encoding="utf-8")
-        if committed is not None and ledger.bookkeeping_only(committed, current):
+        if ledger.bookkeeping_only(committed, current):
             ledger.restore(config.ledger_path, committed)
             paths.remove(config.ledger)
     if not paths:
