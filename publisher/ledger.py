@@ -372,8 +372,8 @@ def bookkeeping_only(before: str | None, after: str) -> bool:
     and the attempt count of a post whose state and error are the same (a repeated
     failure). Nothing another run needs is in such a change, so it is not committed."""
     try:
-        old = {"posts": {}, "uploads": {}, "version": VERSION} if before is None \
-            else json.loads(before)
+        empty: dict[str, Any] = {"posts": {}, "uploads": {}, "version": VERSION}
+        old = empty if before is None else json.loads(before)
         new = json.loads(after)
     except ValueError:
         return False
