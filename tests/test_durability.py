@@ -248,3 +248,87 @@ def test_a_commit_of_thousands_of_files_goes_through(tmp_path: Path) -> None:
     assert made is not None
     assert len(git(tmp_path, "ls-files").splitlines()) == 6000
     assert gitops.commit(tmp_path, names, "again") is None  # nothing changed
+
+
+COMMENTED = {
+    "posts/page.md": """\
+        ---
+        author: acme
+        first_comment: The page's first comment.
+        ---
+        A page post with a first comment.
+        """,
+    "posts/jane.md": """\
+        ---
+        author: jane
+        first_comment: Jane's first comment.
+        ---
+        A post by Jane with a first comment.
+        """,
+}
+
+
+def comments_saying(world: World, text: str) -> int:
+    comments = world.control.state()["comments"]
+    return sum(text in str(c) for c in comments)
+
+
+@pytest.mark.parametrize("fault", ["drop", "error"], ids=["landed", "did not land"])
+def test_an_unknown_first_comment_fails_the_run_and_is_settled_by_reading(
+        tmp_path: Path, sandbox_url: str, fault: str) -> None:
+    world = build_world(tmp_path / "repo", sandbox_url, posts={"posts/page.md":
+                                                               COMMENTED["posts/page.md"]})
+    world.control.add_fault(fault, method="POST", path="/rest/socialActions/*/comments",
+                            status=500)
+    first = world.publish()
+    assert first.code == 1, first.output
+    assert "first comment may or may not have been posted" in first.output
+    assert "publish resolve posts/page.md --urn COMMENT_URN" in first.output
+    world.control.clear_faults()
+
+    second = world.publish()  # the page's comments are readable: found, or posted now
+    assert second.code == 0, second.output
+    assert comments_saying(world, "The page's first comment.") == 1
+    assert world.entry("posts/page.md")["first_comment"]["state"] == "posted"
+    assert world.publish().code == 0
+    assert comments_saying(world, "The page's first comment.") == 1
+
+
+def test_an_unknown_first_comment_that_cannot_be_read_waits_for_resolve(
+        tmp_path: Path, sandbox_url: str) -> None:
+    world = build_world(tmp_path / "repo", sandbox_url, posts={"posts/jane.md":
+                                                               COMMENTED["posts/jane.md"]})
+    world.control.add_fault("error", method="POST", path="/rest/socialActions/*/comments",
+                            status=500)
+    assert world.publish().code == 1
+    world.control.clear_faults()
+    commits = len(world.commits())
+    for _ in range(2):  # every run fails until a person settles it, and says so
+        again = world.publish()
+        assert again.code == 1, again.output
+        assert "publish resolve posts/jane.md" in again.output
+    assert len(world.commits()) == commits  # nothing new to commit
+    assert comments_saying(world, "Jane's first comment.") == 0
+
+    settled = world.publish("resolve", "posts/jane.md", "--not-published", now=None)
+    assert settled.code == 0, settled.output
+    assert "first comment recorded as not posted" in settled.output
+    assert world.publish().code == 0
+    assert comments_saying(world, "Jane's first comment.") == 1
+    assert world.publish().code == 0
+
+
+def test_resolve_records_a_first_comment_found_by_hand(tmp_path: Path, sandbox_url: str) -> None:
+    world = build_world(tmp_path / "repo", sandbox_url, posts={"posts/jane.md":
+                                                               COMMENTED["posts/jane.md"]})
+    world.control.add_fault("drop", method="POST", path="/rest/socialActions/*/comments")
+    assert world.publish().code == 1
+    world.control.clear_faults()
+    comment = world.control.state()["comments"][0]
+    urn = comment.get("urn") or f"urn:li:comment:({comment['object']},{comment['id']})"
+    wrong = world.publish("resolve", "posts/jane.md", "--urn", "urn:li:share:1", now=None)
+    assert wrong.code == 2 and "is not a comment URN" in wrong.output
+    settled = world.publish("resolve", "posts/jane.md", "--urn", urn, now=None)
+    assert settled.code == 0, settled.output
+    assert world.publish().code == 0
+    assert comments_saying(world, "Jane's first comment.") == 1

@@ -146,3 +146,66 @@ def test_entries_read_from_a_file_are_the_same_made_late(tmp_path: Path) -> None
     assert read.posts == book.posts  # made now
     assert [read.settled([question]) for question in questions] == unread
     assert read.paths() == ["posts/a.md", "posts/b.md", "posts/c.md"]
+
+
+def test_a_journal_left_by_a_killed_run_is_replayed_and_folded_in(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    book = sample()
+    ledger.save(path, book)
+    committed = path.read_text()
+    journal = ledger.Journal(path, book)
+    book.posts["posts/new.md"] = Entry(author="urn:li:person:x", state="pending", attempts=1)
+    journal.post("posts/new.md")
+    book.posts["posts/new.md"].state = "published"
+    book.posts["posts/new.md"].urn = "urn:li:share:9"
+    journal.post("posts/new.md")
+    del book.posts["posts/b.md"]
+    journal.post("posts/b.md")
+    journal.upload("urn:li:person:x", "abc", "urn:li:image:1")
+    # Killed here: the ledger file is as it was, the journal has every step, the last
+    # record cut short as a crash in the middle of a write leaves it.
+    assert path.read_text() == committed
+    with ledger.journal_path(path).open("a") as handle:
+        handle.write('{"post": "posts/c.md", "entry": {"auth')
+
+    replayed = ledger.load(path)
+    assert replayed.posts["posts/new.md"].urn == "urn:li:share:9"
+    assert "posts/b.md" not in replayed.posts
+    assert replayed.uploads["urn:li:person:x"] == {"abc": "urn:li:image:1"}
+    assert path.read_text() == committed  # reading writes nothing
+
+    assert ledger.recover(path)
+    assert not ledger.journal_path(path).exists()
+    assert ledger.load(path).to_json()["posts"] == replayed.to_json()["posts"]
+    assert not ledger.recover(path)
+
+
+def test_a_journal_record_that_is_not_one_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.save(path, sample())
+    ledger.journal_path(path).write_text('{"post": "posts/b.md", "entry": {"state": 1}}\n')
+    with pytest.raises(LedgerError, match=r"ledger.json.journal:1: not a journal record"):
+        ledger.load(path, "ledger.json")
+
+
+@pytest.mark.parametrize(("before", "after", "news"), [
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 2}, False),
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 2, "last_error": "other"}, True),
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 1, "state": "pending"}, True),
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 1, "urn": "urn:li:share:3"}, True),
+])
+def test_only_news_is_worth_a_commit(before: dict[str, object], after: dict[str, object],
+                                     news: bool) -> None:
+    def text(change: dict[str, object]) -> str:
+        book = Ledger(serial=int(str(change["serial"])))
+        entry = Entry(author="urn:li:person:x", state="failed", last_error="HTTP 403",
+                      attempts=int(str(change["attempts"])))
+        for key in ("state", "last_error", "urn"):
+            if key in change:
+                setattr(entry, key, change[key])
+        book.posts["posts/a.md"] = entry
+        return book.dumps()
+
+    assert ledger.bookkeeping_only(text(before), text(after)) is not news
+    assert ledger.bookkeeping_only(None, Ledger(serial=3).dumps())
+    assert not ledger.bookkeeping_only(None, text(before))
