@@ -259,6 +259,10 @@ class Applier:
         self._write_ahead(change)
         media = self._upload_all(post, client)
         payload = self._payload(post, media)
+        if self.stop_requested:  # a signal during the uploads: they are kept, not sent
+            self.report.stopped = self.stop_requested
+            self.report.exit_code = worse(self.report.exit_code, EXIT_DEFERRED)
+            return Outcome(post.path, "create", "deferred", self.stop_requested)
         before = self.ahead[post.path] if post.path in self.ahead else deepcopy(entry)
         entry = self._intent(change, post, before)
         self.sent.add(post.path)

@@ -241,13 +241,19 @@ def load(path: Path, shown: str | None = None) -> Ledger:
 
 
 def save(path: Path, ledger: Ledger) -> None:
-    """Write atomically with the serial one higher; the caller's object is updated too."""
+    """Write atomically with the serial one higher; the caller's object is updated too.
+
+    A journal beside the file is dropped: `ledger` was loaded with it replayed (or is the
+    journal's own ledger), so the file now holds all of it, and replaying it again later
+    would undo what was changed since (a `publish resolve` after a killed run).
+    """
     ledger.serial += 1
     try:
         _write_atomic(path, ledger.dumps())
     except BaseException:
         ledger.serial -= 1
         raise
+    journal_path(path).unlink(missing_ok=True)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -347,11 +353,10 @@ class Journal:
         """
         if not self.dirty:
             return
-        save(self.path, self.book)
+        save(self.path, self.book)  # which drops the journal file
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        journal_path(self.path).unlink(missing_ok=True)
         _fsync_dir(self.path.parent)
         self.dirty = False
 

@@ -209,3 +209,20 @@ def test_only_news_is_worth_a_commit(before: dict[str, object], after: dict[str,
     assert ledger.bookkeeping_only(text(before), text(after)) is not news
     assert ledger.bookkeeping_only(None, Ledger(serial=3).dumps())
     assert not ledger.bookkeeping_only(None, text(before))
+
+
+def test_saving_a_ledger_loaded_with_its_journal_drops_the_journal(tmp_path: Path) -> None:
+    """`publish resolve` after a killed run: what it records is not undone by a replay."""
+    path = tmp_path / "ledger.json"
+    book = sample()
+    ledger.save(path, book)
+    journal = ledger.Journal(path, book)
+    book.posts["posts/b.md"].state = "unknown"
+    journal.post("posts/b.md")  # then killed
+
+    loaded = ledger.load(path)
+    assert loaded.posts["posts/b.md"].state == "unknown"
+    del loaded.posts["posts/b.md"]  # resolve --not-published
+    ledger.save(path, loaded)
+    assert not ledger.journal_path(path).exists()
+    assert "posts/b.md" not in ledger.load(path).posts
