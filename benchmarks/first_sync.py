@@ -6,7 +6,10 @@ sandbox then has N live posts, and prints the time per post. The ledger is kept 
 journal during the run (one record per step), so the time per post must not grow with N:
 target, the larger size within 1.5x of the smaller.
 
-Usage: python benchmarks/first_sync.py [--sizes 1000 5000]
+With --push, each run pushes to a bare origin on the same disk: the write-ahead commits
+(one per 25 posts) are in the figures.
+
+Usage: python benchmarks/first_sync.py [--sizes 1000 5000] [--push]
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.api_calls import start_sandbox
 from tests.publishing import NOW_TEXT, World, build_world
-from tests.support import commit_all
+from tests.support import commit_all, git
 
 
 def posts(count: int) -> dict[str, str]:
@@ -32,16 +35,22 @@ def posts(count: int) -> dict[str, str]:
     }
 
 
-def first_sync(url: str, folder: Path, count: int) -> float:
+def first_sync(url: str, folder: Path, count: int, push: bool) -> float:
     """Seconds per post of one `publish` that creates `count` posts."""
     world = build_world(folder / f"repo-{count}", url, posts=posts(count))
     with (world.root / "publish.toml").open("a", encoding="utf-8") as config:
         config.write(f"\n[limits]\nper_author_per_day = {count + 1}\n")
     commit_all(world.root, "a higher daily limit for the benchmark")
+    if push:  # a bare origin on the same disk: the write-ahead commits and pushes
+        origin = folder / f"origin-{count}.git"
+        git(folder, "clone", "-q", "--bare", str(world.root), str(origin))
+        git(world.root, "remote", "add", "origin", str(origin))
+        git(world.root, "fetch", "-q", "origin")
+        git(world.root, "branch", "-q", "--set-upstream-to=origin/main")
     started = time.perf_counter()
     run = subprocess.run(
         [str(Path(sys.executable).with_name("publish")), "--repo", str(world.root),
-         "--now", NOW_TEXT],
+         "--now", NOW_TEXT, *(["--push"] if push else [])],
         env={**os.environ, **_environ(world)}, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     live = len(world.sandbox_posts())
@@ -59,11 +68,15 @@ def _environ(world: World) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[1000, 5000])
-    sizes = parser.parse_args().sizes
+    parser.add_argument("--push", action="store_true",
+                        help="run with --push to a local bare origin (write-ahead included)")
+    arguments = parser.parse_args()
+    sizes = arguments.sizes
     sandbox, url = start_sandbox()
     try:
         with tempfile.TemporaryDirectory() as folder:
-            per_post = {count: first_sync(url, Path(folder), count) for count in sizes}
+            per_post = {count: first_sync(url, Path(folder), count, arguments.push)
+                        for count in sizes}
     finally:
         sandbox.kill()
     for count, seconds in per_post.items():
