@@ -420,7 +420,7 @@ class Applier:
         entry.state = "failed"
         entry.last_error = problem
         entry.intent_at = None
-        self._save()
+        self._save(change.post)
         return Outcome(change.post, change.action, "failed", problem)
 
     def _undo_intent(self, path: str, before: Entry | None, error: li.LinkedInError) -> None:
