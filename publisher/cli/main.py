@@ -46,7 +46,16 @@ class Context:
     sync_given: dict[str, Any] = field(default_factory=dict)
 
     def config(self) -> Config:
-        return load_config(self.repo, self.config_path)
+        """publish.toml of this repository: every command that reads posts needs one, so
+        that none of them acts on whatever folder it happens to run in."""
+        config = load_config(self.repo, self.config_path)
+        if config.path is None:
+            folder = self.repo or Path.cwd()
+            raise PublisherError(
+                f"no publish.toml in {folder} or its parents: run `publish init` to start a "
+                "content repository here, or pass --repo DIR or --config FILE"
+            )
+        return config
 
 
 # Commands kept in modules of their own, imported only when one of them runs (or --help
@@ -477,6 +486,32 @@ def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
         files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
         found += [f.relative_to(root).as_posix() for f in files]
     return sorted(set(found))
+
+
+@cli.command()
+@click.argument("directory", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--author", "author_urn", metavar="URN",
+              help="The page or member the posts are from, e.g. urn:li:organization:123 "
+              "(default: an example to replace).")
+@click.option("--action", metavar="OWNER/REPO@REF",
+              help="Where the workflows find this tool's action (default: a placeholder).")
+@click.pass_obj
+def init(obj: Context, directory: Path | None, author_urn: str | None,
+         action: str | None) -> None:
+    """Start a content repository: publish.toml, a first post, workflows, a template."""
+    from datetime import date
+
+    from publisher.init import initialize
+
+    root = directory or obj.repo or Path.cwd()
+    done = initialize(root, date.today(), author_urn, action)
+    if done.new_repository:
+        click.echo(f"Made {root} a git repository (branch main).")
+    for path in done.written:
+        click.echo(f"  wrote {path}")
+    click.echo("Next: set [authors] in publish.toml (`publish login` names your member URN),")
+    click.echo("run `publish check` and `publish --dry-run`, then docs/setup.md for tokens.")
 
 
 @cli.command()
