@@ -111,6 +111,9 @@ def test_changed_media_needs_allow_replace(world: World) -> None:
     assert world.count_of("One image from Jane.") == 1
     new = world.entry("posts/b-image.md")["urn"]
     assert new != old and old not in {p["urn"] for p in world.sandbox_posts()}
+    # The summary and the commit say the same thing: replaced, not created.
+    assert "Done: 1 replaced" in run.output and "created" not in run.output.split("Done:")[1]
+    assert git(world.root, "log", "-1", "--format=%s").strip() == "publish: 1 replaced"
 
 
 def test_a_removed_post_is_deleted_only_with_prune(world: World) -> None:

@@ -388,8 +388,9 @@ def summary(result: SyncResult) -> str:
     report = result.report
     waiting = result.plan.summary["wait"] + report.count("waiting")
     parts = [
-        (report.count("created") + report.count("replaced"), "created"),
+        (report.count("created"), "created"),
         (report.count("updated"), "updated"),
+        (report.count("replaced"), "replaced"),
         (report.count("deleted"), "deleted"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
