@@ -282,6 +282,8 @@ def test_a_failed_first_comment_is_retried_not_reposted(world: World) -> None:
     assert world.count_of("A post with a first comment.") == 1, run.output
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "failed"
     assert world.control.state()["comments"] == []
+    # The run says what became of the comment, on the line of its post.
+    assert re.search(r"created: \S+ \(published; first comment failed \(", run.output), run.output
     again = world.publish()
     assert again.code == 0, again.output
     assert world.count_of("A post with a first comment.") == 1
