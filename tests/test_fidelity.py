@@ -153,8 +153,8 @@ def test_a_replace_that_meets_a_ghost_fails_and_never_records_the_dead_urn(
     assert f"duplicate of {old}" in run.output
     assert "publish --retry-failed" in run.output
 
-    world.control.advance_clock(601)  # LinkedIn's duplicate window has passed
-    again = world.publish("--retry-failed")
+    world.control.advance_clock(86_400)  # a day on: LinkedIn's duplicate window has passed
+    again = world.publish("--retry-failed", now="2026-12-02T09:00:00Z")  # past its not_after
     assert again.code == 0, again.output
     [live] = live_urns(world, WORDS)
     assert live != old
