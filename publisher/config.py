@@ -26,6 +26,8 @@ ORGANIZATION_URN = re.compile(r"^urn:li:organization:[0-9]+$")
 VERSION = re.compile(r"^20[0-9]{2}(0[1-9]|1[0-2])$")
 DURATION_PART = re.compile(r"(\d+)\s*([dhms])")
 DURATION = re.compile(r"^\s*(\d+\s*[dhms]\s*)+$")
+# What git accepts as a branch name, roughly: enough to catch a typo or a ref path.
+BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")
 
 # The schema: section -> allowed keys. None as the key set means a free-form table.
 SCHEMA: dict[str, frozenset[str] | None] = {
@@ -36,6 +38,7 @@ SCHEMA: dict[str, frozenset[str] | None] = {
     "render": frozenset({"emphasis", "footer"}),
     "links": frozenset({"utm", "utm_domains"}),
     "limits": frozenset({"per_author_per_day"}),
+    "git": frozenset({"branch"}),
     "apps": frozenset({"member", "page"}),
 }
 APP_KEYS = ("client_id", "scopes")
@@ -97,6 +100,7 @@ class Config:
     utm: Mapping[str, str] = field(default_factory=dict)
     utm_domains: tuple[str, ...] = ()
     per_author_per_day: int = 20
+    publish_branch: str = "main"  # [git].branch: the only branch a sync publishes from
     apps: Mapping[str, AppSettings] = field(default_factory=dict)
 
     @property
@@ -271,6 +275,7 @@ def _build(data: dict[str, Any], root: Path, path: Path, c: _Collector) -> Confi
         utm=_utm(links, c),
         utm_domains=_utm_domains(links, c),
         per_author_per_day=_positive_int(limits, "per_author_per_day", 20, c),
+        publish_branch=_branch(_table(data, "git", c), c),
         apps=_apps(_table(data, "apps", c), c),
     )
 
@@ -325,6 +330,19 @@ def _positive_int(table: dict[str, Any], key: str, default: int, c: _Collector) 
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         c.error(f"limits.{key}", f"must be a whole number of at least 1, found {value!r}")
         return default
+    return value
+
+
+def _branch(table: dict[str, Any], c: _Collector) -> str:
+    value = _string(table, "branch", "main", c, "git.branch")
+    if not BRANCH.match(value):
+        c.error("git.branch", f"'{value}' is not a branch name: write it as git shows it, "
+                "like \"main\" (not \"refs/heads/main\" or \"origin/main\")")
+        return "main"
+    if value.startswith(("refs/", "origin/")):
+        c.error("git.branch", f"'{value}' names a ref, not a branch: write the branch alone, "
+                "like \"main\"")
+        return "main"
     return value
 
 

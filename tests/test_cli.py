@@ -92,7 +92,7 @@ def test_dry_run_markdown_shows_text_and_table(make_repo: Callable[..., Path]) -
     root = make_repo({"posts/a.md": GOOD})
     code, output = run(root, "--dry-run", "--format", "markdown", "--now", "2026-12-01T10:00Z")
     assert code == 0
-    assert "| + | **create** | `posts/a.md` | acme (urn:li:organization:2414183) | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 59 / 3000 |" in output
+    assert "| + | **create** | `posts/a.md` | `acme` (`urn:li:organization:2414183`) | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 59 / 3000 |" in output
     assert "```text\nHello (world) Jane Doe #launch\n```" in output
 
 

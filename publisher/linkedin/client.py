@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,11 @@ class LinkedInClient:
 
     def __repr__(self) -> str:
         return f"LinkedInClient({self.transport!r}, token={mask(self._token)!r})"
+
+    @property
+    def answered_at(self) -> datetime | None:
+        """When LinkedIn sent its last answer to this client (its Date header), if it said."""
+        return self.transport.answered_at
 
     # --- posts ---------------------------------------------------------------------------------
 

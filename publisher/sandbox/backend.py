@@ -30,6 +30,7 @@ from publisher.sandbox.faults import FaultSet
 from publisher.sandbox.metrics import ZERO, PostMetrics, post_metrics
 from publisher.sandbox.options import Options
 from publisher.sandbox.validation import (
+    MAX_COMMENT,
     PERSON_ID,
     PostInput,
     check_commentary,
@@ -239,8 +240,13 @@ class Comment:
     parent: str | None = None
 
     @property
+    def activity(self) -> str:
+        return activity_urn(self.object)
+
+    @property
     def urn(self) -> str:
-        return f"urn:li:comment:({self.object},{self.id})"
+        # LinkedIn names a comment by the post's activity, not its share or ugcPost URN.
+        return f"urn:li:comment:({self.activity},{self.id})"
 
 
 @dataclass(frozen=True)
@@ -785,15 +791,21 @@ class Backend:
         parsed = littletext.parse(post_input.commentary)
         if parsed.cut_at is not None and self.options.strict_little_text:
             raise _little_text_error(parsed)
-        key = _duplicate_key(post_input)
-        existing = self.duplicates.get(key)
+        keys = _duplicate_keys(post_input.author, post_input.commentary, post_input.content)
+        existing = self.duplicates.get(keys[self.options.duplicate_match])
         if existing is not None:
             age_ms = self.now_ms() - self.posts[existing].created_ms
             if age_ms < self.options.duplicate_window_seconds * 1000:
                 raise errors.duplicate_post(existing)
         urn = self._store_post(caller, post_input, parsed)
-        self.duplicates[key] = urn
+        self._index_duplicate(keys, urn)
         return urn
+
+    def _index_duplicate(self, keys: Mapping[str, tuple[str, str, str]], urn: str) -> None:
+        # Deleted posts stay in the index: after a delete, LinkedIn can name the deleted post
+        # in a 422 for the same text (a "ghost", ComposioHQ/composio#2710).
+        for key in keys.values():
+            self.duplicates[key] = urn
 
     def _check_post_media(self, urn: str, author: str) -> None:
         kind = urn.split(":")[2]
@@ -1198,11 +1210,12 @@ class Backend:
             raise errors.missing_field("/actor")
         if not isinstance(actor, str) or not self.may_write_as(caller, actor):
             raise errors.author_forbidden("/actor")
-        if body.get("object", post_urn) != post_urn:
+        if body.get("object", post_urn) not in (post_urn, activity_urn(post_urn)):
             raise errors.invalid_value("/object", body.get("object"))
         message = body.get("message")
         text = message.get("text") if isinstance(message, dict) else None
-        check_commentary(text, present=text is not None, field="/message/text")
+        check_commentary(text, present=text is not None, field="/message/text",
+                         maximum=MAX_COMMENT)
         assert isinstance(text, str)
         parent = body.get("parentComment")
         comment = Comment(str(self._next_activity()), post_urn, actor, text, self.now_ms(),
@@ -1224,7 +1237,7 @@ class Backend:
     def comment_json(self, comment: Comment) -> JSON:
         stamp = {"actor": comment.actor, "time": comment.created_ms}
         body: JSON = {"id": comment.id, "$URN": comment.urn, "commentUrn": comment.urn,
-                      "actor": comment.actor, "object": comment.object,
+                      "actor": comment.actor, "object": comment.activity,
                       "message": {"text": comment.text}, "created": stamp,
                       "lastModified": stamp}
         if comment.parent:
@@ -1449,8 +1462,8 @@ class Backend:
         self.requests = dict(snapshot["requests"])
         self.duplicates = {}
         for post in sorted(self.posts.values(), key=lambda p: p.created_ms):
-            key = _duplicate_key_of(post.author, post.commentary, post.content)
-            self.duplicates[key] = post.urn
+            self._index_duplicate(_duplicate_keys(post.author, post.commentary, post.content),
+                                  post.urn)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -1504,12 +1517,19 @@ def _without_query(uri: str) -> str:
     return uri.split("?", 1)[0].split("#", 1)[0]
 
 
-def _duplicate_key(post_input: PostInput) -> tuple[str, str, str]:
-    return _duplicate_key_of(post_input.author, post_input.commentary, post_input.content)
+def activity_urn(post_urn: str) -> str:
+    """The activity a post is shown as in the feed. On LinkedIn its number differs from the
+    share's; the sandbox keeps the same number (assumption), so tests can tell them apart
+    by the prefix only."""
+    return "urn:li:activity:" + post_urn.rsplit(":", 1)[-1]
 
 
-def _duplicate_key_of(author: str, commentary: str, content: JSON | None) -> tuple[str, str, str]:
-    return author, commentary, json.dumps(content, sort_keys=True)
+def _duplicate_keys(author: str, commentary: str,
+                    content: JSON | None) -> dict[str, tuple[str, str, str]]:
+    """The index keys of a post under each `duplicate_match` rule (which fields LinkedIn
+    compares is undocumented): "content" = author, text and content; "text" = author, text."""
+    return {"content": (author, commentary, json.dumps(content, sort_keys=True)),
+            "text": (author, commentary, "*")}
 
 
 def _little_text_error(parsed: littletext.Parsed) -> errors.ApiError:
