@@ -1,7 +1,8 @@
 """Run a Plan against LinkedIn: the exactly-once protocol of design.md section 7.
 LinkedIn gives no idempotency key, so every create follows the same steps:
 
-1. upload the media first, each file once per owner (cached by sha256 in the ledger);
+1. upload the media first, each file once per owner (cached by sha256 in the ledger), and
+   wait until LinkedIn reports it AVAILABLE where the token may read it;
 2. save a `pending` intent in the ledger before `POST /rest/posts`;
 3. on 201, record the URN, write it into the post's front matter, save the ledger;
 4. when the outcome is ambiguous (timeout, dropped connection, 5xx after sending), or a
@@ -32,6 +33,7 @@ from publisher.gitops import blob_id
 from publisher.ledger import Entry, Ledger, MediaRecord
 from publisher.linkedin import errors as li
 from publisher.linkedin.client import LinkedInClient, build_post_payload
+from publisher.linkedin.media import media_kind
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
 from publisher.schedule import format_utc
@@ -43,6 +45,8 @@ REPOST_WINDOW = timedelta(minutes=5)
 # How often and how long to wait when LinkedIn says the media is still processing.
 MEDIA_WAIT_TRIES = 6
 MEDIA_WAIT_SECONDS = 2.0
+# How long to wait for uploaded media to become AVAILABLE before a post uses it.
+MEDIA_READY_WAIT = {"image": 120.0, "document": 120.0, "video": 900.0}
 FINDER_SCAN = 100
 # How many intents one write-ahead commit holds at most, unless a tenth of the ledger is
 # more (see Applier._write_ahead).
@@ -154,6 +158,7 @@ class Applier:
         self.write_ahead = write_ahead
         self.report = Report()
         self.stopped_authors: dict[str, _StopAuthorError] = {}
+        self.ready_media: set[str] = set()  # media URNs known AVAILABLE in this run
         self.journal = ledger_io.Journal(config.ledger_path, book)
         # Set (by a signal handler) to why the run must end: no new change is started.
         self.stop_requested: str | None = None
@@ -259,6 +264,7 @@ class Applier:
             return self._reconcile(change, post, client, entry)
         self._write_ahead(change)
         media = self._upload_all(post, client)
+        self._confirm_media_ready(client, media)
         payload = self._payload(post, media)
         if self.stop_requested:  # a signal during the uploads: they are kept, not sent
             self.report.stopped = self.stop_requested
@@ -329,6 +335,7 @@ class Applier:
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
             media_blobs=dict(change.media_blobs or {}),
+            retired_urns=_retired_urns(before),
         )
         self.book.posts[post.path] = entry
         self._save(post.path)
@@ -346,6 +353,9 @@ class Applier:
         try:
             urn = self._create_waiting_for_media(client, payload)
         except li.DuplicatePost as duplicate:
+            problem = self._not_this_post(post, client, duplicate.existing_urn)
+            if problem:
+                return self._refused_as_duplicate(change, entry, problem)
             why = "LinkedIn already had this post (an earlier attempt landed)"
             return self._existing(change, post, client, entry, duplicate.existing_urn, why)
         except li.AmbiguousOutcome:
@@ -368,6 +378,54 @@ class Applier:
                     raise
                 self.sleep(MEDIA_WAIT_SECONDS * (attempt + 1))
         raise AssertionError("unreachable")
+
+    # --- 422 DUPLICATE_POST: is the post it names this post? -----------------------------
+
+    def _not_this_post(self, post: Post, client: LinkedInClient, urn: str) -> str:
+        """Why the post a 422 names is not this one ("" when it is).
+
+        LinkedIn's 422 names a post with "the same" content, and which fields it compares is
+        undocumented: after a delete it can name the deleted post for a day or two (a ghost),
+        and it can name another file's post with the same text. Recording either would make
+        this post vanish while the ledger calls it published.
+        """
+        refused = f"LinkedIn refused this post as a duplicate of {urn}"
+        other = self._ledger_holder(urn, post.path)
+        if other is not None:
+            return (f"{refused}, which is the post of {other}: two posts of one author cannot "
+                    "have the same text; change the text of one of them. Nothing was posted")
+        if self._deleted_here(urn):
+            return _ghost(refused, "a post that publish deleted")
+        try:
+            stored = client.get_post(urn)
+        except li.NotFound:
+            return _ghost(refused, "which LinkedIn no longer has")
+        except li.LinkedInError:
+            return ""  # the token cannot read posts: the 422 is all there is to go on
+        if stored.get("author") not in (None, post.author):
+            return f"{refused}, a post of {stored.get('author')}. Nothing was posted"
+        return ""
+
+    def _ledger_holder(self, urn: str, path: str) -> str | None:
+        """Another post file whose live post, in this ledger, is `urn`."""
+        for other, entry in self.book.posts.items():
+            if other != path and entry.urn == urn and entry.state != "deleted":
+                return other
+        return None
+
+    def _deleted_here(self, urn: str) -> bool:
+        return any(
+            (entry.urn == urn and entry.state == "deleted") or urn in entry.retired_urns
+            for entry in self.book.posts.values()
+        )
+
+    def _refused_as_duplicate(self, change: Change, entry: Entry, problem: str) -> Outcome:
+        """A 422 created nothing: the post failed, and no URN is recorded for it."""
+        entry.state = "failed"
+        entry.last_error = problem
+        entry.intent_at = None
+        self._save(change.post)
+        return Outcome(change.post, change.action, "failed", problem)
 
     def _undo_intent(self, path: str, before: Entry | None, error: li.LinkedInError) -> None:
         """LinkedIn refused the create, so nothing exists: drop the intent, keep the reason."""
@@ -397,7 +455,9 @@ class Applier:
         fresh: bool = True,
     ) -> Outcome:
         """Record `urn` as the post; `fresh` when our own create made it just now."""
-        now = self.clock()
+        # The time LinkedIn answered (the create, or the check that found it), not the run's
+        # clock: a rehearsal's --now must never become a post's published_at.
+        now = client.answered_at or datetime.now(UTC)
         entry.state = "published"
         entry.urn = urn
         entry.published_at = format_utc(now)
@@ -455,6 +515,9 @@ class Applier:
             try:
                 urn = self._create_waiting_for_media(client, self._payload(post, media))
             except li.DuplicatePost as duplicate:
+                problem = self._not_this_post(post, client, duplicate.existing_urn)
+                if problem:  # it names another post: whether ours landed is still unknown
+                    return self._unknown(post, entry, problem)
                 why = "LinkedIn confirmed the earlier attempt had landed"
                 return self._existing(change, post, client, entry, duplicate.existing_urn, why)
             except li.AmbiguousOutcome:
@@ -651,6 +714,23 @@ class Applier:
         self._save(post.path)
         return urn
 
+    def _confirm_media_ready(self, client: LinkedInClient, media: dict[str, str]) -> None:
+        """Wait, bounded, until LinkedIn reports each file the post uses AVAILABLE.
+
+        A post created while its media is still processing can be refused or, worse,
+        accepted and never shown. A token that may not read media (403: a member token
+        has no r_member_social) cannot ask: then the create itself is retried while
+        LinkedIn answers MEDIA_ASSET_WAITING_UPLOAD (_create_waiting_for_media).
+        """
+        for urn in dict.fromkeys(media.values()):
+            if urn in self.ready_media:
+                continue
+            try:
+                client.wait_until_available(urn, max_wait=MEDIA_READY_WAIT[media_kind(urn)])
+            except li.Forbidden:
+                return  # one token for all of them: the others are unreadable too
+            self.ready_media.add(urn)
+
     def _send_media(self, client: LinkedInClient, owner: str, media: MediaFile, path: Path) -> str:
         def progress(done: int, total: int) -> None:
             self.progress.upload(media.path, done, total)
@@ -661,8 +741,10 @@ class Applier:
         if media.kind == "document":
             return client.upload_document(owner, path, content_type=content_type, progress=progress)
         extras = {f.kind: self.config.root / f.path for f in media.extras}
-        return client.upload_video(owner, path, progress=progress,
-                                   thumbnail=extras.get("image"), captions=extras.get("captions"))
+        urn = client.upload_video(owner, path, progress=progress,
+                                  thumbnail=extras.get("image"), captions=extras.get("captions"))
+        self.ready_media.add(urn)  # the upload waited until AVAILABLE, where it could read
+        return urn
 
     def _payload(self, post: Post, media: dict[str, str]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
@@ -718,6 +800,19 @@ class Applier:
         return Outcome(change.post, change.action, "failed", message)
 
 
+def _ghost(refused: str, what: str) -> str:
+    return (f"{refused}, {what}; LinkedIn keeps deleted posts in its duplicate check for a day "
+            "or two. Nothing was posted: run `publish --retry-failed` later, or change the text")
+
+
+def _retired_urns(before: Entry | None) -> list[str]:
+    """The URNs a post had and publish deleted, carried from entry to entry."""
+    if before is None:
+        return []
+    deleted = [before.urn] if before.state == "deleted" and before.urn else []
+    return list(dict.fromkeys([*before.retired_urns, *deleted]))
+
+
 def _comment_urn(comment: dict[str, Any]) -> str | None:
     found = comment.get("$URN") or comment.get("commentUrn") or comment.get("id")
     return str(found) if found else None
@@ -762,7 +857,8 @@ def worse(a: int, b: int) -> int:
     return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
 
 
-HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|([^}]*)\}")
+# The value is little text: it may hold escaped reserved characters, "\\}" among them.
+HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|((?:\\.|[^}\\])*)\}")
 
 
 def normalize_commentary(text: str) -> str:

@@ -49,6 +49,9 @@ class Entry:
     # The git blob of each file the post sent (images, video and its extras, document),
     # by path: a file overwritten in place under the same name is a change too.
     media_blobs: dict[str, str] = field(default_factory=dict)
+    # URNs of this post's earlier LinkedIn posts that publish deleted (a replace): for a day
+    # or two LinkedIn may name one in a 422 DUPLICATE_POST, and it must never be recorded.
+    retired_urns: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -98,6 +101,9 @@ def _check_entry(path: str, data: Any) -> None:
     for name in ("first_comment", "media_blobs"):
         if type(data.get(name, {})) not in (dict, type(None)):
             raise LedgerError(f"ledger entry for {path} has a {name} that is not an object")
+    retired = data.get("retired_urns", [])
+    if type(retired) is not list or not all(type(urn) is str for urn in retired):
+        raise LedgerError(f"ledger entry for {path} has retired_urns that are not a list of URNs")
 
 
 def _failed(first_comment: dict[str, Any] | None) -> bool:

@@ -17,9 +17,9 @@ from publisher import gitops, ledger
 from publisher.apply import EXIT_CONFIG, Applier, Progress, Report, worse
 from publisher.auth import AuthorTransport, LiveToken, TokenKeeper
 from publisher.config import Config
-from publisher.errors import GitError
+from publisher.errors import GitError, PublisherError
 from publisher.linkedin.client import LinkedInClient
-from publisher.linkedin.transport import Transport
+from publisher.linkedin.transport import Transport, is_sandbox
 from publisher.plan import Plan, PlanOptions
 from publisher.sources import make_plan
 from publisher.tokens import Credential, TokenStore
@@ -31,6 +31,8 @@ class SyncOptions:
     push: bool = False
     commit: bool = True
     token: str | None = None
+    fixed_clock: bool = False  # the time was given (--now): allowed on the sandbox only
+    allow_stale: bool = False  # publish from a checkout that may not be the newest state
 
 
 @dataclass
@@ -59,7 +61,7 @@ class Clients:
         self.transport = Transport(config.linkedin.api_base, config.linkedin.oauth_base,
                                    config.linkedin.version, logger=logger)
         self.keeper = TokenKeeper(self.transport, cli_token=token, environ=environ,
-                                  store=store, clock=clock)
+                                  store=store, clock=clock, apps=config.apps)
         self._live: dict[str, LiveToken] = {}
         self._clients: dict[str, LinkedInClient] = {}
 
@@ -122,6 +124,25 @@ def _clock_from(now: datetime) -> Callable[[], datetime]:
     return lambda: now + timedelta(seconds=time.monotonic() - started)
 
 
+def check_before_posting(config: Config, options: SyncOptions) -> None:
+    """Refuse, before the first call to LinkedIn, a sync that would post what it should not
+    or could not record what it posted."""
+    if options.fixed_clock and not is_sandbox(config.linkedin.api_base):
+        raise PublisherError(
+            f"--now only rehearses against the sandbox, and {config.linkedin.api_base} is not "
+            "one: LinkedIn posts at its own time, whatever --now says. Run without --now, or "
+            "`publish --dry-run --now TIME` to see the plan for TIME"
+        )
+    blockers = gitops.commit_blockers(config.root, push=options.push) if options.commit else []
+    stale = [] if options.allow_stale else gitops.stale_reasons(config.root,
+                                                                 config.publish_branch)
+    if not blockers and not stale:
+        return
+    lines = [f"  - {reason}" for reason in (*stale, *blockers)]
+    hint = ["(--allow-stale publishes from this checkout as it is, for when you know why)"]
+    raise GitError("nothing was posted:\n" + "\n".join(lines + (hint if stale else [])))
+
+
 def run_sync(
     config: Config,
     now: datetime,
@@ -139,6 +160,7 @@ def run_sync(
     progress; what it did is committed and pushed as at a normal end.
     """
     with ledger.locked(gitops.lock_path(config.root)):
+        check_before_posting(config, options)
         commits: list[str | None] = [_commit_leftovers(config, options)]
         book, plan = make_plan(config, now, options.plan)
         if on_plan is not None:
