@@ -348,6 +348,10 @@ def _warn_of_version_sunset(config: Config, now: datetime) -> None:
         warn([message])
 
 
+# Outcomes whose message the summary prints (on stderr), so progress does not repeat it.
+SUMMARIZED = ("failed", "unknown", "deferred")
+
+
 def print_sync_result(result: SyncResult, config: Config) -> int:
     """The summary at the end of a sync; returns the exit code."""
     report = result.report
@@ -356,7 +360,7 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
         if outcome.result in ("created", "replaced") and outcome.url:
             click.echo(f"  {outcome.post}: {outcome.url}")
     for outcome in report.outcomes:
-        if outcome.result in ("failed", "unknown", "deferred"):
+        if outcome.result in SUMMARIZED:
             click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
@@ -388,8 +392,9 @@ def summary(result: SyncResult) -> str:
     report = result.report
     waiting = result.plan.summary["wait"] + report.count("waiting")
     parts = [
-        (report.count("created") + report.count("replaced"), "created"),
+        (report.count("created"), "created"),
         (report.count("updated"), "updated"),
+        (report.count("replaced"), "replaced"),
         (report.count("deleted"), "deleted"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
@@ -429,7 +434,10 @@ class TerminalProgress:
 
     def finish(self, outcome: Outcome) -> None:
         detail = outcome.message
-        if outcome.result in ("created", "updated") and outcome.url:
+        if outcome.result in SUMMARIZED:
+            # The summary at the end says why, once: the progress line only marks it.
+            detail = "(why: at the end)"
+        elif outcome.result in ("created", "updated") and outcome.url:
             # The URL, and why when it is not a plain new post (found, confirmed by 422).
             plain = outcome.message in ("published", "text updated")
             detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
