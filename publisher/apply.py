@@ -15,7 +15,6 @@ LinkedIn gives no idempotency key, so every create follows the same steps:
 
 from __future__ import annotations
 
-import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from publisher.linkedin.client import LinkedInClient, build_post_payload
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
 from publisher.schedule import format_utc
-from publisher.writeback import WriteBackError, write_back
+from publisher.writeback import WriteBackError, retire_keys, write_back
 
 # A re-POST is a safe probe only while LinkedIn would still call it a duplicate of the
 # first attempt. LinkedIn documents a 10-minute duplicate window; we use half of it.
@@ -54,8 +53,12 @@ Result = Literal[
     "deferred",
     "failed",
     "unknown",
+    "gone",
+    "expired",
     "skipped",
 ]
+# Plan actions of posts that will not go out until a person acts: they fail the run.
+HELD = ("blocked", "expired")
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
 
 
@@ -78,6 +81,8 @@ class Report:
     written: list[str] = field(default_factory=list)  # files changed, from the repo root
     stopped: str | None = None  # why the run ended early
     exit_code: int = EXIT_OK
+    # Posts the plan holds back until a person acts (blocked, expired): why, what to do.
+    held: list[Change] = field(default_factory=list)
 
     def count(self, result: Result) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
@@ -150,6 +155,10 @@ class Applier:
     # --- the run ---------------------------------------------------------------------
 
     def run(self, plan: Plan) -> Report:
+        for change in plan.changes:
+            if change.action == "expired" and change.source is not None:
+                self._expire(change, change.source)
+        self.report.held = [c for c in plan.changes if c.action in HELD]
         work = [c for c in plan.changes if c.action in ("create", "update", "replace", "delete")]
         for index, change in enumerate(work, start=1):
             self.progress.begin(index, len(work), change)
@@ -206,8 +215,29 @@ class Applier:
             ) from None
 
     def _set_exit_code(self, plan: Plan) -> None:
-        if self.report.count("failed") or self.report.count("unknown") or plan.has_errors:
+        # Every post that will not go out fails the run until a person settles it, so the
+        # workflow's alert stays open: not only the run that found the problem.
+        loud = any(self.report.count(r) for r in ("failed", "unknown", "gone"))
+        if loud or self.report.held or plan.has_errors:
             self.report.exit_code = worse(self.report.exit_code, EXIT_FAILED)
+
+    def _expire(self, change: Change, post: Post) -> None:
+        """Record that the post expired, once: it stays so until its file changes."""
+        before = self.book.posts.get(post.path)
+        if before is not None and before.state == "expired":
+            return
+        self.book.put(post.path, Entry(
+            author=post.author,
+            state="expired",
+            content_hash=post.content_hash,
+            commentary_hash=post.commentary_hash,
+            source_blob=change.blob,
+            attempts=before.attempts if before else 0,
+            since=format_utc(self.clock()),
+            media_blobs=dict(change.media_blobs or {}),
+        ))
+        self._save()
+        self.report.outcomes.append(Outcome(post.path, "expired", "expired", change.reason))
 
     # --- create ------------------------------------------------------------------------
 
@@ -236,7 +266,7 @@ class Applier:
             intent_at=format_utc(self.clock()),
             media_blobs=dict(change.media_blobs or {}),
         )
-        self.book.posts[post.path] = entry
+        self.book.put(post.path, entry)
         self._save()
         return entry
 
@@ -281,12 +311,11 @@ class Applier:
             error, (li.RateLimited, li.AuthenticationError, li.VersionRetired, li.TransportError)
         ):
             if before is None:
-                self.book.posts.pop(path, None)
+                self.book.forget(path)
             else:
-                self.book.posts[path] = before
+                self.book.put(path, before)
         else:
-            entry = self.book.posts[path]
-            entry.state = "failed"
+            entry = self.book.set_state(path, "failed")
             entry.last_error = _short(error)
             entry.intent_at = None
         self._save()
@@ -304,14 +333,17 @@ class Applier:
     ) -> Outcome:
         """Record `urn` as the post; `fresh` when our own create made it just now."""
         now = self.clock()
-        entry.state = "published"
+        self.book.set_state(post.path, "published")
         entry.urn = urn
         entry.published_at = format_utc(now)
         entry.last_error = None
         entry.intent_at = None
         self._save()
         self._write_urn(post, entry, urn, now)
-        problems = self._read_back(post, client, urn)
+        try:
+            problems = self._read_back(post, client, urn)
+        except li.NotFound:
+            return self._gone(change, urn, "reading it back")
         if post.first_comment:
             if not fresh and self._comment_exists(post, client, urn):
                 entry.first_comment = {"state": "posted", "urn": None, "error": None}
@@ -404,7 +436,7 @@ class Applier:
         return None
 
     def _unknown(self, post: Post, entry: Entry, why: str) -> Outcome:
-        entry.state = "unknown"
+        self.book.set_state(post.path, "unknown")
         entry.last_error = why
         self._save()
         where = (
@@ -425,7 +457,10 @@ class Applier:
         entry = self.book.posts[post.path]
         assert entry.urn is not None
         if entry.commentary_hash != post.commentary_hash:
-            client.update_post(entry.urn, commentary=post.commentary)
+            try:
+                client.update_post(entry.urn, commentary=post.commentary)
+            except li.NotFound:
+                return self._gone(change, entry.urn, "updating it")
             entry.commentary_hash = post.commentary_hash
         entry.source_blob = change.blob
         entry.media_blobs = dict(change.media_blobs or {})
@@ -433,7 +468,10 @@ class Applier:
         self._save()
         if post.first_comment and self._comment_failed(entry):
             self._first_comment(post, client, entry, entry.urn)
-        problems = self._read_back(post, client, entry.urn)
+        try:
+            problems = self._read_back(post, client, entry.urn)
+        except li.NotFound:
+            return self._gone(change, entry.urn, "reading it back")
         if problems:
             return Outcome(post.path, "update", "failed", problems, entry.urn)
         return Outcome(post.path, "update", "updated", "text updated", entry.urn)
@@ -442,7 +480,7 @@ class Applier:
         entry = self.book.posts[post.path]
         if entry.urn:
             self._delete_remote(client, entry.urn)
-        entry.state = "deleted"
+        self.book.set_state(post.path, "deleted", format_utc(self.clock()))
         self._save()
         return self._create(change, post, client)
 
@@ -450,16 +488,51 @@ class Applier:
         entry = self.book.posts[change.post]
         alias = self.config.author_alias(entry.author)
         client = self._client(entry.author, alias)
-        if entry.urn:
-            self._delete_remote(client, entry.urn)
-        entry.state = "deleted"
+        message = "deleted from LinkedIn"
+        if entry.urn and not self._delete_remote(client, entry.urn):
+            message = "LinkedIn no longer had it (404): recorded as deleted"
+        self.book.set_state(change.post, "deleted", format_utc(self.clock()))
         self._save()
-        return Outcome(change.post, "delete", "deleted", "deleted from LinkedIn", entry.urn)
+        self._retire_urn(change.post, entry)
+        return Outcome(change.post, "delete", "deleted", message, entry.urn)
 
-    def _delete_remote(self, client: LinkedInClient, urn: str) -> None:
-        # Already gone is fine: deleting is idempotent.
-        with contextlib.suppress(li.NotFound):
+    def _delete_remote(self, client: LinkedInClient, urn: str) -> bool:
+        """Delete the post; False when LinkedIn had no such post. A delete asks for the
+        post to be off LinkedIn, which a 404 says it is: not an error, and not `gone`."""
+        try:
             client.delete_post(urn)
+        except li.NotFound:
+            return False
+        return True
+
+    def _retire_urn(self, path: str, entry: Entry) -> None:
+        """In a file that stays (`status: deleted`), turn `urn:` into a comment that says
+        when the post was deleted, so the file no longer looks live."""
+        target = self.config.root / path
+        if not entry.urn or not target.is_file():
+            return
+        note = f"deleted from LinkedIn on {(entry.since or '')[:10]}"
+        try:
+            data = retire_keys(target, note)
+        except (WriteBackError, OSError) as error:
+            entry.last_error = f"urn: not retired in the file: {error}"
+        else:
+            entry.source_blob = blob_id(data)
+            self._touched(path)
+        self._save()
+
+    def _gone(self, change: Change, urn: str, doing: str) -> Outcome:
+        """LinkedIn answered 404 for a post the ledger tracks: record it once as gone, so
+        later runs hold it (and fail) without asking LinkedIn again."""
+        entry = self.book.set_state(change.post, "gone", format_utc(self.clock()))
+        entry.last_error = f"LinkedIn answered 404 for {urn} when {doing}"
+        self._save()
+        message = (
+            f"LinkedIn has no post {urn} (404 when {doing}): it was deleted on LinkedIn, "
+            f"or the URN is wrong. Run `publish resolve {change.post} --gone` to post it "
+            "again on the next sync, or set `status: deleted` in the file to leave it off"
+        )
+        return Outcome(change.post, change.action, "gone", message, urn)
 
     # --- first comment ---------------------------------------------------------------------
 
@@ -557,11 +630,14 @@ class Applier:
     # --- read-back -----------------------------------------------------------------------
 
     def _read_back(self, post: Post, client: LinkedInClient, urn: str) -> str:
-        """For pages we may read: check LinkedIn shows the text we sent; "" when fine."""
+        """For pages we may read: check LinkedIn shows the text we sent; "" when fine.
+        Raises NotFound when LinkedIn has no such post."""
         if not is_organization(post.author):
             return ""
         try:
             stored = client.get_post(urn)
+        except li.NotFound:
+            raise  # LinkedIn does not have it: the caller records the post as gone
         except li.LinkedInError:
             return ""  # no read scope, or not readable yet: nothing to compare
         shown = normalize_commentary(str(stored.get("commentary", "")))
