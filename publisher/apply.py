@@ -261,6 +261,9 @@ class Applier:
             state="pending",
             content_hash=post.content_hash,
             commentary_hash=post.commentary_hash,
+            # The file as it was sent: a create LinkedIn refuses is tried again only when
+            # the file changes from this, or with --retry-failed.
+            source_blob=change.blob,
             attempts=(before.attempts if before else 0) + 1,
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
