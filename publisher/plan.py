@@ -11,8 +11,9 @@ applies exactly it. Action meanings:
     wait     scheduled later, held back by [limits], or waiting on publish_when
     expired  its not_after passed before it could be posted: it will not be posted
     skip     a draft
-    blocked  invalid, uncommitted, failed before, or its outcome is unknown: see reason
-    noop     nothing to do
+    blocked  invalid, uncommitted, failed before, its outcome is unknown, or LinkedIn no
+             longer has it (gone): see reason
+    noop     nothing to do (also: deleted from LinkedIn, by --prune or found gone)
 """
 
 from __future__ import annotations

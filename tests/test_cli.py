@@ -42,6 +42,18 @@ def test_check_fails_and_lists_every_problem(make_repo: Callable[..., Path]) -> 
     ]
 
 
+def test_check_warns_of_an_unpublished_post_whose_schedule_passed(
+        make_repo: Callable[..., Path]) -> None:
+    published = "---\nschedule: 2026-12-01 09:00\nurn: urn:li:share:1\n---\nOut already\n"
+    root = make_repo({"posts/a.md": GOOD, "posts/b.md": published})
+    code, output = run(root, "check", "--now", "2026-12-01T10:00Z")
+    assert (code, output.splitlines()) == (0, [
+        "posts/a.md:2: warning: schedule 2026-12-01T08:00:00Z has passed: the next sync "
+        "posts it at once",
+        "2 posts checked: 0 errors, 1 warning",
+    ])
+
+
 def test_check_takes_paths(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"posts/a.md": GOOD, "posts/b.md": BAD})
     assert run(root, "check", str(root / "posts/a.md"))[0] == 0

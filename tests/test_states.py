@@ -213,3 +213,22 @@ def test_a_removed_and_pruned_post_reads_as_deleted(world: World) -> None:
     plan = world.publish("--dry-run", "--verbose")
     assert "deleted from LinkedIn on 2026-12-01" in plan.output, plan.output
     assert "never published" not in plan.output
+
+
+def test_an_unknown_post_whose_file_is_removed_stays_held(world: World) -> None:
+    # A page token that cannot read, and a create whose answer is lost: `unknown`.
+    world.tokens["acme"] = world.control.token("782bbtaQ", ["w_organization_social"])
+    world.control.add_fault("drop", method="POST", path="/rest/posts")
+    world.control.add_fault("error", method="POST", path="/rest/posts", status=500, skip=1)
+    assert world.publish().code == EXIT_FAILED
+    world.control.clear_faults()
+    assert world.entry(TEXT)["state"] == "unknown"
+    git(world.root, "rm", "-q", TEXT)
+    git(world.root, "commit", "-q", "-m", "remove")
+    run = world.publish()
+    assert run.code == EXIT_FAILED, "it may be live on LinkedIn: not 'never published'"
+    assert f"blocked: {TEXT}: file removed, but an earlier attempt may" in run.output
+    assert world.count_of("Plain text from the page") == 1
+    settled = world.publish("resolve", TEXT, "--not-published", now=None)
+    assert settled.code == 0, settled.output
+    assert world.publish().code == 0

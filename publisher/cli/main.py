@@ -464,7 +464,8 @@ def adopt(obj: Context, path: Path, urn: str) -> None:
 
 def _one_post(config: Config, path: Path) -> str:
     target = path if path.is_absolute() else Path.cwd() / path
-    if not target.exists() and (config.root / path).exists():
+    if not target.exists() and not path.is_absolute():
+        # From the repo root, even when the file is gone: a removed post can be resolved.
         target = config.root / path
     try:
         return target.resolve().relative_to(config.root.resolve()).as_posix()
