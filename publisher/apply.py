@@ -496,7 +496,7 @@ class Applier:
             message = "LinkedIn no longer had it (404): recorded as deleted"
         self.book.set_state(change.post, "deleted", format_utc(self.clock()))
         self._save()
-        self._retire_urn(change.post, entry)
+        message += self._retire_urn(change.post, entry)
         return Outcome(change.post, "delete", "deleted", message, entry.urn)
 
     def _delete_remote(self, client: LinkedInClient, urn: str) -> bool:
@@ -508,21 +508,23 @@ class Applier:
             return False
         return True
 
-    def _retire_urn(self, path: str, entry: Entry) -> None:
+    def _retire_urn(self, path: str, entry: Entry) -> str:
         """In a file that stays (`status: deleted`), turn `urn:` into a comment that says
-        when the post was deleted, so the file no longer looks live."""
+        when the post was deleted, so the file no longer looks live; "" or why not."""
         target = self.config.root / path
         if not entry.urn or not target.is_file():
-            return
+            return ""
         note = f"deleted from LinkedIn on {(entry.since or '')[:10]}"
         try:
             data = retire_keys(target, note)
         except (WriteBackError, OSError) as error:
             entry.last_error = f"urn: not retired in the file: {error}"
-        else:
-            entry.source_blob = blob_id(data)
-            self._touched(path)
+            self._save()
+            return f"; {entry.last_error}"
+        entry.source_blob = blob_id(data)
+        self._touched(path)
         self._save()
+        return ""
 
     def _gone(self, change: Change, urn: str, doing: str) -> Outcome:
         """LinkedIn answered 404 for a post the ledger tracks: record it once as gone, so
