@@ -15,6 +15,7 @@ LinkedIn gives no idempotency key, so every create follows the same steps:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -57,6 +58,13 @@ Result = Literal[
     "expired",
     "skipped",
 ]
+# What to do about a post LinkedIn answered 404 for: after an update or a read-back, and
+# after a delete (LinkedIn answers 204 to deleting a deleted post: the URN was wrong).
+GONE_WAY_OUT = ("it was deleted on LinkedIn, or the URN is wrong. Run `publish resolve {path} "
+                "--gone` to post it again on the next sync, or set `status: deleted` in the "
+                "file to leave it off")
+WRONG_URN_WAY_OUT = ("LinkedIn never had this URN, so the post may still be up: delete it "
+                     "on LinkedIn by hand, then run `publish resolve {path} --gone`")
 # Plan actions of posts that will not go out until a person acts: they fail the run.
 HELD = ("blocked", "expired")
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
@@ -491,22 +499,22 @@ class Applier:
         entry = self.book.posts[change.post]
         alias = self.config.author_alias(entry.author)
         client = self._client(entry.author, alias)
-        message = "deleted from LinkedIn"
-        if entry.urn and not self._delete_remote(client, entry.urn):
-            message = "LinkedIn no longer had it (404): recorded as deleted"
+        if entry.urn:
+            try:
+                client.delete_post(entry.urn)
+            except li.NotFound:
+                # LinkedIn answers 204 to a delete of a post already deleted: a 404 means
+                # it never had this URN, so the real post may still be up.
+                return self._gone(change, entry.urn, "deleting it", WRONG_URN_WAY_OUT)
         self.book.set_state(change.post, "deleted", format_utc(self.clock()))
         self._save()
-        message += self._retire_urn(change.post, entry)
+        message = "deleted from LinkedIn" + self._retire_urn(change.post, entry)
         return Outcome(change.post, "delete", "deleted", message, entry.urn)
 
-    def _delete_remote(self, client: LinkedInClient, urn: str) -> bool:
-        """Delete the post; False when LinkedIn had no such post. A delete asks for the
-        post to be off LinkedIn, which a 404 says it is: not an error, and not `gone`."""
-        try:
+    def _delete_remote(self, client: LinkedInClient, urn: str) -> None:
+        # Before a replace: a post LinkedIn does not have is one less to delete.
+        with contextlib.suppress(li.NotFound):
             client.delete_post(urn)
-        except li.NotFound:
-            return False
-        return True
 
     def _retire_urn(self, path: str, entry: Entry) -> str:
         """In a file that stays (`status: deleted`), turn `urn:` into a comment that says
@@ -526,17 +534,15 @@ class Applier:
         self._save()
         return ""
 
-    def _gone(self, change: Change, urn: str, doing: str) -> Outcome:
+    def _gone(self, change: Change, urn: str, doing: str, way_out: str = GONE_WAY_OUT
+               ) -> Outcome:
         """LinkedIn answered 404 for a post the ledger tracks: record it once as gone, so
         later runs hold it (and fail) without asking LinkedIn again."""
         entry = self.book.set_state(change.post, "gone", format_utc(self.clock()))
         entry.last_error = f"LinkedIn answered 404 for {urn} when {doing}"
         self._save()
-        message = (
-            f"LinkedIn has no post {urn} (404 when {doing}): it was deleted on LinkedIn, "
-            f"or the URN is wrong. Run `publish resolve {change.post} --gone` to post it "
-            "again on the next sync, or set `status: deleted` in the file to leave it off"
-        )
+        message = f"LinkedIn has no post {urn} (404 when {doing}): " + way_out.format(
+            path=change.post)
         return Outcome(change.post, change.action, "gone", message, urn)
 
     # --- first comment ---------------------------------------------------------------------

@@ -44,7 +44,7 @@ TRANSITIONS: dict[tuple[State | None, State | None], str] = {
     ("pending", "expired"): "as (pending, None), for a post that was expired before",
     ("pending", "deleted"): "as (pending, None), for a post that was deleted before",
     ("published", "deleted"): "deleted from LinkedIn (--prune, or --allow-replace)",
-    ("published", "gone"): "LinkedIn answered 404 for the post (update or read-back)",
+    ("published", "gone"): "LinkedIn answered 404 for the post (update, read-back, delete)",
     (None, "expired"): "its not_after passed before it could be posted",
     ("failed", "expired"): "a failed post tried again after its not_after",
     ("deleted", "expired"): "a deleted post made ready again after its not_after",

@@ -220,8 +220,16 @@ def _with(change: Change, action: Action, reason: str) -> Change:
 def _removed(source: Source, entry: Entry | None, options: PlanOptions) -> Change:
     author = entry.author if entry else None
     urn = entry.urn if entry else None
-    if entry is not None and entry.state in ("deleted", "gone"):
+    if entry is not None and entry.state == "deleted":
         return Change(source.path, "noop", _off_linkedin(entry), author=author, urn=urn)
+    if entry is not None and entry.state == "gone":
+        return Change(
+            source.path, "blocked",
+            f"file removed; {entry.last_error or f'LinkedIn answered 404 for {urn}'}: "
+            f"check LinkedIn (delete it there if it is up), then run `publish resolve "
+            f"{source.path} --gone`",
+            author=author, urn=urn,
+        )
     if entry is not None and entry.state in ("unknown", "pending"):
         return Change(
             source.path, "blocked",

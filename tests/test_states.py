@@ -232,3 +232,35 @@ def test_an_unknown_post_whose_file_is_removed_stays_held(world: World) -> None:
     settled = world.publish("resolve", TEXT, "--not-published", now=None)
     assert settled.code == 0, settled.output
     assert world.publish().code == 0
+
+
+def test_a_prune_that_linkedin_answers_404_is_gone_not_deleted(tmp_path: Path,
+                                                               sandbox_url: str) -> None:
+    """LinkedIn answers 204 to a delete of a deleted post: a 404 means the URN was wrong
+    (here, given to adopt with a token that could not check it), so the post may be up."""
+    world = build_world(tmp_path / "repo", sandbox_url, posts={IMAGE: POSTS[IMAGE]})
+    adopted = world.publish("adopt", IMAGE, "--urn", "urn:li:share:999", now=None)
+    assert "could not check" in adopted.output
+    git(world.root, "rm", "-q", IMAGE)
+    git(world.root, "commit", "-q", "-m", "remove")
+    run = world.publish("--prune")
+    assert run.code == EXIT_FAILED, run.output
+    assert f"gone: {IMAGE}: LinkedIn has no post urn:li:share:999 (404 when deleting it)" \
+        in run.output and "may still be up" in run.output
+    assert world.entry(IMAGE)["state"] == "gone"
+    again = world.publish("--prune")
+    assert again.code == EXIT_FAILED and f"blocked: {IMAGE}: file removed;" in again.output
+    assert world.publish("resolve", IMAGE, "--gone", now=None).code == 0
+    assert world.publish("--prune").code == 0
+    assert IMAGE not in world.ledger()["posts"]
+
+
+def test_a_post_deleted_on_linkedin_is_pruned_quietly(world: World) -> None:
+    assert world.publish().code == 0
+    client(world).delete_post(world.entry(TEXT)["urn"])
+    git(world.root, "rm", "-q", TEXT)
+    git(world.root, "commit", "-q", "-m", "remove")
+    run = world.publish("--prune")
+    assert run.code == 0, run.output
+    assert world.entry(TEXT)["state"] == "deleted"
+    assert world.publish().code == 0
