@@ -231,6 +231,7 @@ def test_an_unknown_outcome_is_resolved_by_hand(world: World) -> None:
     urn = next(p["urn"] for p in world.sandbox_posts())
     resolved = world.publish("resolve", "posts/a-text.md", "--urn", urn, now=None)
     assert resolved.code == 0, resolved.output
+    assert "could not check that LinkedIn has it" in resolved.output, "this token cannot read"
     assert world.entry("posts/a-text.md")["state"] == "published"
     assert world.publish().code == 0
     assert world.count_of("Plain text from the page") == 1
