@@ -206,7 +206,9 @@ def test_since_measures_only_later_posts(tmp_path: Path, sandbox_url: str) -> No
     later = {**POSTS, "posts/d-later.md": POSTS["posts/c-jane.md"].replace(
         "2026-12-01 09:02", "2026-12-03 09:00").replace("A post", "A later post")}
     world = make_world(tmp_path / "repo", sandbox_url, posts=later)
-    assert world.publish(now="2026-12-03T09:00:00Z").code == 0
+    # The earlier posts expired unposted, which fails the run: only the later one is out.
+    published = world.publish(now="2026-12-03T09:00:00Z")
+    assert published.code == 1 and "expired: posts/a-hook.md" in published.output
     run = world.publish("stats", "--since", "2026-12-02", now=at(world, 72))
     assert run.code == 0, run.output
     assert [line["post"] for line in metrics(world)] == ["posts/d-later.md"]
