@@ -3,9 +3,15 @@ or, once the post has left LinkedIn, turn those two lines into comments.
 
 The file is edited as bytes: an existing key's value is replaced where it stands; a new
 key is added as a line just before the closing `---` (or, for a flow-style `{...}` front
-matter, inside the braces). The line ending and BOM of the file are kept. The result is
-parsed again and must mean exactly the old front matter plus the new keys, else nothing
-is written.
+matter, inside the braces). The line ending (CRLF, LF or CR alone) and BOM of the file are
+kept. Where the front matter ends is decided by `frontmatter_yaml.bounds`, the reader's
+own rule. The result is parsed again and must mean exactly the old front matter plus the
+new keys, else nothing is written. `check` and the plan run this same edit on every post
+before it can be published (post.py), so a file that cannot take its URN is refused
+before it is posted, not after.
+
+A post file that is a symbolic link is never written: replacing it would turn the link
+into a copy of whatever it pointed at.
 """
 
 from __future__ import annotations
@@ -18,6 +24,13 @@ from pathlib import Path
 import yaml
 
 from publisher.errors import PublisherError
+from publisher.frontmatter_yaml import (
+    LINE_BREAK,
+    Bounds,
+    FrontMatterError,
+    SafeLoader,
+    bounds,
+)
 
 
 class WriteBackError(PublisherError):
@@ -26,18 +39,34 @@ class WriteBackError(PublisherError):
 
 def updated_source(data: bytes, values: dict[str, str]) -> bytes:
     """The file `data` with each key of `values` set at the top of its front matter."""
-    text = data.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    for key, value in values.items():
-        text = _set_key(text, key, value, newline)
-    result = text.encode("utf-8")
-    _verify(data, result, values)
+    try:
+        text = data.decode("utf-8")
+        first_break = LINE_BREAK.search(text)
+        newline = first_break.group() if first_break else "\n"
+        for key, value in values.items():
+            text = _set_key(text, key, value, newline)
+        result = text.encode("utf-8")
+        _verify(data, result, values)
+    except yaml.MarkedYAMLError as error:
+        raise WriteBackError(
+            f"the front matter cannot be read back as YAML ({error.problem or error.context})"
+        ) from None
+    except (yaml.YAMLError, UnicodeError) as error:
+        reason = " ".join(str(error).split())
+        raise WriteBackError(f"the front matter cannot be read back ({reason})") from None
     return result
 
 
 def write_back(path: Path, values: dict[str, str]) -> bytes:
     """Update the file at `path` atomically; return its new bytes."""
-    return _replace_file(path, updated_source(path.read_bytes(), values))
+    return _replace_file(path, updated_source(_readable(path), values))
+
+
+def _readable(path: Path) -> bytes:
+    """The bytes of a post file that may be replaced: never a symbolic link."""
+    if path.is_symlink():
+        raise WriteBackError(f"{path.name} is a symbolic link; a post file is never replaced")
+    return path.read_bytes()
 
 
 def _replace_file(path: Path, new: bytes) -> bytes:
@@ -63,32 +92,34 @@ def retired_source(data: bytes, note: str) -> bytes:
     """The file `data` with its `urn:` and `published_at:` lines turned into comments,
     `urn:` with `(note)` after it, so the file no longer reads as a live post."""
     text = data.decode("utf-8")
-    start, end = _front_bounds(text)
-    block = text[start:end]
-    node = yaml.compose(block.replace("\r\n", "\n")) if block.strip() else None
+    where = _front_bounds(text)
+    block = text[where.start : where.end]
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
     if not isinstance(node, yaml.MappingNode):
         raise WriteBackError("the front matter is not a mapping")
     if node.flow_style:
         raise WriteBackError("the front matter is one {...} mapping: remove urn: by hand")
-    lines = block.split("\n")
+    breaks = list(LINE_BREAK.finditer(block))
+    starts = [0, *(found.end() for found in breaks)]
+    edits: list[tuple[int, int, str]] = []  # (line start, line end, note), from the top
     for key_node, value_node in node.value:
         if key_node.value not in PUBLISHED_KEYS:
             continue
         row = key_node.start_mark.line
         if key_node.start_mark.column != 0 or value_node.end_mark.line != row:
             raise WriteBackError(f"{key_node.value}: is not a one-line key: remove it by hand")
-        line = lines[row]
-        ending = "\r" if line.endswith("\r") else ""
-        comment = f" ({note})" if key_node.value == "urn" else ""
-        lines[row] = f"# {line.removesuffix(ending)}{comment}{ending}"
-    result = (text[:start] + "\n".join(lines) + text[end:]).encode("utf-8")
+        end = breaks[row].start() if row < len(breaks) else len(block)
+        edits.append((starts[row], end, f" ({note})" if key_node.value == "urn" else ""))
+    for first, last, after in reversed(edits):
+        block = block[:first] + "# " + block[first:last] + after + block[last:]
+    result = (text[: where.start] + block + text[where.end :]).encode("utf-8")
     _verify_retired(data, result)
     return result
 
 
 def retire_keys(path: Path, note: str) -> bytes:
     """retired_source on the file at `path`, written atomically; its new bytes."""
-    return _replace_file(path, retired_source(path.read_bytes(), note))
+    return _replace_file(path, retired_source(_readable(path), note))
 
 
 def _verify_retired(old: bytes, new: bytes) -> None:
@@ -100,21 +131,19 @@ def _verify_retired(old: bytes, new: bytes) -> None:
         raise WriteBackError("commenting out urn: would change more; left the file as it was")
 
 
-def _front_bounds(text: str) -> tuple[int, int]:
-    """Offsets of the front matter's content: after the opening line, before the closing one."""
-    opening = re.match(r"\ufeff?---[ \t]*\r?\n", text)
-    if not opening:
-        raise WriteBackError("no front matter to write the URN into")
-    closing = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M).search(text, opening.end())
-    if not closing:
-        raise WriteBackError("the front matter has no closing '---'")
-    return opening.end(), closing.start()
+def _front_bounds(text: str) -> Bounds:
+    try:
+        return bounds(text)
+    except FrontMatterError as error:
+        raise WriteBackError(f"line {error.line}: {error.message}") from None
 
 
 def _set_key(text: str, key: str, value: str, newline: str) -> str:
-    start, end = _front_bounds(text)
+    where = _front_bounds(text)
+    start, end = where.start, where.end
     block = text[start:end]
-    node = yaml.compose(block.replace("\r\n", "\n")) if block.strip() else None
+    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
     scalar = _quote(value)
     if node is not None and not isinstance(node, yaml.MappingNode):
         raise WriteBackError("the front matter is not a mapping")
@@ -128,9 +157,9 @@ def _set_key(text: str, key: str, value: str, newline: str) -> str:
 
 
 def _offset(block: str, mark: yaml.Mark) -> int:
-    """Turn a mark in the LF-normalized block into an offset in the original block."""
-    lines = block.split("\n")
-    return sum(len(line) + 1 for line in lines[: mark.line]) + mark.column
+    """Turn a mark (line and column, YAML counting CRLF or CR as one break) into an offset."""
+    starts = [0, *(match.end() for match in LINE_BREAK.finditer(block))]
+    return starts[mark.line] + mark.column
 
 
 def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: str) -> str:
@@ -138,8 +167,9 @@ def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: s
         raise WriteBackError("the existing key holds a list or mapping, not a value")
     first = start + _offset(block, node.start_mark)
     last = start + _offset(block, node.end_mark)
-    if node.start_mark.line == node.end_mark.line and node.value == "" and node.style is None:
+    if node.start_mark.line == node.end_mark.line and node.value == "" and not node.style:
         # An empty value ("urn:") has a zero-width node: put a space before the new value.
+        # (Its style is None in PyYAML, "" in libyaml: both mean plain.)
         return text[:first] + (" " if text[first - 1] == ":" else "") + scalar + text[last:]
     return text[:first] + scalar + text[last:]
 
@@ -161,9 +191,9 @@ def _quote(value: str) -> str:
 
 
 def _load(data: bytes) -> object:
-    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    start, end = _front_bounds(text)
-    return yaml.safe_load(text[start:end]) or {}
+    text = data.decode("utf-8")
+    where = _front_bounds(text)
+    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
 def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
@@ -183,5 +213,4 @@ def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
 
 def _body(data: bytes) -> bytes:
     text = data.decode("utf-8")
-    _, end = _front_bounds(text)
-    return text[end:].encode("utf-8")
+    return text[_front_bounds(text).end :].encode("utf-8")
