@@ -299,7 +299,11 @@ class Applier:
         entry = self.book.posts.get(post.path)
         if entry is not None and entry.state == "pending" and post.path not in self.ahead:
             return self._reconcile(change, post, client, entry)
+        if self._published_meanwhile(post.path):
+            return self._skip_published(post.path)
         self._write_ahead(change)
+        if self._published_meanwhile(post.path):
+            return self._skip_published(post.path)
         media = self._upload_all(post, client)
         self._confirm_media_ready(client, media)
         payload = self._payload(post, media)
@@ -346,9 +350,20 @@ class Applier:
                 f"the intents could not be made durable before posting ({error}); "
                 "nothing more was posted", EXIT_FAILED) from None
 
+    def _published_meanwhile(self, path: str) -> bool:
+        """Another run published the post: its ledger came in with a write-ahead push."""
+        entry = self.book.posts.get(path)
+        return entry is not None and entry.state == "published"
+
+    def _skip_published(self, path: str) -> Outcome:
+        urn = self.book.posts[path].urn
+        return Outcome(path, "create", "skipped", "published meanwhile by another run", urn)
+
     def _take_back(self, path: str) -> None:
         """Undo the intent written ahead for a post whose create was never sent."""
         before = self.ahead.pop(path)
+        if self._published_meanwhile(path):
+            return  # another run's entry took the intent's place: nothing to undo
         if before is None:
             self.book.forget(path)
         else:
