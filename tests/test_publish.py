@@ -201,6 +201,11 @@ def test_a_page_post_without_the_role_names_scope_and_role(tmp_path: Path,
     assert "w_organization_social" in run.output
     assert re.search(r"(ADMINISTRATOR|CONTENT_ADMIN|role)", run.output), run.output
     assert world.entry("posts/a-text.md")["state"] == "failed"
+    # The progress line says why, once; the summary names the post again, not the reason.
+    assert "  failed: posts/a-text.md (why: above)" in run.output
+    message = next(line for line in run.output.splitlines() if line.startswith("  failed: ")
+                   and "(why: above)" not in line).removeprefix("  failed: ")
+    assert len(message) > 20 and run.output.count(message) == 1, run.output
 
 
 def test_a_page_token_without_the_scope_names_it(tmp_path: Path, sandbox_url: str) -> None:
@@ -279,6 +284,8 @@ def test_a_failed_first_comment_is_retried_not_reposted(world: World) -> None:
     assert world.count_of("A post with a first comment.") == 1, run.output
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "failed"
     assert world.control.state()["comments"] == []
+    # The run says what became of the comment, on the line of its post.
+    assert re.search(r"created: \S+ \(published; first comment failed \(", run.output), run.output
     again = world.publish()
     assert again.code == 0, again.output
     assert world.count_of("A post with a first comment.") == 1

@@ -61,7 +61,8 @@ def test_a_post_deleted_on_linkedin_is_gone_once_then_posted_again(world: World)
 
     run = world.publish()
     assert run.code == EXIT_FAILED, run.output
-    assert f"gone: {TEXT}: LinkedIn has no post {urn} (404 when updating it)" in run.output
+    assert f"gone: LinkedIn has no post {urn} (404 when updating it)" in run.output
+    assert f"gone: {TEXT} (why: above)" in run.output
     assert f"`publish resolve {TEXT} --gone`" in run.output and "status: deleted" in run.output
     assert world.entry(TEXT)["state"] == "gone"
     assert world.count_of("from the page") == 0
@@ -108,7 +109,8 @@ def test_read_back_of_a_post_linkedin_lost_makes_it_gone(world: World) -> None:
     world.control.add_fault("error", method="GET", path="/rest/posts/*", status=404)
     run = world.publish()
     assert run.code == EXIT_FAILED, run.output
-    assert f"gone: {TEXT}:" in run.output and "404 when reading it back" in run.output
+    assert f"gone: {TEXT} (why: above)" in run.output
+    assert "404 when reading it back" in run.output
     assert world.entry(TEXT)["state"] == "gone"
 
 
@@ -245,8 +247,8 @@ def test_a_prune_that_linkedin_answers_404_is_gone_not_deleted(tmp_path: Path,
     git(world.root, "commit", "-q", "-m", "remove")
     run = world.publish("--prune")
     assert run.code == EXIT_FAILED, run.output
-    assert f"gone: {IMAGE}: LinkedIn has no post urn:li:share:999 (404 when deleting it)" \
-        in run.output and "may still be up" in run.output
+    assert "gone: LinkedIn has no post urn:li:share:999 (404 when deleting it)" in run.output
+    assert f"gone: {IMAGE} (why: above)" in run.output and "may still be up" in run.output
     assert world.entry(IMAGE)["state"] == "gone"
     again = world.publish("--prune")
     assert again.code == EXIT_FAILED and f"blocked: {IMAGE}: file removed;" in again.output

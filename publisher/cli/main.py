@@ -348,6 +348,11 @@ def _warn_of_version_sunset(config: Config, now: datetime) -> None:
         warn([message])
 
 
+# Outcomes the summary names again at the end. Their reason is printed once, by the
+# progress line as it happens: that line survives a run that is killed before its summary.
+SUMMARIZED = ("failed", "unknown", "gone", "deferred")
+
+
 def print_sync_result(result: SyncResult, config: Config) -> int:
     """The summary at the end of a sync; returns the exit code."""
     report = result.report
@@ -356,8 +361,8 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
         if outcome.result in ("created", "replaced") and outcome.url:
             click.echo(f"  {outcome.post}: {outcome.url}")
     for outcome in report.outcomes:
-        if outcome.result in ("failed", "unknown", "gone", "deferred"):
-            click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
+        if outcome.result in SUMMARIZED:
+            click.echo(f"  {outcome.result}: {outcome.post} (why: above)", err=True)
     for change in report.held:
         click.echo(f"  {change.action}: {change.post}: {change.reason}", err=True)
     if report.stopped:
