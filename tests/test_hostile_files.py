@@ -199,6 +199,14 @@ def _encrypted(data: bytearray) -> None:
         data[at] |= 1  # general purpose flag bit 0: encrypted
 
 
+def _name_not_utf8(data: bytearray) -> None:
+    """Flag every name as UTF-8 (bit 11) and put a byte in the names that UTF-8 lacks."""
+    for at in _each_header(data, "flags"):
+        data[at + 1] |= 0x08
+    name = b"[Content_Types].xml"
+    data[:] = data.replace(name, b"[Content_Types]\xa7xml")
+
+
 def _damaged(data: bytearray) -> None:
     start = data.find(b"PK\x03\x04") + 30 + len("[Content_Types].xml")
     data[start : start + 12] = b"\xff" * 12
@@ -218,6 +226,9 @@ TRACEBACKS = [
      "2: error: m/d.docx: cannot be read: its part '[Content_Types].xml' is compressed with Deflate64"),
     ("encrypted DOCX", "document: {path: m/d.docx, title: T}", {"posts/m/d.docx": _office(APP, _encrypted)},
      "2: error: m/d.docx: cannot be read: its part '[Content_Types].xml' is encrypted"),
+    ("DOCX with a name that is not UTF-8", "document: {path: m/d.docx, title: T}",
+     {"posts/m/d.docx": _office(APP, _name_not_utf8)},
+     "2: error: m/d.docx: cannot be read: its ZIP directory is damaged (UnicodeDecodeError"),
     ("damaged DOCX", "document: {path: m/d.docx, title: T}", {"posts/m/d.docx": _office(APP, _damaged)},
      "2: error: m/d.docx: cannot be read: its part '[Content_Types].xml' is damaged"),
 ]
