@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from publisher.cli import cli
 from publisher.config import load_config
-from publisher.post import MAX_POST_BYTES, load_post
+from publisher.frontmatter_yaml import split
+from publisher.post import MAX_POST_BYTES, load_post, read_text
 from publisher.writeback import WriteBackError, updated_source, write_back
 from tests.support import png_bytes
 
@@ -74,6 +75,13 @@ def test_a_file_the_reader_accepts_takes_its_urn(
         assert again.post is not None and again.post.urn == URN
         assert again.post.commentary == loaded.post.commentary
     assert written.count(b"\r\n") >= data.count(b"\r\n")  # line endings kept
+
+
+def test_the_trial_with_the_readers_front_matter_writes_what_the_write_back_writes() -> None:
+    for data, refusal in BOUNDARIES:
+        if refusal is None:
+            front = split(read_text(data)).data
+            assert updated_source(data, VALUES, before=front) == updated_source(data, VALUES)
 
 
 def test_the_write_back_refuses_what_the_reader_refuses() -> None:
