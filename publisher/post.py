@@ -34,7 +34,7 @@ from publisher.config import (
 from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
-from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render
+from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
 from publisher.schedule import TimeError, parse_time, parse_utc
 from publisher.writeback import WriteBackError, updated_source
 
@@ -587,10 +587,13 @@ class _PostChecker:
         if comment is not None:
             if not comment.strip():
                 self.error(("first_comment",), "first_comment is empty: remove it or write it")
-            elif len(comment) > MAX_COMMENT:
+            elif utf16_len(comment) > MAX_COMMENT:
+                # Counted like the commentary, in UTF-16 units: an emoji counts 2, the
+                # stricter reading of LinkedIn's 1,250 characters.
                 self.error(
                     ("first_comment",),
-                    f"first_comment is {len(comment)} characters; LinkedIn allows {MAX_COMMENT}",
+                    f"first_comment is {utf16_len(comment)} characters; LinkedIn allows "
+                    f"{MAX_COMMENT}: shorten it by {utf16_len(comment) - MAX_COMMENT}",
                 )
             fields["first_comment"] = comment
         reshare = self.data.get("reshare", True)

@@ -9,7 +9,8 @@ Resolution, first match wins (documented in docs/auth.md):
    mode 0600, one record per author alias (or per URN for an author without an alias).
 
 The store also keeps what a later refresh needs: the refresh token and the app's client
-id and secret, so that a token refreshed on this machine needs no environment at all.
+id and secret, so that a token refreshed on this machine needs no environment at all, and
+which of the two apps (``member`` or ``page``) issued the token.
 
 A token is never printed whole: `mask` shows its first and last three characters.
 
@@ -58,6 +59,7 @@ class StoredToken:
     name: str | None = None
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
+    app: str | None = None                     # "member" or "page": the app that issued it
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> StoredToken:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -136,9 +138,18 @@ def test_uncommitted_posts_wait_for_a_commit(world: World) -> None:
 
 def test_a_second_sync_on_the_same_checkout_is_refused(world: World) -> None:
     lock = world.root / ".git" / "publish.lock"
-    lock.write_text("1\n")  # pid 1 is alive: another sync holds the checkout
-    run = world.publish()
-    assert run.code == EXIT_CONFIG and "another publish (process 1) is running" in run.output
+    holder = subprocess.Popen(  # another sync holding the checkout
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from publisher import ledger\nwith ledger.locked(Path(sys.argv[1])):\n"
+         "    print('held', flush=True)\n    sys.stdin.readline()\n", str(lock)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        run = world.publish()
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert run.code == EXIT_CONFIG, run.output
+    assert f"another publish (process {holder.pid}) is running" in run.output
     assert world.sandbox_posts() == []
 
 

@@ -13,12 +13,13 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from publisher import __version__, apiversion, planview
 from publisher.config import Config, load_config
@@ -40,6 +41,9 @@ class Context:
     repo: Path | None
     config_path: Path | None
     debug: bool
+    # The sync options typed before `sync` (`publish --dry-run sync`): they count as typed
+    # after it, so an option works in either place.
+    sync_given: dict[str, Any] = field(default_factory=dict)
 
     def config(self) -> Config:
         return load_config(self.repo, self.config_path)
@@ -94,7 +98,8 @@ def sync_options(function: F) -> F:
             "--now",
             "now_text",
             metavar="TIME",
-            help="Plan as if it were TIME (ISO 8601; default zone if none).",
+            help="Plan as if it were TIME (ISO 8601; default zone if none); a sync that "
+            "posts accepts it only against the sandbox.",
         ),
         click.option(
             "--allow-replace",
@@ -108,6 +113,11 @@ def sync_options(function: F) -> F:
         ),
         click.option("--retry-failed", is_flag=True, help="Try failed posts again."),
         click.option("--allow-dirty", is_flag=True, help="Publish posts with uncommitted changes."),
+        click.option(
+            "--allow-stale",
+            is_flag=True,
+            help="Publish from a detached HEAD, another branch, or a branch behind its upstream.",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="List unchanged posts and full texts."),
         click.option(
             "--push", is_flag=True, help="Push the commit; on rejection rebase and retry."
@@ -158,11 +168,38 @@ def cli(
 
     Without a command, runs `publish sync`: `publish --dry-run` shows the plan.
     """
-    ctx.obj = Context(repo=repo, config_path=config_path, debug=debug)
+    ctx.obj = Context(repo=repo, config_path=config_path, debug=debug,
+                      sync_given=_typed_sync_options(ctx))
     if debug:
         _log_http()
     if ctx.invoked_subcommand is None:
         ctx.invoke(sync_command, **sync)
+    elif ctx.invoked_subcommand != "sync" and ctx.obj.sync_given:
+        raise click.UsageError(_misplaced(ctx, ctx.invoked_subcommand))
+
+
+def _typed_sync_options(ctx: click.Context) -> dict[str, Any]:
+    """The sync options typed on the command line here (not from the environment)."""
+    names = [p.name for p in sync_command.params if p.name]
+    return {name: ctx.params[name] for name in names
+            if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
+
+
+def _flag(ctx: click.Context, name: str) -> str:
+    """How the option `name` of ctx's command is spelled: its long form."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return max(param.opts, key=len)
+    return name
+
+
+def _misplaced(ctx: click.Context, command: str) -> str:
+    assert isinstance(ctx.obj, Context)
+    flags = [_flag(ctx, name) for name in ctx.obj.sync_given]
+    what = "is an option" if len(flags) == 1 else "are options"
+    return (f"{', '.join(flags)} before `{command}` {what} of sync, not of {command}: write "
+            f"`publish sync {' '.join(flags)} ...` (or `publish {' '.join(flags)} ...` with no "
+            f"command); {command}'s own options go after it (`publish {command} --help`)")
 
 
 def _log_http() -> None:
@@ -193,25 +230,54 @@ def _log_http() -> None:
 
 @cli.command("sync")
 @sync_options
-@click.pass_obj
-def sync_command(
+@click.pass_context
+def sync_command(ctx: click.Context, /, **typed: Any) -> None:
+    """Publish what is new or due, update what changed (the default command).
+
+    Its options may also come before it: `publish --dry-run sync` is `publish sync --dry-run`.
+    """
+    obj = ctx.obj
+    assert isinstance(obj, Context)
+    values = _with_options_before(ctx, typed)
+    _sync(obj, **values)
+
+
+def _with_options_before(ctx: click.Context, typed: dict[str, Any]) -> dict[str, Any]:
+    """`typed` with the options given before `sync`; one given twice must agree."""
+    assert isinstance(ctx.obj, Context)
+    values = dict(typed)
+    for name, value in ctx.obj.sync_given.items():
+        after = ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        if after and typed[name] != value:
+            flag = _flag(ctx, name)
+            raise click.UsageError(
+                f"{flag} is given both before and after `sync`, with different values: "
+                "give it once")
+        values[name] = value
+    return values
+
+
+def _sync(
     obj: Context,
-    /,
     dry_run: bool,
     output_format: str,
     now_text: str | None,
     verbose: bool,
     push: bool,
     token: str | None,
+    allow_stale: bool,
     **flags: bool,
 ) -> None:
-    """Publish what is new or due, update what changed (the default command)."""
     config = obj.config()
     now = _parse_now(now_text, config)
     options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
     _warn_of_version_sunset(config, now)
     if dry_run:
+        stale = _stale_check(config, allow_stale)
         plan = make_plan(config, now, options)[1]
+        # A dry run only warns of a checkout that a sync would refuse.
+        for reason in stale():
+            click.echo(f"Warning: a sync would refuse this checkout: {reason}", err=True)
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
     # The client and the engine are imported only when a sync will post: a dry run
@@ -223,7 +289,8 @@ def sync_command(
     result = run_sync(
         config,
         now,
-        SyncOptions(plan=options, push=push, token=token),
+        SyncOptions(plan=options, push=push, token=token, fixed_clock=now_text is not None,
+                    allow_stale=allow_stale),
         client_for=clients,
         progress=TerminalProgress(),
         url_ok=url_is_live,
@@ -231,6 +298,15 @@ def sync_command(
     )
     warn(clients.notices)  # tokens expiring soon, refreshed, or a secret to update
     sys.exit(print_sync_result(result, config))
+
+
+def _stale_check(config: Config, allow_stale: bool) -> Callable[[], list[str]]:
+    """Why a sync would refuse this checkout, found while the plan is made."""
+    if allow_stale:
+        return list
+    from publisher import gitops
+
+    return gitops.start_stale_check(config.root, config.publish_branch)
 
 
 def warn(messages: Iterable[str]) -> None:
