@@ -471,7 +471,7 @@ class Applier:
         result: Result = "replaced" if change.action == "replace" else "created"
         if problems:
             return Outcome(post.path, change.action, "failed", problems, urn)
-        return Outcome(post.path, change.action, result, message, urn)
+        return Outcome(post.path, change.action, result, message + _comment_note(entry), urn)
 
     def _existing(
         self, change: Change, post: Post, client: LinkedInClient, entry: Entry, urn: str,
@@ -822,6 +822,15 @@ def _batchable(change: Change, book: Ledger) -> bool:
         return False
     entry = book.posts.get(change.post)
     return entry is None or entry.state != "pending"
+
+
+def _comment_note(entry: Entry) -> str:
+    """What became of the post's first comment, for the line that reports the post."""
+    state = (entry.first_comment or {}).get("state")
+    if state is None:
+        return ""
+    error = (entry.first_comment or {}).get("error")
+    return f"; first comment {state}" + (f" ({error})" if error else "")
 
 
 def _media_item(urn: str, alt: str | None = None, title: str | None = None) -> dict[str, str]:

@@ -226,6 +226,19 @@ def new_repository(root: Path, message: str, name: str, email: str) -> str:
     return str(repo.head.commit.hexsha)
 
 
+def ensure_repository(root: Path) -> bool:
+    """Make `root` a git repository on branch main unless it is in one; True if made."""
+    inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                            capture_output=True, text=True, check=False)
+    if inside.returncode == 0 and inside.stdout.strip() == "true":
+        return False
+    made = subprocess.run(["git", "-C", str(root), "init", "-q", "-b", "main"],
+                          capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        raise GitError(f"git init in {root} failed: {made.stderr.strip()}")
+    return True
+
+
 def commit(root: Path, paths: list[str], message: str) -> str | None:
     """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed.
 

@@ -111,6 +111,9 @@ def test_changed_media_needs_allow_replace(world: World) -> None:
     assert world.count_of("One image from Jane.") == 1
     new = world.entry("posts/b-image.md")["urn"]
     assert new != old and old not in {p["urn"] for p in world.sandbox_posts()}
+    # The summary and the commit say the same thing: replaced, not created.
+    assert "Done: 1 replaced" in run.output and "created" not in run.output.split("Done:")[1]
+    assert git(world.root, "log", "-1", "--format=%s").strip() == "publish: 1 replaced"
 
 
 def test_a_removed_post_is_deleted_only_with_prune(world: World) -> None:
@@ -198,6 +201,11 @@ def test_a_page_post_without_the_role_names_scope_and_role(tmp_path: Path,
     assert "w_organization_social" in run.output
     assert re.search(r"(ADMINISTRATOR|CONTENT_ADMIN|role)", run.output), run.output
     assert world.entry("posts/a-text.md")["state"] == "failed"
+    # Progress marks the failure; the summary says why, once.
+    summary = "  failed: posts/a-text.md: "
+    message = next(line for line in run.output.splitlines() if line.startswith(summary))
+    message = message.removeprefix(summary)
+    assert run.output.count(message) == 1, run.output
 
 
 def test_a_page_token_without_the_scope_names_it(tmp_path: Path, sandbox_url: str) -> None:
@@ -274,6 +282,8 @@ def test_a_failed_first_comment_is_retried_not_reposted(world: World) -> None:
     assert world.count_of("A post with a first comment.") == 1, run.output
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "failed"
     assert world.control.state()["comments"] == []
+    # The run says what became of the comment, on the line of its post.
+    assert re.search(r"created: \S+ \(published; first comment failed \(", run.output), run.output
     again = world.publish()
     assert again.code == 0, again.output
     assert world.count_of("A post with a first comment.") == 1

@@ -309,7 +309,7 @@ def test_the_demo_ends_with_a_short_report(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["demo", "--keep", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
-    tail = result.output.split("== Metrics at ", 1)[1]
+    tail = result.output.split("== Metrics on ", 1)[1]
     assert "(publish stats, then publish report) ==" in tail.splitlines()[0]
     assert "  trial-hook: " in tail
     repo = tmp_path / "demo" / "content"
