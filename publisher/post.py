@@ -269,7 +269,7 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False,
     except FrontMatterError as error:
         result.diagnostics.append(Diagnostic(path, error.line, "error", error.message))
         return result
-    result.diagnostics += _write_back_problems(path, data)
+    result.diagnostics += _write_back_problems(path, data, front.data)
     checker = _PostChecker(config, path, front)
     try:
         result.post = checker.build()
@@ -344,11 +344,11 @@ def read_post_file(config: Config, path: str) -> bytes:
     return data
 
 
-def _write_back_problems(path: str, data: bytes) -> list[Diagnostic]:
+def _write_back_problems(path: str, data: bytes, front: dict[str, Any]) -> list[Diagnostic]:
     """An error when publishing could not write the URN back into this file: found now,
     before the post goes out, rather than after, when the file would be left without it."""
     try:
-        updated_source(data, TRIAL_WRITE_BACK)
+        updated_source(data, TRIAL_WRITE_BACK, before=front)
     except WriteBackError as error:
         return [Diagnostic(
             path, 1, "error",

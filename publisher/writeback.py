@@ -20,6 +20,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -37,16 +38,21 @@ class WriteBackError(PublisherError):
     """The post file could not be updated safely; it was left as it was."""
 
 
-def updated_source(data: bytes, values: dict[str, str]) -> bytes:
-    """The file `data` with each key of `values` set at the top of its front matter."""
+def updated_source(
+    data: bytes, values: dict[str, str], *, before: dict[str, Any] | None = None
+) -> bytes:
+    """The file `data` with each key of `values` set at the top of its front matter.
+
+    `before`: the front matter of `data` as the reader parsed it, which spares parsing it
+    again to verify the result.
+    """
     try:
         text = data.decode("utf-8")
         first_break = LINE_BREAK.search(text)
         newline = first_break.group() if first_break else "\n"
-        for key, value in values.items():
-            text = _set_key(text, key, value, newline)
+        text = _set_keys(text, values, newline)
         result = text.encode("utf-8")
-        _verify(data, result, values)
+        _verify(data, result, values, before)
     except yaml.MarkedYAMLError as error:
         raise WriteBackError(
             f"the front matter cannot be read back as YAML ({error.problem or error.context})"
@@ -138,15 +144,34 @@ def _front_bounds(text: str) -> Bounds:
         raise WriteBackError(f"line {error.line}: {error.message}") from None
 
 
+def _set_keys(text: str, values: dict[str, str], newline: str) -> str:
+    """Every key set; new keys of a block mapping (the usual case: a post just published)
+    are added together, from one parse."""
+    where = _front_bounds(text)
+    node = _compose(text[where.start : where.end])
+    present = {key.value for key, _ in node.value} if node is not None else set()
+    if (node is None or not node.flow_style) and not present & values.keys():
+        lines = "".join(f"{key}: {_quote(value)}{newline}" for key, value in values.items())
+        return text[: where.end] + lines + text[where.end :]
+    for key, value in values.items():
+        text = _set_key(text, key, value, newline)
+    return text
+
+
+def _compose(block: str) -> yaml.MappingNode | None:
+    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        raise WriteBackError("the front matter is not a mapping")
+    return node
+
+
 def _set_key(text: str, key: str, value: str, newline: str) -> str:
     where = _front_bounds(text)
     start, end = where.start, where.end
     block = text[start:end]
-    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
-    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    node = _compose(block)
     scalar = _quote(value)
-    if node is not None and not isinstance(node, yaml.MappingNode):
-        raise WriteBackError("the front matter is not a mapping")
     if node is not None:
         for key_node, value_node in node.value:
             if key_node.value == key:
@@ -196,8 +221,8 @@ def _load(data: bytes) -> object:
     return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
-def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
-    before, after = _load(old), _load(new)
+def _verify(old: bytes, new: bytes, values: dict[str, str], known: object = None) -> None:
+    before, after = known if known is not None else _load(old), _load(new)
     if not isinstance(before, dict) or not isinstance(after, dict):
         raise WriteBackError("the front matter is not a mapping")
     expected = {**before, **values}
