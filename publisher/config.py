@@ -39,7 +39,9 @@ SCHEMA: dict[str, frozenset[str] | None] = {
     "links": frozenset({"utm", "utm_domains"}),
     "limits": frozenset({"per_author_per_day"}),
     "git": frozenset({"branch"}),
+    "apps": frozenset({"member", "page"}),
 }
+APP_KEYS = ("client_id", "scopes")
 TOP_KEYS = frozenset({"posts_dir", "ledger"})
 
 
@@ -56,6 +58,16 @@ class LinkedInSettings:
     version: str = "202611"
     api_base: str = "https://api.linkedin.com"
     oauth_base: str = "https://www.linkedin.com/oauth/v2"
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """One LinkedIn app of `[apps.member]` or `[apps.page]`: its client id (not a secret)
+    and the scopes `publish login` asks it for; the secret only ever comes from the
+    environment or a prompt."""
+
+    client_id: str | None = None
+    scopes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +101,7 @@ class Config:
     utm_domains: tuple[str, ...] = ()
     per_author_per_day: int = 20
     publish_branch: str = "main"  # [git].branch: the only branch a sync publishes from
+    apps: Mapping[str, AppSettings] = field(default_factory=dict)
 
     @property
     def posts_path(self) -> Path:
@@ -263,6 +276,7 @@ def _build(data: dict[str, Any], root: Path, path: Path, c: _Collector) -> Confi
         utm_domains=_utm_domains(links, c),
         per_author_per_day=_positive_int(limits, "per_author_per_day", 20, c),
         publish_branch=_branch(_table(data, "git", c), c),
+        apps=_apps(_table(data, "apps", c), c),
     )
 
 
@@ -399,6 +413,41 @@ def _defaults(table: dict[str, Any], authors: dict[str, str], c: _Collector) -> 
         max_delay=delay or base.max_delay,
         require_alt_text=alt,
     )
+
+
+def _apps(table: dict[str, Any], c: _Collector) -> dict[str, AppSettings]:
+    apps: dict[str, AppSettings] = {}
+    for kind, value in table.items():
+        if kind not in ("member", "page"):
+            continue                    # reported by _check_keys
+        if not isinstance(value, dict):
+            c.error(f"apps.{kind}", f'must be a table like [apps.{kind}] with client_id = "…"')
+            continue
+        apps[kind] = _app(kind, value, c)
+    return apps
+
+
+def _app(kind: str, table: dict[str, Any], c: _Collector) -> AppSettings:
+    for key in table:
+        if "secret" in key:
+            c.error(f"apps.{kind}.{key}", "secrets never live in publish.toml: remove it and "
+                    f"set LINKEDIN_{kind.upper()}_CLIENT_SECRET in the environment (a "
+                    "repository secret in CI)")
+        elif key not in APP_KEYS:
+            c.error(f"apps.{kind}.{key}", f"unknown key{did_you_mean(key, APP_KEYS)}")
+    client_id = table.get("client_id")
+    if client_id is not None and (not isinstance(client_id, str) or not client_id.strip()):
+        c.error(f"apps.{kind}.client_id", "must be the app's Client ID from the developer "
+                f"portal's Auth tab, a string, found {client_id!r}")
+        client_id = None
+    scopes = table.get("scopes")
+    if scopes is not None and (not isinstance(scopes, list) or not scopes
+                               or not all(isinstance(s, str) and s.strip() for s in scopes)):
+        c.error(f"apps.{kind}.scopes", 'must be a list of scopes like ["w_member_social"], '
+                f"found {scopes!r}")
+        scopes = None
+    return AppSettings(client_id.strip() if client_id else None,
+                       tuple(s.strip() for s in scopes) if scopes else None)
 
 
 def _mentions(table: dict[str, Any], c: _Collector) -> dict[str, MentionTarget]:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -225,16 +226,89 @@ def new_repository(root: Path, message: str, name: str, email: str) -> str:
     return str(repo.head.commit.hexsha)
 
 
+def ensure_repository(root: Path) -> bool:
+    """Make `root` a git repository on branch main unless it is in one; True if made."""
+    inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                            capture_output=True, text=True, check=False)
+    if inside.returncode == 0 and inside.stdout.strip() == "true":
+        return False
+    made = subprocess.run(["git", "-C", str(root), "init", "-q", "-b", "main"],
+                          capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        raise GitError(f"git init in {root} failed: {made.stderr.strip()}")
+    return True
+
+
 def commit(root: Path, paths: list[str], message: str) -> str | None:
-    """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed."""
+    """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed.
+
+    The paths and the message go to git through files, never the command line: a first
+    sync of thousands of posts names more files, and says more, than an argument list holds.
+    """
+    import git
+
     repo = require_repo(root)
     prefix = _prefix(repo, root)
     full = [prefix + p for p in paths]
-    repo.git.add("--", *full)
-    if not repo.git.diff("--cached", "--name-only", "--", *full).strip():
-        return None
-    repo.git.commit("-m", message, "--only", "--", *full)
+    with _spec_file(full) as spec, _message_file(message) as text:
+        repo.git.add(f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+        staged = set(repo.git.diff("--cached", "--name-only", "-z").split("\0"))
+        if staged.isdisjoint(full):
+            return None
+        try:
+            repo.git.commit("-F", text, "--only", f"--pathspec-from-file={spec}",
+                            "--pathspec-file-nul")
+        except git.GitCommandError as error:
+            # Unstage them again: a later commit of other paths must not carry them.
+            repo.git.reset("-q", f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+            raise GitError(f"git commit failed: {_stderr(error)}: fix that, then run "
+                           "again (the next run commits what this one did)") from None
     return str(repo.head.commit.hexsha)
+
+
+@contextmanager
+def _spec_file(paths: list[str]) -> Iterator[str]:
+    """The paths as a NUL-separated file, read literally (no glob, no magic)."""
+    literal = [f":(literal){path}" for path in paths]
+    with _temporary("\0".join(literal)) as name:
+        yield name
+
+
+@contextmanager
+def _message_file(message: str) -> Iterator[str]:
+    with _temporary(message) as name:
+        yield name
+
+
+@contextmanager
+def _temporary(text: str) -> Iterator[str]:
+    import tempfile
+
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before git reads it
+        "w", encoding="utf-8", suffix=".txt", prefix="publish-", delete=False)
+    try:
+        with handle:
+            handle.write(text)
+        yield handle.name
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+
+
+def head_text(root: Path, path: str) -> str | None:
+    """The content of `path` (from `root`) in HEAD; None when HEAD does not have it."""
+    process = _git(str(root), "show", f"HEAD:./{path}")
+    out, _ = process.communicate()
+    if process.returncode != 0:
+        return None
+    return out.decode("utf-8", errors="surrogateescape")
+
+
+def uncommitted(root: Path, paths: list[str]) -> list[str]:
+    """Of `paths` (from `root`), those that differ from HEAD (in the work tree or staged)."""
+    tree = start_scan(root)()
+    if tree is None:
+        return []
+    return [path for path in paths if path in tree.changed]
 
 
 MergeFile = Callable[[str, str], str]  # (upstream text, our text) -> merged text
@@ -279,7 +353,8 @@ def _rejected(error: git.GitCommandError) -> bool:
 
 
 def _stderr(error: git.GitCommandError) -> str:
-    return str(error.stderr or error).strip()
+    said = str(error.stderr or "").strip().removeprefix("stderr:").strip().strip("'").strip()
+    return said or f"git exited with status {error.status} (a hook may have refused it)"
 
 
 def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: MergeFile) -> None:

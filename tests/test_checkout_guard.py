@@ -73,7 +73,8 @@ def test_a_clone_behind_origin_after_a_day_posts_nothing(team: Team) -> None:
 
     assert run.code == 2, run.output
     assert "Error: nothing was posted" in run.output
-    assert "'main' is 1 commit behind origin/main: run `git pull`" in run.output
+    # Two commits with --push: the intent written ahead, then the URN (docs/exactly-once.md).
+    assert "'main' is 2 commits behind origin/main: run `git pull`" in run.output
     assert team.laptop.count_of(TEXT_PIECE) == 1
     assert git(team.laptop.root, "status", "--porcelain") == ""
     git(team.laptop.root, "pull", "-q")
@@ -105,7 +106,7 @@ def test_a_dry_run_on_a_stale_clone_warns_and_plans(team: Team) -> None:
     run = team.laptop.publish("--dry-run")
 
     assert run.code == 0, run.output
-    assert "Warning: a sync would refuse this checkout: 'main' is 1 commit behind" in run.output
+    assert "Warning: a sync would refuse this checkout: 'main' is 2 commits behind" in run.output
     assert "create" in run.output  # the plan as this checkout sees it
     assert team.laptop.count_of(TEXT_PIECE) == 1
 

@@ -96,5 +96,7 @@ def test_a_rejected_push_rebases_and_merges_the_ledger(
     assert posts[IMAGE]["urn"] == "urn:li:share:42"
     assert world.count_of("Plain text from the page") == 1
     subjects = git(origin, "log", "--format=%s", "main").splitlines()
-    assert subjects[:2] == ["publish: 1 created", f"publish: {IMAGE} is urn:li:share:42"]
+    # The intent was pushed before the post (rebased onto the adoption), then the result.
+    assert subjects[:3] == ["publish: 1 created", "publish: about to post 1",
+                            f"publish: {IMAGE} is urn:li:share:42"]
     assert git(world.root, "status", "--porcelain") == ""

@@ -46,7 +46,16 @@ class Context:
     sync_given: dict[str, Any] = field(default_factory=dict)
 
     def config(self) -> Config:
-        return load_config(self.repo, self.config_path)
+        """publish.toml of this repository: every command that reads posts needs one, so
+        that none of them acts on whatever folder it happens to run in."""
+        config = load_config(self.repo, self.config_path)
+        if config.path is None:
+            folder = self.repo or Path.cwd()
+            raise PublisherError(
+                f"no publish.toml in {folder} or its parents: run `publish init` to start a "
+                "content repository here, or pass --repo DIR or --config FILE"
+            )
+        return config
 
 
 # Commands kept in modules of their own, imported only when one of them runs (or --help
@@ -70,6 +79,17 @@ class PublishGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command's whole first sentence, wrapped, never cut short with '...'."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -328,6 +348,10 @@ def _warn_of_version_sunset(config: Config, now: datetime) -> None:
         warn([message])
 
 
+# Outcomes whose message the summary prints (on stderr), so progress does not repeat it.
+SUMMARIZED = ("failed", "unknown", "deferred")
+
+
 def print_sync_result(result: SyncResult, config: Config) -> int:
     """The summary at the end of a sync; returns the exit code."""
     report = result.report
@@ -336,7 +360,7 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
         if outcome.result in ("created", "replaced") and outcome.url:
             click.echo(f"  {outcome.post}: {outcome.url}")
     for outcome in report.outcomes:
-        if outcome.result in ("failed", "unknown", "deferred"):
+        if outcome.result in SUMMARIZED:
             click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
@@ -368,8 +392,9 @@ def summary(result: SyncResult) -> str:
     report = result.report
     waiting = result.plan.summary["wait"] + report.count("waiting")
     parts = [
-        (report.count("created") + report.count("replaced"), "created"),
+        (report.count("created"), "created"),
         (report.count("updated"), "updated"),
+        (report.count("replaced"), "replaced"),
         (report.count("deleted"), "deleted"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
@@ -409,7 +434,10 @@ class TerminalProgress:
 
     def finish(self, outcome: Outcome) -> None:
         detail = outcome.message
-        if outcome.result in ("created", "updated") and outcome.url:
+        if outcome.result in SUMMARIZED:
+            # The summary at the end says why, once: the progress line only marks it.
+            detail = "(why: at the end)"
+        elif outcome.result in ("created", "updated") and outcome.url:
             # The URL, and why when it is not a plain new post (found, confirmed by 422).
             plain = outcome.message in ("published", "text updated")
             detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
@@ -467,14 +495,42 @@ def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
     found: list[str] = []
     root = config.root.resolve()
     for path in paths:
-        target = path.resolve()
-        if not target.exists():
+        # The folder is resolved, not the file: a post that is a link is named as such by
+        # the check instead of being followed to where it points.
+        target = path.absolute().parent.resolve() / path.name
+        if not target.exists() and not target.is_symlink():
             raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
         if not target.is_relative_to(root):
             raise click.BadParameter(f"{path} is outside the repository {root}", param_hint="PATHS")
         files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
         found += [f.relative_to(root).as_posix() for f in files]
     return sorted(set(found))
+
+
+@cli.command()
+@click.argument("directory", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--author", "author_urn", metavar="URN",
+              help="The page or member the posts are from, e.g. urn:li:organization:123 "
+              "(default: an example to replace).")
+@click.option("--action", metavar="OWNER/REPO@REF",
+              help="Where the workflows find this tool's action (default: a placeholder).")
+@click.pass_obj
+def init(obj: Context, directory: Path | None, author_urn: str | None,
+         action: str | None) -> None:
+    """Start a content repository: publish.toml, a first post, workflows, a template."""
+    from datetime import date
+
+    from publisher.init import initialize
+
+    root = directory or obj.repo or Path.cwd()
+    done = initialize(root, date.today(), author_urn, action)
+    if done.new_repository:
+        click.echo(f"Made {root} a git repository (branch main).")
+    for path in done.written:
+        click.echo(f"  wrote {path}")
+    click.echo("Next: set [authors] in publish.toml (`publish login` names your member URN),")
+    click.echo("run `publish check` and `publish --dry-run`, then docs/setup.md for tokens.")
 
 
 @cli.command()
@@ -555,8 +611,10 @@ def _one_post(config: Config, path: Path) -> str:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; keep it on loopback unless you mean otherwise.")
+@click.option("--port", default=8765, show_default=True, type=int,
+              help="The port to listen on (0: any free port, printed).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for URNs and metrics.")
 @click.option(
     "--state",

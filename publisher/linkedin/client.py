@@ -137,6 +137,14 @@ class LinkedInClient:
         """The token's member (OpenID Connect): ``sub``, ``name``, ``picture``, ``locale``…"""
         return _object(self._call("GET", "/v2/userinfo"))
 
+    def role_assignments(self) -> list[dict[str, Any]]:
+        """The token member's approved roles on pages (``organizationAcls?q=roleAssignee``):
+        ``roleAssignee``, ``role``, ``state``, ``organization``. It names the member where
+        /v2/userinfo cannot: a Community Management token has no ``openid``."""
+        page = _object(self._call("GET", "/rest/organizationAcls", restli_method="FINDER",
+                                  query="q=roleAssignee&state=APPROVED"))
+        return [e for e in page.get("elements", []) if isinstance(e, dict)]
+
     # --- media (see ``media`` for the protocol) ---------------------------------------------------
 
     def upload_image(
