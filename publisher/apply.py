@@ -48,7 +48,8 @@ MEDIA_WAIT_SECONDS = 2.0
 # How long to wait for uploaded media to become AVAILABLE before a post uses it.
 MEDIA_READY_WAIT = {"image": 120.0, "document": 120.0, "video": 900.0}
 FINDER_SCAN = 100
-# How many intents one write-ahead commit holds (see Applier._write_ahead).
+# How many intents one write-ahead commit holds at most, unless a tenth of the ledger is
+# more (see Applier._write_ahead).
 WRITE_AHEAD_BATCH = 25
 
 Result = Literal[
@@ -284,13 +285,16 @@ class Applier:
         post it may have sent, and the next run, on any clone, reconciles them instead of
         posting again. A batch is this create and the next creates of the plan: a batch
         costs one commit and one push, and a run killed in it leaves the intents of the
-        batch's unsent posts to reconcile too. So batches start at one post and double, up
-        to WRITE_AHEAD_BATCH: never more unsent intents than posts sent, and a first sync
-        of thousands of posts pushes once per WRITE_AHEAD_BATCH of them.
+        batch's unsent posts to reconcile too. So batches start at one post and double:
+        never more unsent intents than posts sent. They stop growing at WRITE_AHEAD_BATCH
+        or a tenth of the ledger's entries, whichever is more: a commit writes the whole
+        ledger, so batches in proportion to it keep a first sync of thousands of posts
+        linear in time.
         """
         if self.write_ahead is None or change.post in self.ahead:
             return
-        size = min(WRITE_AHEAD_BATCH, max(1, len(self.ahead)))
+        most = max(WRITE_AHEAD_BATCH, len(self.book.posts) // 10)
+        size = min(most, max(1, len(self.ahead)))
         batch = [change, *[c for c in self._queue if _batchable(c, self.book)]][:size]
         for planned in batch:
             post = planned.source

@@ -307,7 +307,10 @@ def _due(base: Change, post: Post, entry: Entry | None, now: datetime) -> Change
         )
     if post.schedule is not None and post.schedule > now:
         return _with(base, "wait", f"scheduled for {format_utc(post.schedule)}")
-    if post.not_after is not None and now > post.not_after:
+    # not_after keeps a post from going out late the first time; a post that was on
+    # LinkedIn and whose replace failed (a ghost duplicate, say) is put back, not late.
+    put_back = entry is not None and bool(entry.retired_urns)
+    if post.not_after is not None and now > post.not_after and not put_back:
         return _with(
             base,
             "expired",

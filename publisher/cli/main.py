@@ -348,7 +348,8 @@ def _warn_of_version_sunset(config: Config, now: datetime) -> None:
         warn([message])
 
 
-# Outcomes whose message the summary prints (on stderr), so progress does not repeat it.
+# Outcomes the summary names again at the end. Their reason is printed once, by the
+# progress line as it happens: that line survives a run that is killed before its summary.
 SUMMARIZED = ("failed", "unknown", "deferred")
 
 
@@ -361,7 +362,7 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
             click.echo(f"  {outcome.post}: {outcome.url}")
     for outcome in report.outcomes:
         if outcome.result in SUMMARIZED:
-            click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
+            click.echo(f"  {outcome.result}: {outcome.post} (why: above)", err=True)
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
     if report.exit_code == EXIT_AUTH:
@@ -434,10 +435,7 @@ class TerminalProgress:
 
     def finish(self, outcome: Outcome) -> None:
         detail = outcome.message
-        if outcome.result in SUMMARIZED:
-            # The summary at the end says why, once: the progress line only marks it.
-            detail = "(why: at the end)"
-        elif outcome.result in ("created", "updated") and outcome.url:
+        if outcome.result in ("created", "updated") and outcome.url:
             # The URL, and why when it is not a plain new post (found, confirmed by 422).
             plain = outcome.message in ("published", "text updated")
             detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
