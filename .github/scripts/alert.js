@@ -29,10 +29,13 @@ const CODES = {
   },
   2: {
     kind: "config",
-    what: "Configuration or usage error, a retired LinkedIn API version, or a held lock.",
+    what: "Configuration or usage error, a retired LinkedIn API version, a held lock, " +
+      "or a checkout that was not the newest state of the publish branch (nothing was posted).",
     todo: [
       "Read the `Error:` line below: it names the file and key.",
       "A retired version (HTTP 426): set `[linkedin].version` in publish.toml to the one named.",
+      "`nothing was posted` because main moved while the run started: the next run " +
+        "publishes, and a clean run closes this issue.",
     ],
   },
   3: {
