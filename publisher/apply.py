@@ -50,6 +50,7 @@ Result = Literal[
     "updated",
     "replaced",
     "deleted",
+    "moved",
     "waiting",
     "deferred",
     "failed",
@@ -150,6 +151,7 @@ class Applier:
     # --- the run ---------------------------------------------------------------------
 
     def run(self, plan: Plan) -> Report:
+        self._follow_moves(plan)
         work = [c for c in plan.changes if c.action in ("create", "update", "replace", "delete")]
         for index, change in enumerate(work, start=1):
             self.progress.begin(index, len(work), change)
@@ -160,6 +162,23 @@ class Applier:
                 break
         self._set_exit_code(plan)
         return self.report
+
+    def _follow_moves(self, plan: Plan) -> None:
+        """Re-key the ledger entry of every moved post before anything is sent, so the
+        post is never created again under its new name, whatever else happens."""
+        moved = [c for c in plan.changes if c.moved_from]
+        for change in moved:
+            assert change.moved_from is not None
+            entry = self.book.rekey(change.moved_from, change.post)
+            if change.action == "move":
+                entry.source_blob = change.blob
+                entry.media_blobs = dict(change.media_blobs or {})
+                outcome = Outcome(change.post, "move", "moved",
+                                  f"moved from {change.moved_from}", entry.urn)
+                self.report.outcomes.append(outcome)
+                self.progress.finish(outcome)
+        if moved:
+            self._save()
 
     def _one(self, change: Change) -> Outcome:
         author = change.author or ""
@@ -235,6 +254,8 @@ class Applier:
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
             media_blobs=dict(change.media_blobs or {}),
+            # The file as sent: a file moved before the outcome is known is found by it.
+            source_blob=change.blob,
         )
         self.book.posts[post.path] = entry
         self._save()
@@ -356,6 +377,10 @@ class Applier:
         if found is not None:
             why = "found on LinkedIn after an interrupted attempt"
             return self._existing(change, post, client, entry, found, why)
+        if not _as_sent(post, entry):
+            # A re-POST of other content is no probe: LinkedIn would post it as new.
+            return self._unknown(post, entry, "the request may or may not have reached "
+                                 "LinkedIn, and the post was edited since")
         if self._within_repost_window(entry):
             media = self._upload_all(post, client)
             try:
@@ -384,16 +409,20 @@ class Applier:
         if not entry.intent_at:
             return False
         started = datetime.fromisoformat(entry.intent_at.replace("Z", "+00:00"))
-        return self.clock() - started < REPOST_WINDOW
+        # An intent from the future (a clock that was ahead) is of unknown age: outside.
+        return timedelta(0) <= self.clock() - started < REPOST_WINDOW
 
     def _find_by_author(self, post: Post, client: LinkedInClient, entry: Entry) -> str | None:
         """An organization's post with our text, if the token may read the page's posts."""
         if not is_organization(post.author):
             return None
-        wanted = normalize_commentary(post.commentary)
+        # The text that was sent: the file's, unless it was edited since the intent.
+        wanted = normalize_commentary(post.commentary) if _as_sent(post, entry) else None
         try:
             for index, element in enumerate(client.find_posts_by_author(post.author)):
-                if normalize_commentary(str(element.get("commentary", ""))) == wanted:
+                shown = str(element.get("commentary", ""))
+                sent = entry.commentary_hash
+                if normalize_commentary(shown) == wanted or _sent_hash(shown) == sent:
                     return str(element["id"])
                 if index >= FINDER_SCAN:
                     break
@@ -621,6 +650,20 @@ HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|([^}]*)\}")
 def normalize_commentary(text: str) -> str:
     """LinkedIn returns hashtags as `{hashtag|\\#|tag}`; compare them as `#tag`."""
     return HASHTAG_TEMPLATE.sub(lambda m: "#" + m.group(1), text).strip()
+
+
+def _sent_hash(shown: str) -> str:
+    """The commentary_hash of the text we sent that LinkedIn shows as `shown`: what an
+    intent keeps of what was sent (the file may say something else by now)."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(normalize_commentary(shown).encode("utf-8")).hexdigest()
+
+
+def _as_sent(post: Post, entry: Entry) -> bool:
+    """The post as it is now is what the intent sent (text and content)."""
+    return (entry.commentary_hash == post.commentary_hash
+            and entry.content_hash in (None, post.content_hash))
 
 
 def _codes(error: li.LinkedInError) -> str:

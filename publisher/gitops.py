@@ -198,6 +198,25 @@ def _parse_status(output: str, prefix: str) -> set[str]:
     return changed
 
 
+def renamed(root: Path, paths: list[str]) -> dict[str, str]:
+    """Where git saw each of these removed files (from `root`) renamed to, in the commit
+    that removed it: old path -> new path, for those it saw renamed. Asked only for the
+    ledger's posts whose file is gone, which are few."""
+    found: dict[str, str] = {}
+    cwd = str(root)
+    for path in paths:
+        last = _output(_git(cwd, "log", "-1", "--format=%H", "--", path)).strip()
+        if not last:
+            continue
+        shown = _output(_git(cwd, "show", "-M", "--relative", "--name-status", "-z",
+                             "--format=", last))
+        fields = shown.split("\0")
+        for index, status in enumerate(fields[:-2]):
+            if status.startswith("R") and fields[index + 1] == path:
+                found[path] = fields[index + 2]
+    return found
+
+
 def require_repo(root: Path) -> git.Repo:
     repo = open_repo(root)
     if repo is None:

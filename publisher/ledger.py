@@ -162,6 +162,15 @@ class Ledger:
                 found[path] = (data["author"], data.get("urn"), data.get("media_blobs") or {})
         return found
 
+    def rekey(self, old: str, new: str) -> Entry:
+        """Move the entry of `old` to `new` (its file was moved); return it."""
+        posts = self.posts
+        if new in posts:
+            raise LedgerError(f"cannot move the ledger entry of {old} to {new}: {new} has one")
+        entry = posts.pop(old)
+        posts[new] = entry
+        return entry
+
     @classmethod
     def read(cls, serial: int, entries: dict[str, Any], uploads: dict[str, dict[str, str]]
              ) -> Ledger:

@@ -16,7 +16,8 @@ from datetime import datetime
 
 from publisher import ledger as ledgers
 from publisher.config import Config
-from publisher.gitops import FileState, WorkTree, file_states, start_scan
+from publisher.gitops import FileState, WorkTree, file_states, renamed, start_scan
+from publisher.identity import UNSETTLED
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
 
@@ -60,8 +61,17 @@ def collect(
             sources.append(Source(path, state.blob, state.dirty, settled=published))
         else:
             sources.append(_read(config, path, state, tree))
-    sources += [Source(path=p, blob=None) for p in ledger.paths() if p not in states]
+    gone = [p for p in ledger.paths() if p not in states]
+    renames = _renames(config, ledger, gone) if gone and tree is not None else {}
+    sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
     return sources
+
+
+def _renames(config: Config, ledger: Ledger, gone: list[str]) -> dict[str, str]:
+    """Where git saw the files of unsettled posts go: such a post has no urn: line yet to
+    know it by when it was moved and edited at once (see identity.py)."""
+    unsettled = [p for p in gone if ledger.posts[p].state in UNSETTLED]
+    return renamed(config.root, unsettled) if unsettled else {}
 
 
 def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:

@@ -81,7 +81,7 @@ class Clients:
 
 def commit_message(report: Report) -> str:
     counts = [(report.count(r), r) for r in ("created", "updated", "replaced", "deleted",
-                                             "unknown", "failed")]
+                                             "moved", "unknown", "failed")]
     head = ", ".join(f"{n} {word}" for n, word in counts if n) or "ledger updated"
     lines = [f"publish: {head}", ""]
     for outcome in report.outcomes:

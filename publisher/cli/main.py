@@ -275,6 +275,7 @@ def summary(result: SyncResult) -> str:
         (report.count("created") + report.count("replaced"), "created"),
         (report.count("updated"), "updated"),
         (report.count("deleted"), "deleted"),
+        (report.count("moved"), "moved"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
         (report.count("failed"), "failed"),
