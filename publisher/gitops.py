@@ -199,9 +199,11 @@ def _parse_status(output: str, prefix: str) -> set[str]:
 
 
 def renamed(root: Path, paths: list[str]) -> dict[str, str]:
-    """Where git saw each of these removed files (from `root`) renamed to, in the commit
-    that removed it: old path -> new path, for those it saw renamed. Asked only for the
-    ledger's posts whose file is gone, which are few."""
+    """Where each of these removed files (from `root`) went in the commit that removed
+    it: the file git saw it renamed to, or else the one file of its kind that commit
+    added (git misses a short file renamed and edited at once: one changed line of four
+    is too much for its 50% similarity). Asked only for the ledger's posts whose file is
+    gone, which are few."""
     found: dict[str, str] = {}
     cwd = str(root)
     for path in paths:
@@ -210,11 +212,37 @@ def renamed(root: Path, paths: list[str]) -> dict[str, str]:
             continue
         shown = _output(_git(cwd, "show", "-M", "--relative", "--name-status", "-z",
                              "--format=", last))
-        fields = shown.split("\0")
-        for index, status in enumerate(fields[:-2]):
-            if status.startswith("R") and fields[index + 1] == path:
-                found[path] = fields[index + 2]
+        target = _moved_to(shown.split("\0"), path)
+        if target is not None:
+            found[path] = target
     return found
+
+
+def _moved_to(fields: list[str], path: str) -> str | None:
+    """From `git show --name-status -z` fields: where `path` went (see renamed)."""
+    added: list[str] = []
+    index = 0
+    while index < len(fields) - 1:
+        status = fields[index]
+        if status[:1] in ("R", "C"):
+            if status[0] == "R" and fields[index + 1] == path:
+                return fields[index + 2]
+            index += 3
+            continue
+        if status == "A" and Path(fields[index + 1]).suffix == Path(path).suffix:
+            added.append(fields[index + 1])
+        index += 2
+    return added[0] if len(added) == 1 else None
+
+
+_REMOVED_URN = re.compile(r"^-urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)", re.MULTILINE)
+
+
+def removed_urns(root: Path, path: str) -> list[str]:
+    """The post URNs that `urn:` lines removed from this file (from `root`) in its
+    committed history named, newest first. Asked only of posts about to be created."""
+    history = _output(_git(str(root), "log", "-p", "--format=", "--no-color", "--", path))
+    return _REMOVED_URN.findall(history)
 
 
 def require_repo(root: Path) -> git.Repo:

@@ -8,9 +8,13 @@ path, so when paths change this module says which entry a file carries on:
   belongs to a file that still exists is a copy, and is blocked (it could otherwise edit
   or delete the original's post);
 - a post whose create is pending or unknown has no urn yet. A new file is that post,
-  moved, when it has the blob the intent recorded, when git saw the old file renamed to
-  it, or when it has the same author and text as the intent sent. Two files that match
-  one intent are both blocked: only a person can tell which one is the post;
+  moved, when it has the blob the intent recorded, or the same author and either the
+  text the intent sent or the commit that removed the old file added it (a git rename).
+  Two files that match one intent are both blocked: only a person can tell which one is
+  the post. A removed file that blocked files claim is held: never pruned meanwhile;
+- a new file without a urn: line whose git history removed one that the ledger does not
+  know (a publish commit was reverted, or an old ledger restored) is blocked: its post
+  is most likely on LinkedIn already;
 - two posts of one author with the same text (their twins) are blocked before either is
   sent: LinkedIn would refuse the second as a duplicate, or show the same post twice.
 """
@@ -37,6 +41,7 @@ class Identity:
 
     moved_from: dict[str, str] = field(default_factory=dict)
     problems: dict[str, Diagnostic] = field(default_factory=dict)
+    held: dict[str, list[str]] = field(default_factory=dict)  # removed path -> claimants
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Candidate:
 
     post: Post
     blob: str | None = None
+    removed_urns: tuple[str, ...] = ()  # urn: lines its git history removed, newest first
 
 
 def identify(
@@ -61,13 +67,15 @@ def identify(
     posts = ledger.posts
     orphans = {path: entry for path, entry in posts.items() if path not in existing}
     identity = Identity()
-    by_urn = _urn_owners(posts) if any(c.post.urn for c in candidates.values()) else {}
+    needs_urns = any(c.post.urn or c.removed_urns for c in candidates.values())
+    by_urn = _urn_owners(posts) if needs_urns else {}
     for path, candidate in candidates.items():
         own = posts.get(path)
         urn = candidate.post.urn
         if urn and (own is None or own.urn != urn):
             _urn_claim(identity, path, urn, by_urn.get(urn), own, orphans)
     _unsettled_moves(identity, candidates, posts, orphans, renames or {})
+    _forgotten(identity, candidates, posts, by_urn)
     _twins(identity, candidates, posts, existing)
     return identity
 
@@ -88,14 +96,16 @@ def _urn_claim(
     if owner is None:
         return  # a urn the ledger does not know: `publish adopt` takes it in
     if owner in orphans and own is None:
-        claimed = [new for new, old in identity.moved_from.items() if old == owner]
+        claimed = identity.held.get(owner) or [
+            new for new, old in identity.moved_from.items() if old == owner]
         if not claimed:
             identity.moved_from[path] = owner
             return
         for other in claimed:
-            del identity.moved_from[other]
+            identity.moved_from.pop(other, None)
             identity.problems[other] = _copy_of_removed(other, urn, owner, path)
         identity.problems[path] = _copy_of_removed(path, urn, owner, claimed[0])
+        identity.held[owner] = [*claimed, path]
         return
     if owner in orphans:
         identity.problems[path] = _error(
@@ -136,6 +146,7 @@ def _unsettled_moves(
         if len(paths) == 1:
             identity.moved_from[paths[0]] = old
             continue
+        identity.held[old] = paths
         for path in paths:
             others = ", ".join(p for p in paths if p != path)
             identity.problems[path] = _error(
@@ -150,9 +161,30 @@ def _same_unsettled(
     post = candidate.post
     if candidate.blob is not None and candidate.blob == entry.source_blob:
         return True
-    if renames.get(old) == path:
-        return True
-    return entry.author == post.author and entry.commentary_hash == post.commentary_hash
+    if entry.author != post.author:
+        return False  # another author's post is another post
+    return renames.get(old) == path or entry.commentary_hash == post.commentary_hash
+
+
+def _forgotten(
+    identity: Identity,
+    candidates: Mapping[str, Candidate],
+    posts: Mapping[str, Entry],
+    by_urn: Mapping[str, str],
+) -> None:
+    """New files whose history had a urn: line the ledger no longer knows."""
+    for path, candidate in candidates.items():
+        if (not candidate.removed_urns or candidate.post.urn or path in posts
+                or path in identity.moved_from or path in identity.problems):
+            continue
+        urn = candidate.removed_urns[0]
+        if urn in by_urn:
+            continue  # the post of another file (this one was a copy of it)
+        identity.problems[path] = _error(
+            path, f"was published as {urn} (its urn: line was removed in git), but the "
+            "ledger does not record it, as after a revert of a publish commit: if the post "
+            f"is on LinkedIn, run `publish adopt {path} --urn {urn}`; if it is not, "
+            "`git mv` the file to a new name to post it as a new post")
 
 
 def _twins(

@@ -60,6 +60,7 @@ class Source:
     uncommitted_media: tuple[str, ...] = ()
     settled: Settled | None = None  # not read: published from this file, nothing to do
     renamed_to: str | None = None  # a file gone: where git saw it renamed to, if asked
+    removed_urns: tuple[str, ...] = ()  # a new post: urn: lines git history removed
 
     @property
     def uncommitted(self) -> tuple[str, ...]:
@@ -164,6 +165,7 @@ def build_plan(
     # A settled source needs no entry: the ledger makes its entries only if one is needed.
     changes = [
         _settled(source, source.settled) if source.settled
+        else _held(source, ledger, identity.held[source.path]) if source.path in identity.held
         else _identified(source, ledger, identity, now, options)
         for source in sources
         if source.path not in moved_away
@@ -183,7 +185,7 @@ def _identity(sources: list[Source], ledger: Ledger) -> Identity:
     """Moves, copies and twins (identity.py); asked only when a parsed post is not simply
     the published post of its own path, so an ordinary edit costs nothing more."""
     parsed = {
-        s.path: Candidate(s.loaded.post, s.blob)
+        s.path: Candidate(s.loaded.post, s.blob, s.removed_urns)
         for s in sources
         if s.loaded is not None and s.loaded.post is not None and s.blob is not None
     }
@@ -214,6 +216,14 @@ def _identified(
     if old is None:
         return change
     return _moved(change, old, source, options)
+
+
+def _held(source: Source, ledger: Ledger, claimants: list[str]) -> Change:
+    """A removed file that several files claim to be: nothing happens to its post."""
+    entry = ledger.posts[source.path]
+    return Change(source.path, "noop", f"file removed, but {' and '.join(claimants)} claim "
+                  "to be its post: nothing is done to it until one of them does",
+                  author=entry.author, urn=entry.urn)
 
 
 def _moved(change: Change, old: str, source: Source, options: PlanOptions) -> Change:

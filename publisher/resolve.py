@@ -43,7 +43,8 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
                 f"publish: {path} was not published; it will be posted again",
             )
             return f"{path}: recorded as not published; the next sync posts it"
-        _record(config, book, path, urn, now, entry.attempts)
+        _refuse_tracked_urn(book, path, urn)
+        _record(config, book, path, urn, now, entry.attempts, sent=entry)
         return f"{path}: recorded as {urn}"
 
 
@@ -54,13 +55,27 @@ def adopt(config: Config, path: str, urn: str, now: datetime) -> str:
         entry = book.posts.get(path)
         if entry is not None and entry.state == "published":
             raise PublisherError(f"{path} is already published as {entry.urn}")
+        _refuse_tracked_urn(book, path, urn)
         _record(config, book, path, urn, now, entry.attempts if entry else 0)
         return f"{path}: adopted as {urn}"
 
 
+def _refuse_tracked_urn(book: Ledger, path: str, urn: str) -> None:
+    """One LinkedIn post, one file: a URN the ledger gives another file is that file's."""
+    for other, entry in book.posts.items():
+        if entry.urn == urn and other != path and entry.state != "deleted":
+            raise PublisherError(
+                f"{urn} is the post of {other} (the ledger records it): {path} cannot "
+                f"be that post too; if {path} is a copy, delete its urn: and published_at: "
+                "lines to make it a new post")
+
+
 def _record(
-    config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int
+    config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int,
+    sent: Entry | None = None,
 ) -> None:
+    """Record `urn` as the post of `path`. `sent`: the intent of the attempt that made it,
+    whose text and content LinkedIn has, whatever the file says now."""
     if not POST_URN.match(urn):
         raise PublisherError(f"'{urn}' is not a post URN like urn:li:share:7045020441609936898")
     if not (config.root / path).is_file():
@@ -72,13 +87,17 @@ def _record(
     data = write_back(config.root / path, {"urn": urn, "published_at": format_utc(now)})
     # Only committed files: an uncommitted one is noticed as a change until committed.
     media_blobs, _ = committed_files(gitops.start_scan(config.root)(), post.files)
+    text = sent.commentary_hash if sent and sent.commentary_hash else post.commentary_hash
+    content = sent.content_hash if sent and sent.content_hash else post.content_hash
+    as_sent = (text, content) == (post.commentary_hash, post.content_hash)
     book.posts[path] = Entry(
         author=post.author,
         state="published",
         urn=urn,
-        content_hash=post.content_hash,
-        commentary_hash=post.commentary_hash,
-        source_blob=gitops.blob_id(data),
+        content_hash=content,
+        commentary_hash=text,
+        # Edited since it was sent: no blob, so the next sync reads it and sends the edit.
+        source_blob=gitops.blob_id(data) if as_sent else None,
         published_at=format_utc(now),
         attempts=attempts,
         media_blobs=media_blobs,

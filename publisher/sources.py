@@ -16,8 +16,9 @@ from datetime import datetime
 
 from publisher import ledger as ledgers
 from publisher.config import Config
-from publisher.gitops import FileState, WorkTree, file_states, renamed, start_scan
-from publisher.identity import UNSETTLED
+from publisher.errors import Diagnostic
+from publisher.gitops import FileState, WorkTree, file_states, removed_urns, renamed, start_scan
+from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
 
@@ -60,7 +61,7 @@ def collect(
         if published is not None and (not published[2] or _same_media(published[2], tree)):
             sources.append(Source(path, state.blob, state.dirty, settled=published))
         else:
-            sources.append(_read(config, path, state, tree))
+            sources.append(_read(config, ledger, path, state, tree))
     gone = [p for p in ledger.paths() if p not in states]
     renames = _renames(config, ledger, gone) if gone and tree is not None else {}
     sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
@@ -82,7 +83,9 @@ def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
     )
 
 
-def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
+def _read(
+    config: Config, ledger: Ledger, path: str, state: FileState, tree: WorkTree | None
+) -> Source:
     # The parser (front matter, YAML, Markdown, media checks) is imported only here: a
     # plan where every post is unchanged never needs it.
     from publisher.post import load_post
@@ -91,8 +94,12 @@ def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) ->
     if loaded.post is None:
         return Source(path, state.blob, state.dirty, loaded)
     committed, uncommitted = committed_files(tree, loaded.post.files)
+    # A new post's history may show it was published once (identity.py): asked of git
+    # only for posts the ledger does not know, which are few.
+    new = tree is not None and not loaded.post.urn and path not in ledger.posts
+    removed = tuple(removed_urns(config.root, path)) if new else ()
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
-                  uncommitted_media=uncommitted)
+                  uncommitted_media=uncommitted, removed_urns=removed)
 
 
 def committed_files(
@@ -112,3 +119,19 @@ def _post_states(config: Config, tree: WorkTree | None) -> dict[str, FileState]:
     from publisher.post import discover
 
     return file_states(config.root, discover(config))
+
+
+def check_posts(config: Config, paths: list[str]) -> list[Diagnostic]:
+    """What `publish check` reports of these posts: each file's own problems, then those
+    it has with the others (a copy's urn, a twin's text), which need every post read."""
+    from publisher.post import discover, load_post
+
+    every = discover(config)
+    loaded = {path: load_post(config, path) for path in sorted({*paths, *every})}
+    named = set(paths)
+    diagnostics = [d for path in paths for d in loaded[path].diagnostics]
+    candidates = {p: Candidate(one.post) for p, one in loaded.items() if one.post is not None}
+    book = ledgers.load(config.ledger_path, config.ledger)
+    identity = identify(candidates, set(every), book)
+    diagnostics += [d for path, d in identity.problems.items() if path in named]
+    return sorted(diagnostics, key=lambda d: d.path)

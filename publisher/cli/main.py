@@ -21,7 +21,7 @@ import click
 
 from publisher import __version__, planview
 from publisher.config import Config, load_config
-from publisher.errors import Diagnostic, PublisherError
+from publisher.errors import PublisherError
 from publisher.plan import Change, Plan, PlanOptions
 from publisher.schedule import TimeError, parse_time
 from publisher.sources import make_plan
@@ -344,13 +344,11 @@ def _parse_now(text: str | None, config: Config) -> datetime:
 @click.pass_obj
 def check(obj: Context, paths: tuple[Path, ...]) -> None:
     """Validate publish.toml and the posts (all, or PATHS); exit 1 on any error."""
-    from publisher.post import load_post
+    from publisher.sources import check_posts
 
     config = obj.config()
     files = _post_paths(config, paths)
-    diagnostics: list[Diagnostic] = []
-    for path in files:
-        diagnostics += load_post(config, path).diagnostics
+    diagnostics = check_posts(config, files)
     for diagnostic in diagnostics:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.severity == "error")
