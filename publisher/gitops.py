@@ -235,14 +235,27 @@ def _moved_to(fields: list[str], path: str) -> str | None:
     return added[0] if len(added) == 1 else None
 
 
-_REMOVED_URN = re.compile(r"^-urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)", re.MULTILINE)
+_REMOVED_URN = re.compile(r"-urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)")
 
 
-def removed_urns(root: Path, path: str) -> list[str]:
-    """The post URNs that `urn:` lines removed from this file (from `root`) in its
-    committed history named, newest first. Asked only of posts about to be created."""
-    history = _output(_git(str(root), "log", "-p", "--format=", "--no-color", "--", path))
-    return _REMOVED_URN.findall(history)
+def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
+    """For each file under `folder` (paths from `root`): the post URNs that `urn:` lines
+    removed from it in the committed history named, newest first. One git call for all
+    files, looking only at the commits that added or removed such a line; asked only when
+    a plan has posts the ledger does not know."""
+    history = _output(_git(str(root), "-c", "core.quotePath=false", "log", "-p", "--no-color",
+                           "--no-renames", "--relative", "--format=", "-G^urn:", "--",
+                           folder or "."))
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in history.splitlines():
+        if line.startswith("--- a/") or line.startswith("+++ b/"):
+            current = line[6:].rstrip("\t")
+        else:
+            removed = _REMOVED_URN.match(line)
+            if removed and current:
+                found.setdefault(current, []).append(removed.group(1))
+    return found
 
 
 def require_repo(root: Path) -> git.Repo:

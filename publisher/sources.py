@@ -61,7 +61,9 @@ def collect(
         if published is not None and (not published[2] or _same_media(published[2], tree)):
             sources.append(Source(path, state.blob, state.dirty, settled=published))
         else:
-            sources.append(_read(config, ledger, path, state, tree))
+            sources.append(_read(config, path, state, tree))
+    if tree is not None:
+        _add_removed_urns(config, ledger, sources)
     gone = [p for p in ledger.paths() if p not in states]
     renames = _renames(config, ledger, gone) if gone and tree is not None else {}
     sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
@@ -83,9 +85,19 @@ def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
     )
 
 
-def _read(
-    config: Config, ledger: Ledger, path: str, state: FileState, tree: WorkTree | None
-) -> Source:
+def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source]) -> None:
+    """A new post's history may show it was published once (identity.py): git is asked
+    only when there are posts the ledger does not know, for all of them at once."""
+    new = [s for s in sources if s.loaded is not None and s.loaded.post is not None
+           and not s.loaded.post.urn and s.path not in ledger.posts]
+    if not new:
+        return
+    history = removed_urns(config.root, config.posts_dir)
+    for source in new:
+        source.removed_urns = tuple(history.get(source.path, ()))
+
+
+def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
     # The parser (front matter, YAML, Markdown, media checks) is imported only here: a
     # plan where every post is unchanged never needs it.
     from publisher.post import load_post
@@ -94,12 +106,8 @@ def _read(
     if loaded.post is None:
         return Source(path, state.blob, state.dirty, loaded)
     committed, uncommitted = committed_files(tree, loaded.post.files)
-    # A new post's history may show it was published once (identity.py): asked of git
-    # only for posts the ledger does not know, which are few.
-    new = tree is not None and not loaded.post.urn and path not in ledger.posts
-    removed = tuple(removed_urns(config.root, path)) if new else ()
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
-                  uncommitted_media=uncommitted, removed_urns=removed)
+                  uncommitted_media=uncommitted)
 
 
 def committed_files(
