@@ -189,8 +189,9 @@ def _markdown_row(change: Change, plan: Plan) -> str:
             if change.scheduled_for
             else "next sync after merge"
         )
+    moved = f" (from `{change.moved_from}`)" if change.moved_from else ""
     return (
-        f"| {SYMBOLS[change.action]} | **{change.action}** | `{change.post}` | "
+        f"| {SYMBOLS[change.action]} | **{change.action}** | `{change.post}`{moved} | "
         f"{_author_cell(change)} | {timing} | {_length_cell(change)} |"
     )
 

@@ -104,7 +104,7 @@ def test_a_renamed_post_is_moved_not_posted_again(world: World) -> None:
     text = world.publish("--dry-run", "--prune").output
     assert "move" in text and f"moved from {LAUNCH}" in text
     markdown = world.publish("--dry-run", "--format", "markdown").output
-    assert "**move**" in markdown
+    assert f"**move** | `posts/2026/launch.md` (from `{LAUNCH}`)" in markdown
 
     run = world.publish("--prune")
     assert run.code == 0, run.output
