@@ -76,6 +76,7 @@ def identify(
             _urn_claim(identity, path, urn, by_urn.get(urn), own, orphans)
     _unsettled_moves(identity, candidates, posts, orphans, renames or {})
     _forgotten(identity, candidates, posts, by_urn)
+    _tracked_elsewhere(identity, posts, orphans)
     _twins(identity, candidates, posts, existing)
     return identity
 
@@ -185,6 +186,20 @@ def _forgotten(
             "ledger does not record it, as after a revert of a publish commit: if the post "
             f"is on LinkedIn, run `publish adopt {path} --urn {urn}`; if it is not, "
             "`git mv` the file to a new name to post it as a new post")
+
+
+def _tracked_elsewhere(
+    identity: Identity, posts: Mapping[str, Entry], orphans: Mapping[str, Entry]
+) -> None:
+    """A removed file whose post the ledger also tracks under a file that exists (two
+    runs merged, one had moved it) is held: pruning it would delete that file's post."""
+    urns = {e.urn for e in orphans.values() if e.urn}
+    if not urns:
+        return
+    alive = {e.urn: p for p, e in posts.items() if e.urn in urns and p not in orphans}
+    for path, entry in orphans.items():
+        if entry.urn in alive and path not in identity.held:
+            identity.held[path] = [alive[entry.urn]]
 
 
 def _twins(

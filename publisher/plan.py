@@ -189,7 +189,8 @@ def _identity(sources: list[Source], ledger: Ledger) -> Identity:
         for s in sources
         if s.loaded is not None and s.loaded.post is not None and s.blob is not None
     }
-    if not parsed or all(_plainly_itself(path, c.post, ledger) for path, c in parsed.items()):
+    removed = any(s.blob is None for s in sources)
+    if not removed and all(_plainly_itself(path, c.post, ledger) for path, c in parsed.items()):
         return Identity()
     existing = {s.path for s in sources if s.blob is not None}
     renames = {s.path: s.renamed_to for s in sources if s.renamed_to}
@@ -221,9 +222,9 @@ def _identified(
 def _held(source: Source, ledger: Ledger, claimants: list[str]) -> Change:
     """A removed file that several files claim to be: nothing happens to its post."""
     entry = ledger.posts[source.path]
-    return Change(source.path, "noop", f"file removed, but {' and '.join(claimants)} claim "
-                  "to be its post: nothing is done to it until one of them does",
-                  author=entry.author, urn=entry.urn)
+    verb = "claims" if len(claimants) == 1 else "claim"
+    return Change(source.path, "noop", f"file removed, but {' and '.join(claimants)} {verb} "
+                  "to be its post: nothing is done to it", author=entry.author, urn=entry.urn)
 
 
 def _moved(change: Change, old: str, source: Source, options: PlanOptions) -> Change:

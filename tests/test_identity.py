@@ -177,3 +177,14 @@ def _post(root: Path, path: str) -> Post:
     loaded = load_post(load_config(root, environ={}), path)
     assert loaded.post is not None
     return loaded.post
+
+
+def test_a_removed_file_whose_post_another_file_tracks_is_never_pruned(
+    make_repo: Callable[..., Path],
+) -> None:
+    root = make_repo({"posts/new.md": post(f"urn: {URN}")})
+    book = Ledger(posts={"posts/new.md": entry(root, "posts/new.md"),
+                         "posts/old.md": entry(root, "posts/new.md")})
+    plan = plan_for(root, book, prune=True)
+    assert plan.summary["delete"] == 0
+    assert "posts/new.md claims to be its post" in change(plan, "posts/old.md").reason
