@@ -31,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from publisher import apiversion
 from publisher.config import Config, is_author_urn
 from publisher.errors import PublisherError
 from publisher.linkedin import errors as li
@@ -51,7 +52,6 @@ from publisher.tokens import (
 DAY = 86400
 REFRESH_WITHIN_DAYS = 7
 WARN_WITHIN_DAYS = 14
-SUNSET_WARN_DAYS = 61           # "within 2 months of its one-year sunset"
 DEFAULT_PORT = 3000
 CALLBACK_PATH = "/callback"
 LOGIN_TIMEOUT = 300.0
@@ -578,23 +578,8 @@ class DoctorReport:
 
 def version_check(version: str, today: date) -> VersionCheck:
     """LinkedIn serves a version for a year, to about the 15th of its month a year on."""
-    year, month = int(version[:4]), int(version[4:6])
-    sunset = date(year + 1, month, 15)
-    days_left = (sunset - today).days
-    if (year, month) > (today.year, today.month):
-        finding = Finding("error", f"LinkedIn-Version {version} is not released yet: LinkedIn "
-                          "answers 426; set [linkedin].version to this month or an earlier one")
-    elif days_left < 0:
-        finding = Finding("error", f"LinkedIn-Version {version} was retired about {sunset}: "
-                          f"LinkedIn answers 426; set [linkedin].version to "
-                          f"\"{today:%Y%m}\" or a recent month")
-    elif days_left <= SUNSET_WARN_DAYS:
-        finding = Finding("warning", f"LinkedIn-Version {version} is retired about {sunset} "
-                          f"(in {days_left} days): test and set a newer [linkedin].version")
-    else:
-        finding = Finding("ok", f"LinkedIn-Version {version} is served until about {sunset} "
-                          f"({days_left} days)")
-    return VersionCheck(version, sunset, days_left, finding)
+    found = apiversion.status(version, today)
+    return VersionCheck(version, found.sunset, found.days_left, Finding(found.level, found.text))
 
 
 def authors_in_use(config: Config) -> dict[str, tuple[str | None, int]]:

@@ -2,9 +2,14 @@
 
 It copies the example posts into a new git repository in a temporary folder, starts the
 LinkedIn sandbox on 127.0.0.1, gives it the members, the page and the tokens the
-examples need, then runs the real sync once for now and once at each scheduled time
+examples need, then runs the real sync once at the start and once at each scheduled time
 (with the sandbox clock moved along), so every example is published on its schedule.
 Each step is yielded to the caller, which prints it.
+
+The story is anchored to the examples, not to today: it starts a day before the first
+example is due, with the sandbox's clock and the plan's time set there, so the demo
+tells the same story on any day it is run (the examples' dates are fixed in their files,
+and the sandbox serves the API versions of the twelve months up to its clock).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ MEMBERS = {"782bbtaQ": "Jane Doe", "Rk7mQ2xZ": "Sam Rivera"}
 ORGANIZATIONS = {"2414183": ("Acme Corp", ["782bbtaQ"]), "1337": ("Globex Corporation", [])}
 PERSON_SCOPES = ["openid", "profile", "email", "w_member_social", "r_member_postAnalytics"]
 STATS_AFTER_DAYS = 3
+LEAD_TIME = timedelta(days=1)        # the first sync runs this long before the first example
 PAGE_SCOPES = ["w_member_social", "w_organization_social", "r_organization_social",
                "rw_organization_admin"]
 
@@ -42,6 +48,13 @@ class Step:
     now: datetime
     plan: Plan
     result: SyncResult | None
+
+
+@dataclass(frozen=True)
+class Start:
+    """When the story starts: the sandbox's clock and the first sync's time."""
+
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,19 @@ def seed(control: SandboxControl, config: Config, now: datetime) -> dict[str, st
     return environ
 
 
+def story_start(config: Config, today: datetime) -> datetime:
+    """A day before the first example that will be published; `today` if none is scheduled.
+
+    Drafts and invalid posts do not count: the story starts where publishing does.
+    """
+    plan = make_plan(config, today, PlanOptions(allow_dirty=True))[1]
+    times = [c.scheduled_for for c in plan.changes
+             if c.scheduled_for is not None and c.action not in ("skip", "blocked")]
+    if not times:
+        return today
+    return (min(times) - LEAD_TIME).astimezone(UTC).replace(second=0, microsecond=0)
+
+
 def rehearsal_times(config: Config, start: datetime) -> list[datetime]:
     """Now, then one minute after each distinct schedule time still to come."""
     plan = make_plan(config, start, PlanOptions(allow_dirty=True))[1]
@@ -100,19 +126,20 @@ def rehearsal_times(config: Config, start: datetime) -> list[datetime]:
 
 
 def run_demo(workdir: Path | None = None, source: Path | None = None,
-             start: datetime | None = None) -> Iterator[Step | Finished]:
+             start: datetime | None = None) -> Iterator[Start | Step | Finished]:
     folder = workdir or Path(tempfile.mkdtemp(prefix="publish-demo-"))
     repo = prepare(folder, examples_root(source))
-    start = start or datetime.now(UTC).replace(second=0, microsecond=0)
     with running_sandbox(seed=1) as url:
         control = SandboxControl(url)
         environ = client_environ(url)
         config = load_config(repo, environ=environ)
+        start = start or story_start(config, datetime.now(UTC).replace(second=0, microsecond=0))
+        yield Start(start)
         tokens = seed(control, config, start)
         clients = Clients(config, environ=tokens)
-        for index, now in enumerate(rehearsal_times(config, start)):
+        for now in rehearsal_times(config, start):
             control.set_clock(now)
-            title = "Sync now" if index == 0 else f"Sync at {now:%Y-%m-%d %H:%M} UTC"
+            title = f"Sync at {now:%Y-%m-%d %H:%M} UTC"
             options = SyncOptions(plan=PlanOptions(per_author_per_day=config.per_author_per_day))
             result = run_sync(config, now, options, client_for=clients)
             yield Step(title, now, result.plan, result)

@@ -1,13 +1,25 @@
-"""Shared fixtures: a repository of posts in a temp folder, with git."""
+"""Shared fixtures: a repository of posts in a temp folder, with git.
+
+Every sandbox the tests start, in this process or in another, runs its clock from one
+fixed time (PUBLISH_SANDBOX_CLOCK), so the API versions it serves and what it counts per
+day never depend on the day the tests run; tests that plan pass --now or set the clock.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.support import CONFIG, Files, commit_all, git, write_files
+
+SANDBOX_CLOCK = "2026-12-01T09:00:00Z"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    os.environ.setdefault("PUBLISH_SANDBOX_CLOCK", SANDBOX_CLOCK)
 
 
 @pytest.fixture

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from publisher.cli import cli
@@ -28,6 +34,44 @@ def test_the_demo_publishes_every_ready_example_once(tmp_path: Path) -> None:
     feed = (tmp_path / "demo" / "feed.html").read_text(encoding="utf-8")
     assert feed.count("urn:li:") >= len(ready)
     assert "Feed page:" in result.output
+    # The story is the examples' own: it starts a day before the first one is due.
+    assert "The sandbox's clock starts at 2026-11-30 08:00 UTC" in result.output
+    assert "== Sync at 2026-12-01 08:01 UTC ==" in result.output
+
+
+# About four years on and two years back: the demo and the examples must not care.
+@pytest.mark.parametrize("offset", ["+1500d", "-800d"])
+def test_the_demo_tells_the_same_story_on_any_day(offset: str, tmp_path: Path) -> None:
+    faketime = shutil.which("faketime")
+    assert faketime, "faketime is missing: .ci/run installs Debian's faketime"
+    year = _run([faketime, "-f", offset, sys.executable, "-c",
+                 "import datetime; print(datetime.date.today().year)"]).stdout
+    assert abs(int(year) - date.today().year) >= 2, "the process clock did not move"
+
+    demo = _run([faketime, "-f", offset, *PUBLISH, "demo", "--keep", str(tmp_path / "demo")])
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    created = [line for line in demo.stdout.splitlines() if line.startswith("  created: ")]
+    assert len(created) == len(_ready_examples())
+    assert "Done: 8 expired" not in demo.stdout and "426" not in demo.stdout + demo.stderr
+
+    check = _run([faketime, "-f", offset, *PUBLISH, "--repo", str(ROOT), "check"])
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert " 0 errors" in check.stdout
+
+
+ROOT = Path(__file__).parent.parent
+PUBLISH = [sys.executable, "-c", "from publisher.cli import main; main()"]
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, capture_output=True, text=True, check=False, env=environ,
+                          cwd=ROOT, timeout=600)
+
+
+def _ready_examples() -> list[Path]:
+    return [p for p in (ROOT / "posts").rglob("*.md")
+            if "status: draft" not in p.read_text(encoding="utf-8")]
 
 
 def _text(repo: Path, name: str) -> str:

@@ -312,3 +312,19 @@ def test_documented_repository_checks_clean(tmp_path: Path) -> None:
     post.write_text(doc_blocks("markdown")[0], encoding="utf-8")
     result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "check"], catch_exceptions=False)
     assert (result.exit_code, result.output) == (0, "1 post checked: 0 errors, 0 warnings\n")
+
+
+def test_a_version_near_its_sunset_keeps_the_alert_open(tmp_path: Path) -> None:
+    warning = ("LinkedIn-Version 202601 is retired about 2027-01-15 (in 40 days): test and set "
+               "a newer [linkedin].version")
+    state = node(f"""
+        const {{ classify, issueBody }} = require({json.dumps(str(SCRIPTS / "alert.js"))});
+        const output = "Done: 1 created\\n::warning::{warning}\\n";
+        const problems = classify("0", output);
+        console.log(JSON.stringify({{ kinds: problems.map(p => p.kind),
+          body: issueBody(problems, output, "https://run", "now") }}));
+    """, tmp_path)
+    # A clean exit with this warning is not clean: the issue opens weeks before the 426.
+    assert state["kinds"] == ["api-version"]
+    assert "Set `[linkedin].version` in publish.toml" in state["body"]
+    assert f"> {warning}" in state["body"]

@@ -61,6 +61,16 @@ const EXPIRY = {
   ],
 };
 
+const VERSION = {
+  kind: "api-version",
+  what: "The LinkedIn-Version in publish.toml is retired soon: after that LinkedIn answers 426.",
+  todo: [
+    "Set `[linkedin].version` in publish.toml to a recent month, run `publish --dry-run` " +
+      "and `publish doctor`, and merge it (docs/api-version.md).",
+    "LinkedIn serves each monthly version for about a year.",
+  ],
+};
+
 function readText(path) {
   if (!path) return "";
   try {
@@ -70,13 +80,23 @@ function readText(path) {
   }
 }
 
-// Lines where publish warned about a token: it expires soon, or a refresh left its secret
-// stale (GitHub `::warning::` annotations in Actions, `Warning:` elsewhere).
-function expiryWarnings(output) {
+// The warnings publish printed (GitHub `::warning::` annotations in Actions, `Warning:`
+// elsewhere), without their prefix.
+function warningLines(output) {
   return output
     .split("\n")
-    .filter((line) => /token/i.test(line) && /^(::warning[^:]*::|warning:)/i.test(line.trim()))
-    .map((line) => line.replace(/^::warning[^:]*::/, "").trim());
+    .filter((line) => /^(::warning[^:]*::|warning:)/i.test(line.trim()))
+    .map((line) => line.trim().replace(/^(::warning[^:]*::|warning:)\s*/i, ""));
+}
+
+// A token expires soon, or a refresh left its secret stale.
+function expiryWarnings(output) {
+  return warningLines(output).filter((line) => /token/i.test(line) && !/LinkedIn-Version/.test(line));
+}
+
+// The pinned LinkedIn-Version nears its sunset (or has passed it).
+function versionWarnings(output) {
+  return warningLines(output).filter((line) => /LinkedIn-Version/.test(line));
 }
 
 // The problems of one run: [] for a clean run.
@@ -100,6 +120,8 @@ function classify(exitCode, output) {
   }
   const warnings = expiryWarnings(output);
   if (warnings.length) problems.push({ ...EXPIRY, details: warnings });
+  const version = versionWarnings(output);
+  if (version.length) problems.push({ ...VERSION, details: version });
   return problems;
 }
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import click
 
 from publisher import auth
-from publisher.cli.main import Context, cli
+from publisher.cli.main import Context, cli, warn
 from publisher.config import Config, is_author_urn
 from publisher.errors import PublisherError
 from publisher.linkedin.transport import Transport
@@ -26,13 +25,6 @@ MARKS = {"ok": "ok", "note": "note", "warning": "warning", "error": "PROBLEM"}
 
 class UnknownAuthorError(PublisherError):
     """`--author` names no author of publish.toml."""
-
-
-def warn(messages: Iterable[str]) -> None:
-    """Token warnings: a GitHub Actions annotation in CI, a plain line elsewhere."""
-    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
-    for message in messages:
-        click.echo(f"::warning::{message}" if annotate else f"Warning: {message}", err=True)
 
 
 def _transport(config: Config) -> Transport:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from publisher import __version__, planview
+from publisher import __version__, apiversion, planview
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 from publisher.plan import Change, Plan, PlanOptions
@@ -208,13 +209,13 @@ def sync_command(
     config = obj.config()
     now = _parse_now(now_text, config)
     options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
+    _warn_of_version_sunset(config)
     if dry_run:
         plan = make_plan(config, now, options)[1]
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
     # The client and the engine are imported only when a sync will post: a dry run
     # starts faster without requests and the media libraries.
-    from publisher.cli.auth import warn
     from publisher.linkedin.transport import url_is_live
     from publisher.sync import Clients, SyncOptions, run_sync
 
@@ -230,6 +231,24 @@ def sync_command(
     )
     warn(clients.notices)  # tokens expiring soon, refreshed, or a secret to update
     sys.exit(print_sync_result(result, config))
+
+
+def warn(messages: Iterable[str]) -> None:
+    """Warnings a person must act on: a GitHub Actions annotation in CI (which the
+    workflow's alert issue collects), a plain line elsewhere."""
+    annotate = os.environ.get("GITHUB_ACTIONS") == "true"
+    for message in messages:
+        click.echo(f"::warning::{message}" if annotate else f"Warning: {message}", err=True)
+
+
+def _warn_of_version_sunset(config: Config) -> None:
+    """Weeks before LinkedIn retires the pinned version, every run says so.
+
+    Today's date, not --now: LinkedIn retires a version on its calendar, not the plan's.
+    """
+    message = apiversion.notice(config.linkedin.version, datetime.now(UTC).date())
+    if message:
+        warn([message])
 
 
 def print_sync_result(result: SyncResult, config: Config) -> int:
@@ -495,10 +514,18 @@ def sandbox(host: str, port: int, seed: int, state_file: Path | None) -> None:
 )
 def demo(examples: Path | None, keep: Path | None) -> None:
     """Run the whole job on the example posts against the built-in sandbox."""
-    from publisher.demo import Finished, run_demo
+    from publisher.demo import Finished, Start, run_demo
 
     click.echo("Starting the LinkedIn sandbox on 127.0.0.1 (no account, no network)…")
-    for index, step in enumerate(run_demo(workdir=keep, source=examples)):
+    first = True
+    for step in run_demo(workdir=keep, source=examples):
+        if isinstance(step, Start):
+            click.echo(
+                f"The sandbox's clock starts at {step.at:%Y-%m-%d %H:%M} UTC, a day before the "
+                "first example is due, and moves on to each post's schedule: the demo tells "
+                "the same story on any day."
+            )
+            continue
         if isinstance(step, Finished):
             from publisher.cli.stats import echo_demo_metrics
 
@@ -510,8 +537,9 @@ def demo(examples: Path | None, keep: Path | None) -> None:
             return
         click.echo("")
         click.echo(click.style(f"== {step.title} ==", bold=True))
-        if index == 0:  # the whole plan once; later syncs show what they did
+        if first:  # the whole plan once; later syncs show what they did
             click.echo(planview.as_text(step.plan), nl=False)
+            first = False
         if step.result is not None:
             click.echo(summary(step.result))
             for outcome in step.result.report.outcomes:

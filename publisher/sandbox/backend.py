@@ -13,6 +13,7 @@ import base64
 import calendar
 import hashlib
 import json
+import os
 import random
 import re
 import threading
@@ -238,11 +239,33 @@ class Caller:
         return f"urn:li:person:{self.member}"
 
 
-class Clock:
-    """Real time unless set; once set it stands still unless asked to run."""
+CLOCK_VARIABLE = "PUBLISH_SANDBOX_CLOCK"
 
-    def __init__(self) -> None:
-        self.offset = 0.0
+
+def clock_start_from(environ: Mapping[str, str]) -> float | None:
+    """The time a new sandbox's clock starts at (running on from there), or None: real time.
+
+    ``PUBLISH_SANDBOX_CLOCK`` (ISO 8601) lets a test suite or a rehearsal pin every sandbox
+    it starts to one date, so that nothing it does depends on the day it runs (the API
+    versions served, what is due, what has expired).
+    """
+    text = environ.get(CLOCK_VARIABLE, "").strip()
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{CLOCK_VARIABLE}={text!r} is not an ISO 8601 time, "
+                         "e.g. 2026-12-01T09:00:00Z") from None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+class Clock:
+    """Real time (or running on from `start`) unless set; once set it stands still unless
+    asked to run."""
+
+    def __init__(self, start: float | None = None) -> None:
+        self.offset = 0.0 if start is None else start - time.time()
         self.frozen_at: float | None = None
 
     def now(self) -> float:
@@ -279,9 +302,11 @@ def parse_iso(text: str) -> float:
 # -- the backend ------------------------------------------------------------------------------
 
 class Backend:
-    def __init__(self, seed: int = 0, options: Options | None = None) -> None:
+    def __init__(self, seed: int = 0, options: Options | None = None,
+                 clock_start: float | None = None) -> None:
         self.lock = threading.RLock()
         self.initial_options = options or Options()
+        self.clock_start = clock_start if clock_start is not None else clock_start_from(os.environ)
         self.changed = threading.Event()
         self.seed = seed
         self.reset(seed)
@@ -292,7 +317,7 @@ class Backend:
         with self.lock:
             self.seed = self.seed if seed is None else seed
             self.options = Options(**asdict(self.initial_options))
-            self.clock = Clock()
+            self.clock = Clock(self.clock_start)
             self.faults = FaultSet(self.seed)
             self.rng = random.Random(self.seed)
             self.activity = 7_100_000_000_000_000_000 + self.rng.randrange(10**17)
