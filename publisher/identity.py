@@ -152,8 +152,9 @@ def _unsettled_moves(
             others = ", ".join(p for p in paths if p != path)
             identity.problems[path] = _error(
                 path, f"may be the post whose create from {old} is {posts[old].state}, and "
-                f"so may {others}: settle it with `publish resolve {old}`, or make the files "
-                "differ in text")
+                f"so may {others}: delete the files that are not that post (the one left "
+                f"carries it on), or run `publish resolve {old} --not-published` if LinkedIn "
+                "does not have it")
 
 
 def _same_unsettled(

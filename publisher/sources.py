@@ -129,6 +129,10 @@ def _post_states(config: Config, tree: WorkTree | None) -> dict[str, FileState]:
     return file_states(config.root, discover(config))
 
 
+def _in_git(config: Config) -> bool:
+    return start_scan(config.root)() is not None
+
+
 def check_posts(config: Config, paths: list[str]) -> list[Diagnostic]:
     """What `publish check` reports of these posts: each file's own problems, then those
     it has with the others (a copy's urn, a twin's text), which need every post read."""
@@ -138,8 +142,12 @@ def check_posts(config: Config, paths: list[str]) -> list[Diagnostic]:
     loaded = {path: load_post(config, path) for path in sorted({*paths, *every})}
     named = set(paths)
     diagnostics = [d for path in paths for d in loaded[path].diagnostics]
-    candidates = {p: Candidate(one.post) for p, one in loaded.items() if one.post is not None}
     book = ledgers.load(config.ledger_path, config.ledger)
+    history = removed_urns(config.root, config.posts_dir) if _in_git(config) else {}
+    candidates = {
+        p: Candidate(one.post, removed_urns=tuple(history.get(p, ())))
+        for p, one in loaded.items() if one.post is not None
+    }
     identity = identify(candidates, set(every), book)
     diagnostics += [d for path, d in identity.problems.items() if path in named]
     return sorted(diagnostics, key=lambda d: d.path)

@@ -273,6 +273,8 @@ def test_a_reverted_publish_commit_never_posts_again(world: World) -> None:
     urn = world.entry(HIRING)["urn"]
     git(world.root, "revert", "--no-edit", publish_commit)
 
+    check = world.publish("check", now=None)
+    assert check.code == EXIT_FAILED and f"publish adopt {HIRING} --urn {urn}" in check.output
     run = world.publish()
     assert run.code == EXIT_FAILED, run.output
     assert HIRING in run.output and f"publish adopt {HIRING} --urn {urn}" in run.output
