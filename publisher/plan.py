@@ -61,6 +61,7 @@ class Source:
     settled: Settled | None = None  # not read: published from this file, nothing to do
     renamed_to: str | None = None  # a file gone: where git saw it renamed to, if asked
     removed_urns: tuple[str, ...] = ()  # a new post: urn: lines git history removed
+    stated_urn: str | None = None  # an invalid post: the urn: line it seems to have
 
     @property
     def uncommitted(self) -> tuple[str, ...]:
@@ -194,7 +195,20 @@ def _identity(sources: list[Source], ledger: Ledger) -> Identity:
         return Identity()
     existing = {s.path for s in sources if s.blob is not None}
     renames = {s.path: s.renamed_to for s in sources if s.renamed_to}
-    return identify(parsed, existing, ledger, renames)
+    identity = identify(parsed, existing, ledger, renames)
+    if removed:
+        _hold_for_invalid(identity, sources, ledger)
+    return identity
+
+
+def _hold_for_invalid(identity: Identity, sources: list[Source], ledger: Ledger) -> None:
+    """A removed file whose urn an invalid file states may be that file, moved and broken
+    on the way (a relative media path): its post is held, never pruned, until it is fixed."""
+    stated = {s.stated_urn: s.path for s in sources if s.stated_urn}
+    for source in sources:
+        entry = ledger.posts.get(source.path) if source.blob is None else None
+        if entry is not None and entry.urn in stated and source.path not in identity.held:
+            identity.held[source.path] = [stated[entry.urn]]
 
 
 def _plainly_itself(path: str, post: Post, ledger: Ledger) -> bool:

@@ -10,6 +10,7 @@ git is published.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -104,10 +105,23 @@ def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) ->
 
     loaded = load_post(config, path)
     if loaded.post is None:
-        return Source(path, state.blob, state.dirty, loaded)
+        return Source(path, state.blob, state.dirty, loaded, stated_urn=_stated_urn(config, path))
     committed, uncommitted = committed_files(tree, loaded.post.files)
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
                   uncommitted_media=uncommitted)
+
+
+_URN_LINE = re.compile(r"^urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)", re.MULTILINE)
+
+
+def _stated_urn(config: Config, path: str) -> str | None:
+    """The urn: line of a file that is not a valid post (it may be a published post,
+    moved and broken on the way): read roughly, only to hold back a prune."""
+    try:
+        found = _URN_LINE.search((config.root / path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found.group(1) if found else None
 
 
 def committed_files(

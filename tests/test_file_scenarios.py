@@ -152,6 +152,22 @@ def test_an_uncommitted_rename_waits_for_its_commit(world: World) -> None:
     assert plan_json(world)["posts/moved.md"]["action"] == "move"
 
 
+def test_a_post_moved_and_broken_on_the_way_is_never_pruned(world: World) -> None:
+    git(world.root, "mv", LAUNCH, "posts/broken.md")
+    edit(world, "posts/broken.md", "author: acme", "author: acme\nshedule: tomorrow")
+    commit_all(world.root, "move, with a typo")
+    run = world.publish("--prune")
+    assert run.code == EXIT_FAILED and "posts/broken.md" in run.output, run.output
+    assert "posts/broken.md claims to be its post" in run.output
+    assert live_texts(world) == sorted(TEXTS.values())
+
+    edit(world, "posts/broken.md", "\nshedule: tomorrow", "")
+    commit_all(world.root, "fix the typo")
+    run = world.publish("--prune")
+    assert run.code == 0, run.output
+    assert_on_linkedin(world, {"posts/broken.md": TEXTS[LAUNCH], HIRING: TEXTS[HIRING]})
+
+
 # --- copies ------------------------------------------------------------------------------
 
 
