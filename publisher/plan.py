@@ -234,7 +234,8 @@ def _identified(
 
 
 def _held(source: Source, ledger: Ledger, claimants: list[str]) -> Change:
-    """A removed file that several files claim to be: nothing happens to its post."""
+    """A removed file that other files claim to be (several copies of it, or one that
+    the ledger tracks too, or an invalid one): nothing happens to its post meanwhile."""
     entry = ledger.posts[source.path]
     verb = "claims" if len(claimants) == 1 else "claim"
     return Change(source.path, "noop", f"file removed, but {' and '.join(claimants)} {verb} "
