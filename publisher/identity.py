@@ -227,7 +227,8 @@ def _twins(
         if others:
             identity.problems[path] = _error(
                 path, f"has the same text as {', '.join(sorted(others))}, by the same author: "
-                "LinkedIn would take them for one post; change the text of one of them")
+                "LinkedIn would refuse it as a duplicate of that post; change the text of "
+                "one of them")
 
 
 def _outgoing(path: str, post: Post, posts: Mapping[str, Entry], identity: Identity) -> bool:
