@@ -43,7 +43,7 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
                 f"publish: {path} was not published; it will be posted again",
             )
             return f"{path}: recorded as not published; the next sync posts it"
-        _refuse_tracked_urn(book, path, urn)
+        _refuse_tracked_urn(config, book, path, urn)
         _record(config, book, path, urn, now, entry.attempts, sent=entry)
         return f"{path}: recorded as {urn}"
 
@@ -55,19 +55,25 @@ def adopt(config: Config, path: str, urn: str, now: datetime) -> str:
         entry = book.posts.get(path)
         if entry is not None and entry.state == "published":
             raise PublisherError(f"{path} is already published as {entry.urn}")
-        _refuse_tracked_urn(book, path, urn)
+        _refuse_tracked_urn(config, book, path, urn)
         _record(config, book, path, urn, now, entry.attempts if entry else 0)
         return f"{path}: adopted as {urn}"
 
 
-def _refuse_tracked_urn(book: Ledger, path: str, urn: str) -> None:
+def _refuse_tracked_urn(config: Config, book: Ledger, path: str, urn: str) -> None:
     """One LinkedIn post, one file: a URN the ledger gives another file is that file's."""
     for other, entry in book.posts.items():
-        if entry.urn == urn and other != path and entry.state != "deleted":
+        if entry.urn != urn or other == path or entry.state == "deleted":
+            continue
+        if not (config.root / other).exists():
             raise PublisherError(
-                f"{urn} is the post of {other} (the ledger records it): {path} cannot "
-                f"be that post too; if {path} is a copy, delete its urn: and published_at: "
-                "lines to make it a new post")
+                f"{urn} is the post of {other}, a removed file: if {path} is that file, "
+                f"moved, the line `urn: {urn}` in its front matter is enough: run "
+                "`publish`, which records the move")
+        raise PublisherError(
+            f"{urn} is the post of {other} (the ledger records it): {path} cannot "
+            f"be that post too; if {path} is a copy, delete its urn: and published_at: "
+            "lines to make it a new post")
 
 
 def _record(

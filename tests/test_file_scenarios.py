@@ -96,6 +96,8 @@ def test_a_renamed_post_is_moved_not_posted_again(world: World) -> None:
     git(world.root, "mv", LAUNCH, "posts/2026/launch.md")
     commit_all(world.root, "file the launch post by year")
     before = post_calls(world)
+    adopt = world.publish("adopt", "posts/2026/launch.md", "--urn", urn, now=None)
+    assert adopt.code != 0 and "records the move" in adopt.output, adopt.output
 
     plan = plan_json(world, "--prune")
     assert LAUNCH not in plan
