@@ -7,6 +7,8 @@ path, so when paths change this module says which entry a file carries on:
   the ledger records for a path that no longer exists is that post, moved; one whose urn
   belongs to a file that still exists is a copy, and is blocked (it could otherwise edit
   or delete the original's post);
+- a published post whose new file lost its urn: line is that post when it has the same
+  author and text (sending it again would be a duplicate);
 - a post whose create is pending or unknown has no urn yet. A new file is that post,
   moved, when it has the blob the intent recorded, or the same author and either the
   text the intent sent or the commit that removed the old file added it (a git rename).
@@ -74,7 +76,7 @@ def identify(
         urn = candidate.post.urn
         if urn and (own is None or own.urn != urn):
             _urn_claim(identity, path, urn, by_urn.get(urn), own, orphans)
-    _unsettled_moves(identity, candidates, posts, orphans, renames or {})
+    _moves_without_urn(identity, candidates, posts, orphans, renames or {})
     _forgotten(identity, candidates, posts, by_urn)
     _tracked_elsewhere(identity, posts, orphans)
     _twins(identity, candidates, posts, existing)
@@ -125,15 +127,17 @@ def _copy_of_removed(path: str, urn: str, owner: str, other: str) -> Diagnostic:
         "published_at: lines from the other to make it a new post")
 
 
-def _unsettled_moves(
+def _moves_without_urn(
     identity: Identity,
     candidates: Mapping[str, Candidate],
     posts: Mapping[str, Entry],
     orphans: Mapping[str, Entry],
     renames: Mapping[str, str],
 ) -> None:
-    """New files that are a pending or unknown post whose file was moved."""
-    waiting = {p: e for p, e in orphans.items() if e.state in UNSETTLED}
+    """New files without a urn: line that are a post whose file was removed: a pending or
+    unknown one (moved before it had a urn), or a published one with the very text
+    LinkedIn has (a urn: line lost on the way; posting it again would be a duplicate)."""
+    waiting = {p: e for p, e in orphans.items() if e.state in (*UNSETTLED, "published")}
     if not waiting:
         return
     matches: dict[str, list[str]] = {}
@@ -149,12 +153,18 @@ def _unsettled_moves(
             continue
         identity.held[old] = paths
         for path in paths:
-            others = ", ".join(p for p in paths if p != path)
-            identity.problems[path] = _error(
-                path, f"may be the post whose create from {old} is {posts[old].state}, and "
-                f"so may {others}: delete the files that are not that post (the one left "
-                f"carries it on), or run `publish resolve {old} --not-published` if LinkedIn "
-                "does not have it")
+            identity.problems[path] = _ambiguous(path, old, posts[old], paths)
+
+
+def _ambiguous(path: str, old: str, entry: Entry, paths: list[str]) -> Diagnostic:
+    others = ", ".join(p for p in paths if p != path)
+    keep = "delete the files that are not that post (the one left carries it on)"
+    if entry.state == "published":
+        return _error(path, f"has the text of the post of the removed file {old}, and so "
+                      f"has {others}: {keep}, or give them texts of their own")
+    return _error(path, f"may be the post whose create from {old} is {entry.state}, and so "
+                  f"may {others}: {keep}, or run `publish resolve {old} --not-published` "
+                  "if LinkedIn does not have it")
 
 
 def _same_unsettled(
@@ -165,7 +175,10 @@ def _same_unsettled(
         return True
     if entry.author != post.author:
         return False  # another author's post is another post
-    return renames.get(old) == path or entry.commentary_hash == post.commentary_hash
+    if entry.commentary_hash == post.commentary_hash:
+        return True
+    # A published post is known by its urn: line; edited and without it, it is a new one.
+    return entry.state != "published" and renames.get(old) == path
 
 
 def _forgotten(

@@ -188,3 +188,17 @@ def test_a_removed_file_whose_post_another_file_tracks_is_never_pruned(
     plan = plan_for(root, book, prune=True)
     assert plan.summary["delete"] == 0
     assert "posts/new.md claims to be its post" in change(plan, "posts/old.md").reason
+
+
+@pytest.mark.parametrize(("body", "action"), [("Hello", "move"), ("Hello again", "create")],
+                         ids=["same text: the post, moved", "other text: a new post"])
+def test_a_published_post_moved_without_its_urn_line(
+    make_repo: Callable[..., Path], body: str, action: str
+) -> None:
+    root = make_repo({"posts/old.md": post(), "posts/new.md": post(body=body)})
+    book = Ledger(posts={"posts/old.md": entry(root, "posts/old.md")})
+    (root / "posts/old.md").unlink()
+    commit_all(root, "moved, the urn: line lost")
+    moved = change(plan_for(root, book, prune=True), "posts/new.md")
+    assert moved.action == action
+    assert moved.moved_from == ("posts/old.md" if action == "move" else None)
