@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import stat
 import subprocess
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
@@ -46,6 +47,11 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def this_months_version(config: str) -> str:
+    return re.sub(r'^version = "\d{6}"$', f'version = "{datetime.now(UTC):%Y%m}"', config,
+                  flags=re.M)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +116,10 @@ def env(base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
             monkeypatch.delenv(name)
     control = SandboxControl(base_url)
     control.reset(seed=3)
+    # Tokens live on two clocks here, the store's (this process) and the sandbox's
+    # (introspection): both run on real time, with this month's version, so that neither
+    # depends on the day the tests run.
+    control.set_clock(datetime.now(UTC), running=True)
     control.add_member(JANE_ID, "Jane Doe")
     control.add_member("tom", "Tom Other")
     control.add_organization(2414183, "Acme Corp", admins=[JANE_ID])
@@ -120,7 +130,7 @@ def env(base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "test@example.com")
     git(root, "config", "user.name", "Test")
-    write_files(root, {"publish.toml": CONFIG, **POSTS})
+    write_files(root, {"publish.toml": this_months_version(CONFIG), **POSTS})
     commit_all(root)
     return Env(base_url, control, root, tmp_path / "config" / "tokens.json", port)
 
@@ -186,8 +196,8 @@ def login_request(env: Env, scopes: tuple[str, ...] = tuple(PERSON), key: str = 
                              auth.App(CLIENT_ID, CLIENT_SECRET), env.port, timeout)
 
 
-def transport(env: Env, version: str = "202611") -> Transport:
-    return Transport(env.url, f"{env.url}/oauth/v2", version)
+def transport(env: Env) -> Transport:
+    return Transport(env.url, f"{env.url}/oauth/v2", f"{datetime.now(UTC):%Y%m}")
 
 
 # --- login ------------------------------------------------------------------------------------------
@@ -502,8 +512,8 @@ def test_doctor_all_good(env: Env) -> None:
     code, output = env.publish("doctor")
     assert code == 0, output
     lines = output.splitlines()
-    assert lines[0].startswith("ok:      LinkedIn-Version 202611 is served until about "
-                               "2027-11-15")
+    version = f"{datetime.now(UTC):%Y%m}"
+    assert lines[0].startswith(f"ok:      LinkedIn-Version {version} is served until about ")
     assert "acme (urn:li:organization:2414183): 1 post" in lines
     assert "  ok:      w_organization_social: post as the page" in lines
     assert "  ok:      r_organization_social: read posts back (check the text LinkedIn kept, " \

@@ -182,3 +182,16 @@ def test_a_plan_with_nothing_to_read_loads_no_parser_and_no_gitpython(
 
     (root / "posts" / "b.md").write_text(GOOD)  # something to read: the parser is there
     assert set(PARSER) <= modules_after(root, "--dry-run", "--allow-dirty")
+
+
+@pytest.mark.parametrize(("now", "warned"), [
+    ("2027-09-01T09:00Z", False),      # 75 days before 202611's sunset (about 2027-11-15)
+    ("2027-09-20T09:00Z", True),       # 56 days before: weeks of notice
+    ("2027-11-20T09:00Z", True),       # after it: LinkedIn answers 426
+])
+def test_every_run_warns_of_the_versions_sunset(make_repo: Callable[..., Path], now: str,
+                                                warned: bool) -> None:
+    root = make_repo({"posts/a.md": GOOD})
+    result = CliRunner().invoke(cli, ["--repo", str(root), "--dry-run", "--now", now])
+    assert ("LinkedIn-Version 202611" in result.stderr) is warned, result.stderr
+    assert "LinkedIn-Version" not in result.stdout      # the plan itself stays clean

@@ -209,7 +209,7 @@ def sync_command(
     config = obj.config()
     now = _parse_now(now_text, config)
     options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
-    _warn_of_version_sunset(config)
+    _warn_of_version_sunset(config, now)
     if dry_run:
         plan = make_plan(config, now, options)[1]
         _print_plan(plan, output_format, verbose)
@@ -241,12 +241,13 @@ def warn(messages: Iterable[str]) -> None:
         click.echo(f"::warning::{message}" if annotate else f"Warning: {message}", err=True)
 
 
-def _warn_of_version_sunset(config: Config) -> None:
+def _warn_of_version_sunset(config: Config, now: datetime) -> None:
     """Weeks before LinkedIn retires the pinned version, every run says so.
 
-    Today's date, not --now: LinkedIn retires a version on its calendar, not the plan's.
+    On the plan's date: today, or the --now of a rehearsal, which asks "what will LinkedIn
+    say then?".
     """
-    message = apiversion.notice(config.linkedin.version, datetime.now(UTC).date())
+    message = apiversion.notice(config.linkedin.version, now.date())
     if message:
         warn([message])
 
