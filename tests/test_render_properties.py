@@ -43,10 +43,13 @@ _NOT_RESERVED = r"[^|{}@\[\]()<>#\\*_~]"
 _ESCAPED = r"\\[|{}@\[\]()<>#\\*_~]"
 MENTION_ELEMENT = re.compile(
     rf"@\[(?P<name>(?:{_NOT_RESERVED}|{_ESCAPED})+)\]"
-    r"\((?P<urn>urn:li:(?:person|organization):[A-Za-z0-9:.-]+)\)"
+    r"\((?P<urn>urn:li:(?:person|organization):[A-Za-z0-9:._-]+)\)"
 )
 HASHTAG_ELEMENT = re.compile(r"#(?P<tag>[^\W_]+)")
-HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|(?:\\#|#|＃)\|(?P<tag>\w+)\}")
+# The template's value is Text: reserved characters in it are escaped like anywhere else.
+HASHTAG_TEMPLATE = re.compile(
+    rf"\{{hashtag\|(?:\\#|#|＃)\|(?P<tag>(?:{_NOT_RESERVED}|{_ESCAPED})+)\}}"
+)
 
 
 class LittleTextError(AssertionError):
@@ -92,7 +95,7 @@ def _mention_name(match: re.Match[str]) -> str:
 
 
 def _hashtag(match: re.Match[str]) -> str:
-    return "#" + match.group("tag")
+    return "#" + re.sub(r"\\(.)", r"\1", match.group("tag"))
 
 
 def mention_urns(wire: str) -> list[tuple[str, str]]:

@@ -307,7 +307,7 @@ def test_documented_repository_checks_clean(tmp_path: Path) -> None:
     from publisher.cli import cli
 
     (tmp_path / "publish.toml").write_text(doc_blocks("toml")[0], encoding="utf-8")
-    post = tmp_path / "posts/2026/12/hello.md"
+    post = tmp_path / "posts/hello.md"
     post.parent.mkdir(parents=True)
     post.write_text(doc_blocks("markdown")[0], encoding="utf-8")
     result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "check"], catch_exceptions=False)
