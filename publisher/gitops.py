@@ -245,9 +245,12 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
     removed from it in the committed history named, newest first. One git call for all
     files, looking only at the commits that added or removed such a line; asked only when
     a plan has posts the ledger does not know."""
-    history = _output(_git(str(root), "-c", "core.quotePath=false", "log", "-p", "--no-color",
-                           "--no-renames", "--relative", "--format=", "-G^urn:", "--",
-                           folder or "."))
+    try:
+        history = _output(_git(str(root), "-c", "core.quotePath=false", "log", "-p",
+                               "--no-color", "--no-renames", "--relative", "--format=",
+                               "-G^urn:", "--", folder or "."))
+    except GitError:
+        return {}  # no commit yet: no history to look in
     found: dict[str, list[str]] = {}
     current = ""
     for line in history.splitlines():
