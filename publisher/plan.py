@@ -367,8 +367,9 @@ def _held_by_entry(
         return _with(
             base,
             "blocked",
-            "an earlier attempt may or may not have posted: check "
-            "LinkedIn, then run `publish resolve` with --urn URN or --not-published",
+            "an earlier attempt may or may not have posted: check LinkedIn, then run "
+            f"`publish resolve {base.post} --urn URN` if it is there, or "
+            f"`publish resolve {base.post} --not-published` if it is not",
         )
     if entry.state == "failed" and not changed and not options.retry_failed:
         return _with(
