@@ -57,6 +57,7 @@ Result = Literal[
     "updated",
     "replaced",
     "deleted",
+    "moved",
     "waiting",
     "deferred",
     "failed",
@@ -184,6 +185,7 @@ class Applier:
     # --- the run ---------------------------------------------------------------------
 
     def run(self, plan: Plan) -> Report:
+        self._follow_moves(plan)
         for change in plan.changes:
             if change.action == "expired" and change.source is not None:
                 self._expire(change, change.source)
@@ -207,6 +209,23 @@ class Applier:
             self.journal.flush()
         self._set_exit_code(plan)
         return self.report
+
+    def _follow_moves(self, plan: Plan) -> None:
+        """Re-key the ledger entry of every moved post before anything is sent, so the
+        post is never created again under its new name, whatever else happens."""
+        for change in plan.changes:
+            if change.moved_from is None:
+                continue
+            entry = self.book.rekey(change.moved_from, change.post)
+            if change.action == "move":
+                entry.source_blob = change.blob
+                entry.media_blobs = dict(change.media_blobs or {})
+                outcome = Outcome(change.post, "move", "moved",
+                                  f"moved from {change.moved_from}", entry.urn)
+                self.report.outcomes.append(outcome)
+                self.progress.finish(outcome)
+            self._save(change.moved_from)
+            self._save(change.post)
 
     def flush(self) -> None:
         """Write the ledger file with every step so far (the journal folded into it)."""
@@ -385,7 +404,8 @@ class Applier:
             content_hash=post.content_hash,
             commentary_hash=post.commentary_hash,
             # The file as it was sent: a create LinkedIn refuses is tried again only when
-            # the file changes from this, or with --retry-failed.
+            # the file changes from this, or with --retry-failed; and a file moved before
+            # the outcome is known is found by it.
             source_blob=change.blob,
             attempts=(before.attempts if before else 0) + 1,
             media=before.media if before else {},
@@ -568,47 +588,55 @@ class Applier:
         if found is not None:
             why = "found on LinkedIn after an interrupted attempt"
             return self._existing(change, post, client, entry, found, why)
+        if not _as_sent(post, entry):
+            # A re-POST of other content is no probe: LinkedIn would post it as new.
+            return self._unknown(post, entry, "the request may or may not have reached "
+                                 "LinkedIn, and the post was edited since")
         if self._within_repost_window(entry):
-            media = self._upload_all(post, client)
-            try:
-                urn = self._create_waiting_for_media(client, self._payload(post, media))
-            except li.DuplicatePost as duplicate:
-                problem = self._not_this_post(post, client, duplicate.existing_urn)
-                if problem:  # it names another post: whether ours landed is still unknown
-                    return self._unknown(post, entry, problem)
-                why = "LinkedIn confirmed the earlier attempt had landed"
-                return self._existing(change, post, client, entry, duplicate.existing_urn, why)
-            except li.AmbiguousOutcome:
-                pass
-            except li.LinkedInError as error:
-                if isinstance(error, (li.RateLimited, li.AuthenticationError)):
-                    raise
-                return self._unknown(post, entry, f"re-check failed: {_short(error)}")
-            else:
-                return self._published(
-                    change,
-                    post,
-                    client,
-                    entry,
-                    urn,
-                    "published (the earlier attempt had not landed)",
-                )
+            return self._repost_probe(change, post, client, entry)
         return self._unknown(post, entry, "the request may or may not have reached LinkedIn")
+
+    def _repost_probe(
+        self, change: Change, post: Post, client: LinkedInClient, entry: Entry
+    ) -> Outcome:
+        """Send the post again inside LinkedIn's duplicate window: a 422 names the post
+        the earlier attempt made; a 201 means it had not landed."""
+        media = self._upload_all(post, client)
+        try:
+            urn = self._create_waiting_for_media(client, self._payload(post, media))
+        except li.DuplicatePost as duplicate:
+            problem = self._not_this_post(post, client, duplicate.existing_urn)
+            if problem:  # it names another post: whether ours landed is still unknown
+                return self._unknown(post, entry, problem)
+            why = "LinkedIn confirmed the earlier attempt had landed"
+            return self._existing(change, post, client, entry, duplicate.existing_urn, why)
+        except li.AmbiguousOutcome:
+            return self._unknown(post, entry, "the request may or may not have reached LinkedIn")
+        except li.LinkedInError as error:
+            if isinstance(error, (li.RateLimited, li.AuthenticationError)):
+                raise
+            return self._unknown(post, entry, f"re-check failed: {_short(error)}")
+        return self._published(
+            change, post, client, entry, urn, "published (the earlier attempt had not landed)")
 
     def _within_repost_window(self, entry: Entry) -> bool:
         if not entry.intent_at:
             return False
         started = datetime.fromisoformat(entry.intent_at.replace("Z", "+00:00"))
-        return self.clock() - started < REPOST_WINDOW
+        # An intent from the future (a clock that was ahead) is of unknown age: outside.
+        return timedelta(0) <= self.clock() - started < REPOST_WINDOW
 
     def _find_by_author(self, post: Post, client: LinkedInClient, entry: Entry) -> str | None:
         """An organization's post with our text, if the token may read the page's posts."""
         if not is_organization(post.author):
             return None
-        wanted = normalize_commentary(post.commentary)
+        # The text that was sent: the file's, unless it was edited since the intent.
+        wanted = normalize_commentary(post.commentary) if _as_sent(post, entry) else None
         try:
             for index, element in enumerate(client.find_posts_by_author(post.author)):
-                if normalize_commentary(str(element.get("commentary", ""))) == wanted:
+                shown = str(element.get("commentary", ""))
+                sent = entry.commentary_hash
+                if normalize_commentary(shown) == wanted or _sent_hash(shown) == sent:
                     return str(element["id"])
                 if index >= FINDER_SCAN:
                     break
@@ -975,6 +1003,20 @@ HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|((?:\\.|[^}\\])*)\}")
 def normalize_commentary(text: str) -> str:
     """LinkedIn returns hashtags as `{hashtag|\\#|tag}`; compare them as `#tag`."""
     return HASHTAG_TEMPLATE.sub(lambda m: "#" + m.group(1), text).strip()
+
+
+def _sent_hash(shown: str) -> str:
+    """The commentary_hash of the text we sent that LinkedIn shows as `shown`: what an
+    intent keeps of what was sent (the file may say something else by now)."""
+    import hashlib
+
+    return "sha256:" + hashlib.sha256(normalize_commentary(shown).encode("utf-8")).hexdigest()
+
+
+def _as_sent(post: Post, entry: Entry) -> bool:
+    """The post as it is now is what the intent sent (text and content)."""
+    return (entry.commentary_hash == post.commentary_hash
+            and entry.content_hash in (None, post.content_hash))
 
 
 def _codes(error: li.LinkedInError) -> str:

@@ -200,6 +200,69 @@ def _parse_status(output: str, prefix: str) -> set[str]:
     return changed
 
 
+def renamed(root: Path, paths: list[str]) -> dict[str, str]:
+    """Where each of these removed files (from `root`) went in the commit that removed
+    it: the file git saw it renamed to, or else the one file of its kind that commit
+    added (git misses a short file renamed and edited at once: one changed line of four
+    is too much for its 50% similarity). Asked only for the ledger's posts whose file is
+    gone, which are few."""
+    found: dict[str, str] = {}
+    cwd = str(root)
+    for path in paths:
+        last = _output(_git(cwd, "log", "-1", "--format=%H", "--", path)).strip()
+        if not last:
+            continue
+        shown = _output(_git(cwd, "show", "-M", "--relative", "--name-status", "-z",
+                             "--format=", last))
+        target = _moved_to(shown.split("\0"), path)
+        if target is not None:
+            found[path] = target
+    return found
+
+
+def _moved_to(fields: list[str], path: str) -> str | None:
+    """From `git show --name-status -z` fields: where `path` went (see renamed)."""
+    added: list[str] = []
+    index = 0
+    while index < len(fields) - 1:
+        status = fields[index]
+        if status[:1] in ("R", "C"):
+            if status[0] == "R" and fields[index + 1] == path:
+                return fields[index + 2]
+            index += 3
+            continue
+        if status == "A" and Path(fields[index + 1]).suffix == Path(path).suffix:
+            added.append(fields[index + 1])
+        index += 2
+    return added[0] if len(added) == 1 else None
+
+
+_REMOVED_URN = re.compile(r"-urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)")
+
+
+def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
+    """For each file under `folder` (paths from `root`): the post URNs that `urn:` lines
+    removed from it in the committed history named, newest first. One git call for all
+    files, looking only at the commits that added or removed such a line; asked only when
+    a plan has posts the ledger does not know."""
+    try:
+        history = _output(_git(str(root), "-c", "core.quotePath=false", "log", "-p",
+                               "--no-color", "--no-renames", "--relative", "--format=",
+                               "-G^urn:", "--", folder or "."))
+    except GitError:
+        return {}  # no commit yet: no history to look in
+    found: dict[str, list[str]] = {}
+    current = ""
+    for line in history.splitlines():
+        if line.startswith("--- a/") or line.startswith("+++ b/"):
+            current = line[6:].rstrip("\t")
+        else:
+            removed = _REMOVED_URN.match(line)
+            if removed and current:
+                found.setdefault(current, []).append(removed.group(1))
+    return found
+
+
 def require_repo(root: Path) -> git.Repo:
     repo = open_repo(root)
     if repo is None:

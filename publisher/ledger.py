@@ -243,6 +243,15 @@ class Ledger:
                 found[path] = (data["author"], data.get("urn"), data.get("media_blobs") or {})
         return found
 
+    def rekey(self, old: str, new: str) -> Entry:
+        """Move the entry of `old` to `new` (its file was moved); return it."""
+        posts = self.posts
+        if new in posts:
+            raise LedgerError(f"cannot move the ledger entry of {old} to {new}: {new} has one")
+        entry = posts.pop(old)
+        posts[new] = entry
+        return entry
+
     @classmethod
     def read(cls, serial: int, entries: dict[str, Any], uploads: dict[str, dict[str, str]]
              ) -> Ledger:
@@ -541,10 +550,22 @@ def merge(upstream: Ledger, ours: Ledger) -> Ledger:
         theirs = posts.get(path)
         if theirs is None or STATE_RANK[entry.state] >= STATE_RANK[theirs.state]:
             posts[path] = entry
+    _drop_moved(posts, upstream, ours)
     uploads = {owner: dict(files) for owner, files in upstream.uploads.items()}
     for owner, files in ours.uploads.items():
         uploads.setdefault(owner, {}).update(files)
     return Ledger(serial=max(upstream.serial, ours.serial), posts=posts, uploads=uploads)
+
+
+def _drop_moved(posts: dict[str, Entry], upstream: Ledger, ours: Ledger) -> None:
+    """A post one side moved (its entry re-keyed) is under another path on the other
+    side: keep one entry, ours, or the other path would be a removed file, and pruned.
+    Ours may be the old path: the next plan finds the file by its urn: line, a move."""
+    paths = {entry.urn: path for path, entry in ours.posts.items() if entry.urn}
+    for path, entry in upstream.posts.items():
+        mine = paths.get(entry.urn) if entry.urn else None
+        if mine is not None and mine != path and path not in ours.posts:
+            posts.pop(path, None)
 
 
 def absorb(ours: Ledger, upstream: Ledger) -> None:

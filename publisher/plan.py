@@ -8,6 +8,8 @@ applies exactly it. Action meanings:
     replace  published; something LinkedIn cannot edit changed -> delete and re-post
              (only with --allow-replace; otherwise the change is blocked)
     delete   the file is gone or `status: deleted` -> delete the post (only with --prune)
+    move     the file of a published post moved (see identity.py): no call to LinkedIn,
+             the ledger entry follows the file (any change above may carry `moved_from`)
     wait     scheduled later, held back by [limits], or waiting on publish_when
     expired  its not_after passed before it could be posted: it will not be posted
     skip     a draft
@@ -26,6 +28,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, get_args
 
 from publisher.errors import Diagnostic
+from publisher.identity import Candidate, Identity, identify
 from publisher.ledger import Entry, Ledger, Settled
 from publisher.schedule import format_utc
 
@@ -33,7 +36,8 @@ if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
     from publisher.post import LoadedPost, Post
 
 Action = Literal[
-    "create", "update", "replace", "delete", "wait", "expired", "skip", "blocked", "noop"
+    "create", "update", "replace", "delete", "move", "wait", "expired", "skip", "blocked",
+    "noop",
 ]
 ACTIONS: tuple[str, ...] = get_args(Action)
 POSTING = ("create", "update", "replace", "delete")
@@ -57,6 +61,9 @@ class Source:
     media_blobs: dict[str, str] | None = None
     uncommitted_media: tuple[str, ...] = ()
     settled: Settled | None = None  # not read: published from this file, nothing to do
+    renamed_to: str | None = None  # a file gone: where git saw it renamed to, if asked
+    removed_urns: tuple[str, ...] = ()  # a new post: urn: lines git history removed
+    stated_urn: str | None = None  # an invalid post: the urn: line it seems to have
 
     @property
     def uncommitted(self) -> tuple[str, ...]:
@@ -86,6 +93,7 @@ class Change:
     source: Post | None = field(default=None, compare=False, repr=False)
     blob: str | None = None
     media_blobs: dict[str, str] | None = field(default=None, compare=False, repr=False)
+    moved_from: str | None = None  # the path the ledger had for this post
 
     @property
     def commentary(self) -> str | None:
@@ -112,6 +120,7 @@ class Change:
             "visible_length": rendered.visible_length if rendered else None,
             "fold": rendered.fold if rendered else None,
             "diagnostics": [d.to_json() for d in self.diagnostics] if self.diagnostics else [],
+            "moved_from": self.moved_from,
         }
 
 
@@ -153,11 +162,16 @@ def build_plan(
 ) -> Plan:
     """Decide what to do with every post; the result is ordered as apply will run it."""
     now = now.astimezone(UTC)
+    sources = list(sources)
+    identity = _identity(sources, ledger)
+    moved_away = set(identity.moved_from.values())
     # A settled source needs no entry: the ledger makes its entries only if one is needed.
     changes = [
         _settled(source, source.settled) if source.settled
-        else _decide(source, ledger.posts.get(source.path), now, options)
+        else _held(source, ledger, identity.held[source.path]) if source.path in identity.held
+        else _identified(source, ledger, identity, now, options)
         for source in sources
+        if source.path not in moved_away
     ]
     # By schedule (unscheduled: now), then path: two stable sorts, the second only when
     # something is scheduled, as a key function per change costs more than the rest of
@@ -168,6 +182,76 @@ def build_plan(
     if any(c.action == "create" for c in changes):
         changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
     return Plan(now=now, timezone=timezone, changes=tuple(changes))
+
+
+def _identity(sources: list[Source], ledger: Ledger) -> Identity:
+    """Moves, copies and twins (identity.py); asked only when a parsed post is not simply
+    the published post of its own path, so an ordinary edit costs nothing more."""
+    parsed = {
+        s.path: Candidate(s.loaded.post, s.blob, s.removed_urns)
+        for s in sources
+        if s.loaded is not None and s.loaded.post is not None and s.blob is not None
+    }
+    removed = any(s.blob is None for s in sources)
+    if not removed and all(_plainly_itself(path, c.post, ledger) for path, c in parsed.items()):
+        return Identity()
+    existing = {s.path for s in sources if s.blob is not None}
+    renames = {s.path: s.renamed_to for s in sources if s.renamed_to}
+    identity = identify(parsed, existing, ledger, renames)
+    if removed:
+        _hold_for_invalid(identity, sources, ledger)
+    return identity
+
+
+def _hold_for_invalid(identity: Identity, sources: list[Source], ledger: Ledger) -> None:
+    """A removed file whose urn an invalid file states may be that file, moved and broken
+    on the way (a relative media path): its post is held, never pruned, until it is fixed."""
+    stated = {s.stated_urn: s.path for s in sources if s.stated_urn}
+    for source in sources:
+        entry = ledger.posts.get(source.path) if source.blob is None else None
+        if entry is not None and entry.urn in stated and source.path not in identity.held:
+            identity.held[source.path] = [stated[entry.urn]]
+
+
+def _plainly_itself(path: str, post: Post, ledger: Ledger) -> bool:
+    entry = ledger.posts.get(path)
+    return entry is not None and entry.state == "published" and entry.urn == post.urn
+
+
+def _identified(
+    source: Source, ledger: Ledger, identity: Identity, now: datetime, options: PlanOptions
+) -> Change:
+    """_decide, for the ledger entry this file carries on, and blocked by its identity
+    problem if it has one."""
+    old = identity.moved_from.get(source.path)
+    change = _decide(source, ledger.posts.get(old or source.path), now, options)
+    problem = identity.problems.get(source.path)
+    if problem is not None:
+        blocked = _with(change, "blocked", problem.message)
+        blocked.diagnostics = (*change.diagnostics, problem)
+        return blocked
+    if old is None:
+        return change
+    return _moved(change, old, source, options)
+
+
+def _held(source: Source, ledger: Ledger, claimants: list[str]) -> Change:
+    """A removed file that other files claim to be (several copies of it, or one that
+    the ledger tracks too, or an invalid one): nothing happens to its post meanwhile."""
+    entry = ledger.posts[source.path]
+    verb = "claims" if len(claimants) == 1 else "claim"
+    return Change(source.path, "noop", f"file removed, but {' and '.join(claimants)} {verb} "
+                  "to be its post: nothing is done to it", author=entry.author, urn=entry.urn)
+
+
+def _moved(change: Change, old: str, source: Source, options: PlanOptions) -> Change:
+    if source.uncommitted and not options.allow_dirty:
+        # Not moved_from: the ledger follows a move only once git has it.
+        return _with(change, "blocked", _not_committed(source, f"it was moved from {old}"))
+    change.moved_from = old
+    if change.action == "noop" and change.reason == UNCHANGED:
+        return _with(change, "move", f"moved from {old}: the same LinkedIn post, nothing is sent")
+    return _with(change, change.action, f"moved from {old}; {change.reason}")
 
 
 def _order(change: Change, now: datetime) -> datetime:
@@ -326,8 +410,9 @@ def _held_by_entry(
         return _with(
             base,
             "blocked",
-            "an earlier attempt may or may not have posted: check "
-            "LinkedIn, then run `publish resolve` with --urn URN or --not-published",
+            "an earlier attempt may or may not have posted: check LinkedIn, then run "
+            f"`publish resolve {base.post} --urn URN` if it is there, or "
+            f"`publish resolve {base.post} --not-published` if it is not",
         )
     if entry.state == "failed" and not changed and not options.retry_failed:
         return _with(

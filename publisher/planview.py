@@ -18,6 +18,7 @@ SYMBOLS = {
     "update": "~",
     "replace": "±",
     "delete": "-",
+    "move": "→",
     "wait": "…",
     "expired": "×",
     "skip": "·",
@@ -29,6 +30,7 @@ SUMMARY_WORDS = (
     ("update", "to update"),
     ("replace", "to replace"),
     ("delete", "to delete"),
+    ("move", "moved"),
     ("wait", "waiting"),
     ("expired", "expired"),
     ("blocked", "blocked"),
@@ -194,8 +196,10 @@ def _markdown_row(change: Change, plan: Plan) -> str:
             if change.scheduled_for
             else "next sync after merge"
         )
+    moved = f" (from {_code(change.moved_from, cell=True)})" if change.moved_from else ""
     return (
-        f"| {SYMBOLS[change.action]} | **{change.action}** | {_code(change.post, cell=True)} | "
+        f"| {SYMBOLS[change.action]} | **{change.action}** | {_code(change.post, cell=True)}"
+        f"{moved} | "
         f"{_author_cell(change)} | {timing} | {_length_cell(change)} |"
     )
 

@@ -53,7 +53,8 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime, *,
             )
             return f"{path}: recorded as not published; the next sync posts it"
         assert entry is not None, "_check_resolvable refuses a post the ledger does not know"
-        note = _record(config, book, path, urn, now, entry.attempts, client_for)
+        _refuse_tracked_urn(config, book, path, urn)
+        note = _record(config, book, path, urn, now, entry.attempts, client_for, sent=entry)
         return f"{path}: recorded as {urn}{note}"
 
 
@@ -127,16 +128,35 @@ def adopt(config: Config, path: str, urn: str, now: datetime, *,
         entry = book.posts.get(path)
         if entry is not None and entry.state == "published":
             raise PublisherError(f"{path} is already published as {entry.urn}")
+        _refuse_tracked_urn(config, book, path, urn)
         attempts = entry.attempts if entry else 0
         note = _record(config, book, path, urn, now, attempts, client_for)
         return f"{path}: adopted as {urn}{note}"
 
 
+def _refuse_tracked_urn(config: Config, book: Ledger, path: str, urn: str) -> None:
+    """One LinkedIn post, one file: a URN the ledger gives another file is that file's."""
+    for other, entry in book.posts.items():
+        if entry.urn != urn or other == path or entry.state == "deleted":
+            continue
+        if not (config.root / other).exists():
+            raise PublisherError(
+                f"{urn} is the post of {other}, a removed file: if {path} is that file, "
+                f"moved, the line `urn: {urn}` in its front matter is enough: run "
+                "`publish`, which records the move")
+        raise PublisherError(
+            f"{urn} is the post of {other} (the ledger records it): {path} cannot "
+            f"be that post too; if {path} is a copy, delete its urn: and published_at: "
+            "lines to make it a new post")
+
+
 def _record(
     config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int,
-    client_for: ClientFor | None,
+    client_for: ClientFor | None, sent: Entry | None = None,
 ) -> str:
-    """Record `urn` as the post's; "" or a note that LinkedIn could not be asked."""
+    """Record `urn` as the post of `path`; "" or a note that LinkedIn could not be asked.
+    `sent`: the intent of the attempt that made it, whose text and content LinkedIn has,
+    whatever the file says now."""
     if not POST_URN.match(urn):
         raise PublisherError(f"'{urn}' is not a post URN like urn:li:share:7045020441609936898")
     if not (config.root / path).is_file():
@@ -149,13 +169,17 @@ def _record(
     data = write_back(config.root / path, {"urn": urn, "published_at": format_utc(now)})
     # Only committed files: an uncommitted one is noticed as a change until committed.
     media_blobs, _ = committed_files(gitops.start_scan(config.root)(), post.files)
+    text = sent.commentary_hash if sent and sent.commentary_hash else post.commentary_hash
+    content = sent.content_hash if sent and sent.content_hash else post.content_hash
+    as_sent = (text, content) == (post.commentary_hash, post.content_hash)
     book.put(path, Entry(
         author=post.author,
         state="published",
         urn=urn,
-        content_hash=post.content_hash,
-        commentary_hash=post.commentary_hash,
-        source_blob=gitops.blob_id(data),
+        content_hash=content,
+        commentary_hash=text,
+        # Edited since it was sent: no blob, so the next sync reads it and sends the edit.
+        source_blob=gitops.blob_id(data) if as_sent else None,
         published_at=format_utc(now),
         attempts=attempts,
         media_blobs=media_blobs,

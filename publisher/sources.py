@@ -10,13 +10,16 @@ git is published.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
 from publisher import ledger as ledgers
 from publisher.config import Config
-from publisher.gitops import FileState, WorkTree, file_states, start_scan
+from publisher.errors import Diagnostic
+from publisher.gitops import FileState, WorkTree, file_states, removed_urns, renamed, start_scan
+from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
 
@@ -60,8 +63,19 @@ def collect(
             sources.append(Source(path, state.blob, state.dirty, settled=published))
         else:
             sources.append(_read(config, path, state, tree))
-    sources += [Source(path=p, blob=None) for p in ledger.paths() if p not in states]
+    if tree is not None:
+        _add_removed_urns(config, ledger, sources)
+    gone = [p for p in ledger.paths() if p not in states]
+    renames = _renames(config, ledger, gone) if gone and tree is not None else {}
+    sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
     return sources
+
+
+def _renames(config: Config, ledger: Ledger, gone: list[str]) -> dict[str, str]:
+    """Where git saw the files of unsettled posts go: such a post has no urn: line yet to
+    know it by when it was moved and edited at once (see identity.py)."""
+    unsettled = [p for p in gone if ledger.posts[p].state in UNSETTLED]
+    return renamed(config.root, unsettled) if unsettled else {}
 
 
 def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
@@ -72,6 +86,35 @@ def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
     )
 
 
+def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source]) -> None:
+    """A new post's history may show it was published once (identity.py): git is asked
+    only when there are posts the ledger does not know, for all of them at once."""
+    new = [s for s in sources if s.loaded is not None and s.loaded.post is not None
+           and not s.loaded.post.urn and s.path not in ledger.posts]
+    if not new:
+        return
+    history = removed_urns(config.root, config.posts_dir)
+    for source in new:
+        source.removed_urns = _not_retired(config, source.path, history.get(source.path, ()))
+
+
+# A `urn:` line that publish itself commented out (`resolve --gone`, `--prune`): the file
+# says the URN is no longer its post, so its removal from git is no revert.
+RETIRED_URN = re.compile(r"^#\s*urn:\s*(\S+)", re.M)
+
+
+def _not_retired(config: Config, path: str, urns: Iterable[str]) -> tuple[str, ...]:
+    urns = tuple(urns)
+    if not urns:
+        return ()
+    try:
+        text = (config.root / path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return urns
+    retired = set(RETIRED_URN.findall(text))
+    return tuple(u for u in urns if u not in retired)
+
+
 def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
     # The parser (front matter, YAML, Markdown, media checks) is imported only here: a
     # plan where every post is unchanged never needs it.
@@ -79,10 +122,23 @@ def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) ->
 
     loaded = load_post(config, path)
     if loaded.post is None:
-        return Source(path, state.blob, state.dirty, loaded)
+        return Source(path, state.blob, state.dirty, loaded, stated_urn=_stated_urn(config, path))
     committed, uncommitted = committed_files(tree, loaded.post.files)
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
                   uncommitted_media=uncommitted)
+
+
+_URN_LINE = re.compile(r"^urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)", re.MULTILINE)
+
+
+def _stated_urn(config: Config, path: str) -> str | None:
+    """The urn: line of a file that is not a valid post (it may be a published post,
+    moved and broken on the way): read roughly, only to hold back a prune."""
+    try:
+        found = _URN_LINE.search((config.root / path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found.group(1) if found else None
 
 
 def committed_files(
@@ -102,3 +158,28 @@ def _post_states(config: Config, tree: WorkTree | None) -> dict[str, FileState]:
     from publisher.post import discover
 
     return file_states(config.root, discover(config))
+
+
+def _in_git(config: Config) -> bool:
+    return start_scan(config.root)() is not None
+
+
+def check_posts(config: Config, paths: list[str], now: datetime | None = None) -> list[Diagnostic]:
+    """What `publish check` reports of these posts: each file's own problems, then those
+    it has with the others (a copy's urn, a twin's text), which need every post read.
+    `now`: also warn of unpublished posts whose schedule has passed."""
+    from publisher.post import discover, load_post
+
+    every = discover(config)
+    loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
+    named = set(paths)
+    diagnostics = [d for path in paths for d in loaded[path].diagnostics]
+    book = ledgers.load(config.ledger_path, config.ledger)
+    history = removed_urns(config.root, config.posts_dir) if _in_git(config) else {}
+    candidates = {
+        p: Candidate(one.post, removed_urns=_not_retired(config, p, history.get(p, ())))
+        for p, one in loaded.items() if one.post is not None
+    }
+    identity = identify(candidates, set(every), book)
+    diagnostics += [d for path, d in identity.problems.items() if path in named]
+    return sorted(diagnostics, key=lambda d: d.path)

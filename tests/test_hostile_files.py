@@ -263,7 +263,8 @@ def test_what_crashed_is_an_error_on_its_post_and_the_others_go_on(
 def test_a_post_that_is_a_link_is_refused_by_name(
     make_repo: Callable[..., Path], tmp_path: Path, target: str
 ) -> None:
-    root = make_repo({"posts/ok.md": GOOD, "posts/real.md": GOOD})
+    # real.md with a text of its own: two posts with one text are an error of their own.
+    root = make_repo({"posts/ok.md": GOOD, "posts/real.md": GOOD + "\nIts own text.\n"})
     secret = tmp_path / "secret.md"
     secret.write_text("---\nauthor: acme\n---\nA file from outside the repository.\n")
     link = root / "posts/link.md"

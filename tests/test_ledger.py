@@ -149,6 +149,20 @@ def test_entries_read_from_a_file_are_the_same_made_late(tmp_path: Path) -> None
     assert read.paths() == ["posts/a.md", "posts/b.md", "posts/c.md"]
 
 
+@pytest.mark.parametrize("side", ["ours", "upstream"])
+def test_merge_keeps_a_moved_post_once(side: str) -> None:
+    """One run moved a post (re-keyed its entry); the other still has the old path:
+    never both, or the path without a file would be pruned."""
+    old = Ledger(posts={"posts/old.md": Entry(author="a", state="published", urn="urn:li:share:1"),
+                        "posts/other.md": Entry(author="a", state="published", urn="urn:li:share:2")})
+    moved = Ledger(posts={"posts/new.md": Entry(author="a", state="published", urn="urn:li:share:1"),
+                          "posts/other.md": Entry(author="a", state="published", urn="urn:li:share:2")})
+    upstream, ours = (old, moved) if side == "ours" else (moved, old)
+    merged = ledger.merge(upstream, ours)
+    kept = "posts/new.md" if side == "ours" else "posts/old.md"  # ours; a plan moves it
+    assert sorted(merged.posts) == [kept, "posts/other.md"]
+
+
 def test_a_journal_left_by_a_killed_run_is_replayed_and_folded_in(tmp_path: Path) -> None:
     path = tmp_path / "ledger.json"
     book = sample()

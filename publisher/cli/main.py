@@ -23,7 +23,7 @@ from click.core import ParameterSource
 
 from publisher import __version__, apiversion, planview
 from publisher.config import Config, load_config
-from publisher.errors import Diagnostic, PublisherError
+from publisher.errors import PublisherError
 from publisher.plan import Change, Plan, PlanOptions
 from publisher.schedule import TimeError, parse_time
 from publisher.sources import make_plan
@@ -399,6 +399,7 @@ def summary(result: SyncResult) -> str:
         (report.count("updated"), "updated"),
         (report.count("replaced"), "replaced"),
         (report.count("deleted"), "deleted"),
+        (report.count("moved"), "moved"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
         (report.count("failed"), "failed"),
@@ -470,14 +471,12 @@ def _parse_now(text: str | None, config: Config) -> datetime:
 @click.pass_obj
 def check(obj: Context, paths: tuple[Path, ...], now_text: str | None) -> None:
     """Validate publish.toml and the posts (all, or PATHS); exit 1 on any error."""
-    from publisher.post import load_post
+    from publisher.sources import check_posts
 
     config = obj.config()
     now = _parse_now(now_text, config)
     files = _post_paths(config, paths)
-    diagnostics: list[Diagnostic] = []
-    for path in files:
-        diagnostics += load_post(config, path, now=now).diagnostics
+    diagnostics = check_posts(config, files, now)
     for diagnostic in diagnostics:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.severity == "error")
