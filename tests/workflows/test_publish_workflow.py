@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from publisher.sandbox.control import SandboxControl
+from tests.publishing import PAGE_SCOPES
 from tests.support import CONFIG, git
 from tests.workflows.harness import Rehearsal
 
@@ -21,6 +23,7 @@ author: acme
 {TEXT}, rehearsed under act.
 """
 PUSH = {"ref": "refs/heads/main", "repository": {"default_branch": "main"}}
+METRICS = {"schedule": "40 5 * * *", "repository": {"default_branch": "main"}}
 SCHEDULE = {"schedule": "*/15 * * * *", "repository": {"default_branch": "main"}}
 
 
@@ -102,3 +105,23 @@ def test_the_schedule_publishes_alerts_on_failure_and_closes_when_clean(
     assert "rate limited: the rest is deferred to the next run" in deferred.output
     assert live_posts_with(rehearsal, "The next one.") == 0
     assert [a.state for a in rehearsal.github.alerts()] == ["closed", "open"]
+
+
+def test_the_daily_metrics_are_committed_to_origin(rehearsal: Rehearsal) -> None:
+    control = SandboxControl(rehearsal.sandbox_url)
+    admin = control.token("782bbtaQ", [*PAGE_SCOPES, "rw_organization_admin"])
+    rehearsal.secrets["LINKEDIN_ACCESS_TOKEN_ACME"] = admin
+    rehearsal.create({"publish.toml": CONFIG, POST: LAUNCH})
+    assert rehearsal.act("push", "publish.yml", PUSH).code == 0
+    urn = json.loads(rehearsal.origin_file(".publish/ledger.json"))["posts"][POST]["urn"]
+    control.advance_clock(24 * 3600)
+
+    run = rehearsal.act("schedule", "publish.yml", METRICS)
+
+    assert run.code == 0, run.output
+    assert "Run Main Pull the metrics" in run.output
+    assert "Run Main Publish" not in run.output  # the daily run only measures
+    [snapshot] = map(json.loads, rehearsal.origin_file(".publish/metrics.jsonl").splitlines())
+    assert snapshot["urn"] == urn
+    assert snapshot["impressions"] > 0
+    assert live_posts_with(rehearsal, TEXT) == 1
