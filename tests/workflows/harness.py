@@ -135,6 +135,7 @@ class FakeGitHub:
         self.issues: dict[int, Issue] = {}
         self.comments: dict[int, Comment] = {}
         self.requests: list[str] = []
+        self.read_only_tokens = {"ghs_read_only"}
         self._next = 1
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -185,7 +186,7 @@ class FakeGitHub:
                 "html_url": f"https://github.com/{OWNER}/{REPO}/issues/{comment.issue}#c{comment.id}"}
 
     def answer(self, method: str, path: str, query: dict[str, list[str]],
-               body: dict[str, Any]) -> tuple[int, Any]:
+               body: dict[str, Any], token: str = "") -> tuple[int, Any]:
         """(status, JSON) for one request: the routes of the REST API that are used."""
         base = f"/repos/{OWNER}/{REPO}"
         if not path.startswith(base):
@@ -193,6 +194,9 @@ class FakeGitHub:
         route = path[len(base):]
         with self.lock:
             self.requests.append(f"{method} {route}")
+            if method != "GET" and token in self.read_only_tokens:
+                # What GitHub answers a pull request from a fork that tries to write.
+                return 403, {"message": "Resource not accessible by integration"}
             if method == "GET" and route == "/issues":
                 label = query.get("labels", [""])[0]
                 state = query.get("state", ["open"])[0]
@@ -234,8 +238,9 @@ class FakeGitHub:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else {}
+                token = self.headers.get("Authorization", "").split(" ")[-1]
                 status, data = github.answer(self.command, parts.path, parse_qs(parts.query),
-                                             body)
+                                             body, token)
                 payload = json.dumps(data).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -342,8 +347,12 @@ class Rehearsal:
 
     def act(self, event: str, workflow: str, payload: dict[str, Any],
             secrets: dict[str, str] | None = None,
-            variables: dict[str, str] | None = None) -> ActRun:
-        """`act EVENT` on one workflow of the checkout; its whole output for messages."""
+            variables: dict[str, str] | None = None, fork: bool = False) -> ActRun:
+        """`act EVENT` on one workflow of the checkout; its whole output for messages.
+
+        `secrets` are added to the LinkedIn ones. A fork's run, as GitHub runs it, has no
+        secrets and a read-only token.
+        """
         event_file = self.base / "event.json"
         event_file.write_text(json.dumps(payload), encoding="utf-8")
         home = self.base / "home"
@@ -359,8 +368,9 @@ class Rehearsal:
             argv += ["--local-repository", f"{uses}={folder}"]
         for name, value in self.environ().items():
             argv += ["--env", f"{name}={value}"]
-        for name, value in {"GITHUB_TOKEN": "ghs_fake", **self.secrets,
-                            **(secrets or {})}.items():
+        token = "ghs_read_only" if fork else "ghs_write"
+        given = {} if fork else {**self.secrets, **(secrets or {})}
+        for name, value in {"GITHUB_TOKEN": token, **given}.items():
             argv += ["--secret", f"{name}={value}"]
         for name, value in {"PUBLISH_ENABLED": "true", **(variables or {})}.items():
             argv += ["--var", f"{name}={value}"]

@@ -71,3 +71,37 @@ def test_the_plan_is_one_comment_edited_on_every_push(rehearsal: Rehearsal) -> N
     assert second_sha[:10] in edited.body
     assert len(edited.edits) == 1 and "First draft" in edited.edits[0]
     assert rehearsal.origin_log() == ["content repository"]  # a plan writes nothing
+
+
+def test_a_pull_request_from_a_fork_gets_its_plan_through_workflow_run(
+    rehearsal: Rehearsal,
+) -> None:
+    rehearsal.create({"publish.toml": CONFIG, "posts/.keep": ""})
+    fork = rehearsal.base / "fork"
+    git(rehearsal.base, "clone", "-q", str(rehearsal.origin), str(fork))
+    git(fork, "config", "user.email", "stranger@example.com")
+    git(fork, "config", "user.name", "Stranger")
+    (fork / POST).write_text(post("A post from a fork."), encoding="utf-8")
+    git(fork, "add", "-A")
+    git(fork, "commit", "-q", "-m", "Post from a fork")
+    # GitHub keeps a fork's pull request in the base repository as refs/pull/N/head.
+    git(fork, "push", "-q", str(rehearsal.origin), f"HEAD:refs/pull/{NUMBER}/head")
+    git(rehearsal.checkout, "fetch", "-q", "origin", f"refs/pull/{NUMBER}/head")
+    git(rehearsal.checkout, "checkout", "-q", "-b", f"pr-{NUMBER}", "FETCH_HEAD")
+    sha = git(rehearsal.checkout, "rev-parse", "HEAD").strip()
+    rehearsal.github.open_pull(NUMBER, sha)
+
+    plan = rehearsal.act("pull_request", "plan.yml", pull_request(sha), fork=True)
+
+    assert plan.code == 0, plan.output
+    assert [r for r in rehearsal.github.requests if not r.startswith("GET")] == []
+    assert rehearsal.github.comments_on(NUMBER) == []
+
+    git(rehearsal.checkout, "checkout", "-q", "main")
+    comment = rehearsal.act("workflow_run", "plan-comment.yml", workflow_run(sha))
+
+    assert comment.code == 0, comment.output
+    [posted] = rehearsal.github.comments_on(NUMBER)
+    assert posted.body.startswith(MARKER)
+    assert "A post from a fork." in posted.body
+    assert git(rehearsal.origin, "branch", "--format=%(refname:short)").split() == ["main"]
