@@ -256,6 +256,18 @@ class FakeGitHub:
         return Handler
 
 
+def copy_project(target: Path) -> Path:
+    """What of this project a workflow needs: the workflows, the action, the source."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
 @dataclass
 class ActRun:
     code: int
@@ -286,16 +298,12 @@ class Rehearsal:
     def artifacts(self) -> Path:
         return self.base / "artifacts"
 
-    def create(self, files: dict[str, str]) -> None:
-        """The content repository at `checkout`, pushed to a bare `origin`."""
+    def create(self, files: dict[str, str], *, project: bool = True) -> None:
+        """The content repository at `checkout`, pushed to a bare `origin`: this project's
+        workflows, action and source with `files`, or (project=False) `files` alone."""
         self.checkout.mkdir(parents=True)
-        for name in PROJECT_FILES:
-            source = ROOT / name
-            if source.is_dir():
-                shutil.copytree(source, self.checkout / name,
-                                ignore=shutil.ignore_patterns("__pycache__"))
-            else:
-                shutil.copy2(source, self.checkout / name)
+        if project:
+            copy_project(self.checkout)
         for name, text in files.items():
             target = self.checkout / name
             target.parent.mkdir(parents=True, exist_ok=True)
