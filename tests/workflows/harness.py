@@ -33,6 +33,7 @@ import sys
 import sysconfig
 import tarfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -107,6 +108,12 @@ def tool_cache(target: Path) -> Path:
     subprocess.run([base, "-m", "venv", "--copies", "--without-pip", str(home)], check=True)
     (target / "Python" / version / "x64.complete").touch()
     return target
+
+
+Query = dict[str, list[str]]
+Body = dict[str, Any]
+Answer = tuple[int, Any]
+Route = Callable[[re.Match[str], Query, Body], Answer]
 
 
 @dataclass
@@ -188,46 +195,64 @@ class FakeGitHub:
     def answer(self, method: str, path: str, query: dict[str, list[str]],
                body: dict[str, Any], token: str = "") -> tuple[int, Any]:
         """(status, JSON) for one request: the routes of the REST API that are used."""
-        base = f"/repos/{OWNER}/{REPO}"
-        if not path.startswith(base):
-            return 404, {"message": "Not Found"}
-        route = path[len(base):]
+        route = path.removeprefix(f"/repos/{OWNER}/{REPO}")
         with self.lock:
             self.requests.append(f"{method} {route}")
             if method != "GET" and token in self.read_only_tokens:
                 # What GitHub answers a pull request from a fork that tries to write.
                 return 403, {"message": "Resource not accessible by integration"}
-            if method == "GET" and route == "/issues":
-                label = query.get("labels", [""])[0]
-                state = query.get("state", ["open"])[0]
-                return 200, [self._issue_json(i) for i in self.issues.values()
-                             if i.state == state and (not label or label in i.labels)]
-            if method == "POST" and route == "/issues":
-                issue = Issue(self._number(), body["title"], body.get("body", ""),
-                              list(body.get("labels", [])))
-                self.issues[issue.number] = issue
-                return 201, self._issue_json(issue)
-            if match := re.fullmatch(r"/issues/(\d+)", route):
-                issue = self.issues[int(match[1])]
-                if method == "PATCH":
-                    issue.body = body.get("body", issue.body)
-                    issue.state = body.get("state", issue.state)
-                return 200, self._issue_json(issue)
-            if match := re.fullmatch(r"/pulls/(\d+)", route):
-                return 200, self._issue_json(self.issues[int(match[1])])
-            if match := re.fullmatch(r"/issues/(\d+)/comments", route):
-                number = int(match[1])
-                if method == "POST":
-                    comment = Comment(self._number(), number, body["body"])
-                    self.comments[comment.id] = comment
-                    return 201, self._comment_json(comment)
-                return 200, [self._comment_json(c) for c in self.comments_on(number)]
-            if (match := re.fullmatch(r"/issues/comments/(\d+)", route)) and method == "PATCH":
-                comment = self.comments[int(match[1])]
-                comment.edits.append(comment.body)
-                comment.body = body["body"]
-                return 200, self._comment_json(comment)
+            for verb, pattern, handle in self._routes():
+                match = re.fullmatch(pattern, route)
+                if match and verb == method:
+                    return handle(match, query, body)
         return 404, {"message": "Not Found"}
+
+    def _routes(self) -> list[tuple[str, str, Route]]:
+        return [
+            ("GET", "/issues", self._list_issues),
+            ("POST", "/issues", self._create_issue),
+            ("GET", r"/issues/(\d+)", self._get_issue),
+            ("PATCH", r"/issues/(\d+)", self._update_issue),
+            ("GET", r"/pulls/(\d+)", self._get_issue),
+            ("GET", r"/issues/(\d+)/comments", self._list_comments),
+            ("POST", r"/issues/(\d+)/comments", self._create_comment),
+            ("PATCH", r"/issues/comments/(\d+)", self._edit_comment),
+        ]
+
+    def _list_issues(self, _: re.Match[str], query: Query, __: Body) -> Answer:
+        label = query.get("labels", [""])[0]
+        state = query.get("state", ["open"])[0]
+        return 200, [self._issue_json(i) for i in self.issues.values()
+                     if i.state == state and (not label or label in i.labels)]
+
+    def _create_issue(self, _: re.Match[str], __: Query, body: Body) -> Answer:
+        issue = Issue(self._number(), body["title"], body.get("body", ""),
+                      list(body.get("labels", [])))
+        self.issues[issue.number] = issue
+        return 201, self._issue_json(issue)
+
+    def _get_issue(self, match: re.Match[str], _: Query, __: Body) -> Answer:
+        return 200, self._issue_json(self.issues[int(match[1])])
+
+    def _update_issue(self, match: re.Match[str], _: Query, body: Body) -> Answer:
+        issue = self.issues[int(match[1])]
+        issue.body = body.get("body", issue.body)
+        issue.state = body.get("state", issue.state)
+        return 200, self._issue_json(issue)
+
+    def _list_comments(self, match: re.Match[str], _: Query, __: Body) -> Answer:
+        return 200, [self._comment_json(c) for c in self.comments_on(int(match[1]))]
+
+    def _create_comment(self, match: re.Match[str], _: Query, body: Body) -> Answer:
+        comment = Comment(self._number(), int(match[1]), body["body"])
+        self.comments[comment.id] = comment
+        return 201, self._comment_json(comment)
+
+    def _edit_comment(self, match: re.Match[str], _: Query, body: Body) -> Answer:
+        comment = self.comments[int(match[1])]
+        comment.edits.append(comment.body)
+        comment.body = body["body"]
+        return 200, self._comment_json(comment)
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         github = self
@@ -248,9 +273,9 @@ class FakeGitHub:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            do_GET = do_POST = do_PATCH = _serve
+            do_GET = do_POST = do_PATCH = _serve  # noqa: N815 (http.server's names)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the test reads `requests` instead."""
 
         return Handler
