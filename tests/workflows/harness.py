@@ -33,7 +33,7 @@ import sys
 import sysconfig
 import tarfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -60,18 +60,21 @@ STAND_IN_USES = {
 PROJECT_FILES = [".github", "action.yml", "publisher", "pyproject.toml", "README.md"]
 
 
-def shared_actions() -> Path:
+def shared_actions(start: Path = ROOT, environ: Mapping[str, str] = os.environ) -> Path:
     """The folder of action snapshots: $PUBLISH_SHARED_ACTIONS, or the nearest
-    `shared/actions` above this repository (../shared beside a CI clone)."""
-    configured = os.environ.get("PUBLISH_SHARED_ACTIONS")
+    `shared/actions` above `start` (../shared beside a CI clone)."""
+    configured = environ.get("PUBLISH_SHARED_ACTIONS")
     if configured:
+        if not Path(configured).is_dir():
+            raise RuntimeError(f"PUBLISH_SHARED_ACTIONS={configured} is not a folder: set it "
+                               "to the folder of the action snapshots, or unset it")
         return Path(configured)
-    for folder in ROOT.parents:
+    for folder in start.parents:
         if (folder / "shared" / "actions").is_dir():
             return folder / "shared" / "actions"
     raise RuntimeError(
-        f"no folder shared/actions above {ROOT}: the workflow tests need the action "
-        "snapshots (see docs/github.md, 'Rehearse your workflows locally'); put them in "
+        f"no folder shared/actions above {start}: the workflow tests need the action "
+        "snapshots (docs/github.md, 'Rehearse your workflows locally'); put them in "
         "../shared/actions or set PUBLISH_SHARED_ACTIONS to their folder"
     )
 
@@ -403,8 +406,12 @@ class Rehearsal:
             argv += ["--env", f"{name}={value}"]
         token = "ghs_read_only" if fork else "ghs_write"
         given = {} if fork else {**self.secrets, **(secrets or {})}
-        for name, value in {"GITHUB_TOKEN": token, **given}.items():
-            argv += ["--secret", f"{name}={value}"]
+        # In a file, so no token shows in the process list.
+        secret_file = self.base / "secrets.env"
+        secret_file.write_text("".join(f"{name}={value}\n" for name, value in
+                                       {"GITHUB_TOKEN": token, **given}.items()),
+                               encoding="utf-8")
+        argv += ["--secret-file", str(secret_file)]
         for name, value in {"PUBLISH_ENABLED": "true", **(variables or {})}.items():
             argv += ["--var", f"{name}={value}"]
         environ = {key: value for key, value in os.environ.items()

@@ -51,6 +51,7 @@ def test_a_push_to_main_publishes_the_merged_post_once(rehearsal: Rehearsal) -> 
     assert '"state": "published"' in rehearsal.origin_file(".publish/ledger.json")
     assert git(rehearsal.origin, "log", "-1", "--format=%an").strip() == "github-actions[bot]"
     assert rehearsal.github.alerts() == []
+    assert not any(token in run.output for token in rehearsal.secrets.values())
     published = rehearsal.origin_log()
 
     rehearsal.pull()
