@@ -35,6 +35,7 @@ import tarfile
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,13 @@ class FakeGitHub:
         return Handler
 
 
+def last_months_version() -> str:
+    """The LinkedIn-Version of last month: served, and ten months from its sunset."""
+    today = datetime.now(UTC).date()
+    year, month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    return f"{year}{month:02d}"
+
+
 def copy_project(target: Path) -> Path:
     """What of this project a workflow needs: the workflows, the action, the source."""
     target.mkdir(parents=True, exist_ok=True)
@@ -364,6 +372,7 @@ class Rehearsal:
         """What the job sees beyond the workflow's own `env:` (the sandbox, the fakes)."""
         site = sysconfig.get_paths()["purelib"]
         return {
+            "LINKEDIN_VERSION": last_months_version(),
             "LINKEDIN_API_BASE": self.sandbox_url,
             "LINKEDIN_OAUTH_BASE": f"{self.sandbox_url}/oauth/v2",
             "GITHUB_API_URL": self.github.url,
