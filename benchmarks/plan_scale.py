@@ -1,7 +1,9 @@
 """Time and memory of `publish --dry-run` over a large repository of posts.
 
-Builds a temporary git repository with N posts (a realistic mix: front matter, a few
-paragraphs, lists, links, mentions, hashtags; some with images), then measures:
+Builds a temporary git repository with N posts, then measures the figures below. Two sets
+of posts: `real` (the default), about 1 KB each as teams write them: three paragraphs
+with mentions, hashtags, parentheses, accents, an emoji and a link, some with a list or
+an image; and `short`, a few lines each (the set earlier figures were measured on).
 
 - cold: empty ledger, every post is read, validated and rendered;
 - no-op: every post already published and unchanged, so nothing should be read;
@@ -12,7 +14,7 @@ paragraphs, lists, links, mentions, hashtags; some with images), then measures:
 Every command runs with bytecode written and read (as for an installed package), after
 one warm-up run that is not counted; each figure is the best of --runs.
 
-Usage: python benchmarks/plan_scale.py [--posts 10000] [--keep]
+Usage: python benchmarks/plan_scale.py [--posts 10000] [--set real|short] [--keep]
 """
 
 from __future__ import annotations
@@ -54,6 +56,42 @@ PARAGRAPHS = [
 ]
 
 
+REAL_PARAGRAPHS = [
+    "Last quarter our support team answered 4,200 tickets (up 35 % on the quarter before), "
+    "and the median first answer came in 11 minutes. That is not luck: @jane rebuilt the "
+    "rota around the hours our customers actually write to us, and the queue never grew "
+    "past what two people can clear before lunch. #customersuccess #support",
+    "What changed for customers? Three things: replies in their own language (Français, "
+    "Español, Deutsch), one person following a ticket from start to end, and answers that "
+    "link the exact page of the docs (https://example.com/docs/sync?tab=setup) instead of "
+    "the front page. Small things; together they moved our satisfaction score from 86 to "
+    "94 🎉",
+    "We wrote up how the rota works, with the spreadsheet we use to plan it, in our blog: "
+    "https://example.com/blog/support-rota (a 6-minute read). If your team runs support "
+    "across time zones, we would love to hear what works for you [and what did not]. "
+    "#teamwork #remote",
+    "A note on tooling: the whole thing runs on the help desk we already had; the only "
+    "addition is a weekly review where the team reads ten random answers aloud (yes, "
+    "aloud) and picks one to improve. It takes 30 minutes; it is the best half hour of "
+    "our week. Thanks to everyone who joined it so far, and to @jane for starting it.",
+    "Next up:\n\n- a status page that says what we know, not just \"investigating\"\n"
+    "- answers on weekends for paying customers (from 2027)\n"
+    "- a public changelog at https://example.com/changelog",
+]
+
+
+def real_post_text(index: int, rng: random.Random) -> str:
+    """About 1 KB: three paragraphs as a team writes them (see the module docstring)."""
+    front = [f"author: {rng.choice(['acme', 'jane'])}"]
+    if index % 3 == 0:
+        front.append(f"schedule: 2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} 09:00")
+    if index % 10 == 0:
+        front += ["images:", "  - path: ../media/chart.png",
+                  "    alt: A bar chart of weekly sign-ups"]
+    body = "\n\n".join(rng.sample(REAL_PARAGRAPHS, k=3))
+    return "---\n" + "\n".join(front) + f"\n---\nUpdate {index} from the team.\n\n{body}\n"
+
+
 def post_text(index: int, rng: random.Random) -> str:
     front = [f"author: {rng.choice(['acme', 'jane'])}"]
     if index % 3 == 0:
@@ -68,8 +106,9 @@ def post_text(index: int, rng: random.Random) -> str:
     return "---\n" + "\n".join(front) + f"\n---\nPost number {index}.\n\n{body}\n"
 
 
-def build(root: Path, count: int) -> dict[str, str]:
+def build(root: Path, count: int, real: bool = True) -> dict[str, str]:
     rng = random.Random(7)
+    text = real_post_text if real else post_text
     (root / "publish.toml").write_text(CONFIG)
     (root / "posts" / "media").mkdir(parents=True)
     Image.new("RGB", (600, 314), "#3366cc").save(root / "posts" / "media" / "chart.png")
@@ -77,7 +116,7 @@ def build(root: Path, count: int) -> dict[str, str]:
     for index in range(count):
         folder = root / "posts" / f"batch{index // 500:03d}"
         folder.mkdir(exist_ok=True)
-        data = post_text(index, rng).encode()
+        data = text(index, rng).encode()
         (folder / f"post{index:05d}.md").write_bytes(data)
         blobs[f"posts/batch{index // 500:03d}/post{index:05d}.md"] = blob_id(data)
     git = ["git", "-C", str(root)]
@@ -157,13 +196,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--set", choices=["real", "short"], default="real", dest="posts_set",
+                        help="posts of about 1 KB (real) or a few lines (short)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary repository")
     args = parser.parse_args()
     publish = str(Path(sys.executable).with_name("publish"))
     root = Path(tempfile.mkdtemp(prefix="plan-scale-"))
     ENVIRON.update(installed_environ(root.with_name(root.name + "-bytecode")))
     try:
-        blobs = build(root, args.posts)
+        blobs = build(root, args.posts, real=args.posts_set == "real")
+        sizes = [len(f.read_bytes()) for f in (root / "posts").rglob("*.md")]
         dry = [publish, "--dry-run", "--format", "json", "--now", "2026-06-01T00:00Z"]
         python, _ = best([sys.executable, "-c", "pass"], root, args.runs)
         startup, startup_rss = best([publish, "--version"], root, args.runs)
@@ -181,7 +223,8 @@ def main() -> None:
         )
         floor = git_floor + json_floor
         per_post_ms = (cold - python) / args.posts * 1000
-        print(f"posts:              {args.posts}")
+        print(f"posts:              {args.posts} ({args.posts_set}, "
+              f"{sum(sizes) / len(sizes):.0f} bytes on average)")
         print(f"interpreter:        {python:7.3f} s   (python -c pass)")
         print(
             f"start-up:           {startup:7.3f} s   peak RSS {startup_rss:6.1f} MiB  "
@@ -189,7 +232,7 @@ def main() -> None:
         )
         print(
             f"cold dry-run:       {cold:7.3f} s   peak RSS {cold_rss:6.1f} MiB  "
-            f"({per_post_ms:.3f} ms/post above interpreter start-up; target <= 1 ms)"
+            f"({per_post_ms:.3f} ms/post above interpreter start-up; target <= 0.5 ms)"
         )
         print(
             f"no-op dry-run:      {noop:7.3f} s   peak RSS {noop_rss:6.1f} MiB  "

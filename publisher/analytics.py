@@ -252,10 +252,13 @@ def _problem_text(error: Exception, author: str) -> str:
         if author.startswith(ORGANIZATION):
             need = ("the rw_organization_admin scope and the ADMINISTRATOR role on the page "
                     "(organizationalEntityShareStatistics)")
+            fix = "log in again with it through the page app"
         else:
             need = "the r_member_postAnalytics scope (memberCreatorPostAnalytics)"
+            # A member app cannot grant it: it is a Community Management permission.
+            fix = "only the page app grants it: `publish login --app page` for this author"
         # LinkedIn's own words only: the client's hint speaks of reading posts, not metrics.
-        return (f"no metrics: the token lacks {need}; log in again with it "
+        return (f"no metrics: the token lacks {need}; {fix} "
                 f"(LinkedIn answered {error.status}: {error.message})")
     if isinstance(error, AuthenticationError):
         return f"no metrics: the token was refused ({error}); replace it or log in again"

@@ -1,7 +1,8 @@
 """Run a Plan against LinkedIn: the exactly-once protocol of design.md section 7.
 LinkedIn gives no idempotency key, so every create follows the same steps:
 
-1. upload the media first, each file once per owner (cached by sha256 in the ledger);
+1. upload the media first, each file once per owner (cached by sha256 in the ledger), and
+   wait until LinkedIn reports it AVAILABLE where the token may read it;
 2. save a `pending` intent in the ledger before `POST /rest/posts`;
 3. on 201, record the URN, write it into the post's front matter, save the ledger;
 4. when the outcome is ambiguous (timeout, dropped connection, 5xx after sending), or a
@@ -32,6 +33,7 @@ from publisher.gitops import blob_id
 from publisher.ledger import Entry, Ledger, MediaRecord
 from publisher.linkedin import errors as li
 from publisher.linkedin.client import LinkedInClient, build_post_payload
+from publisher.linkedin.media import media_kind
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
 from publisher.schedule import format_utc
@@ -43,7 +45,11 @@ REPOST_WINDOW = timedelta(minutes=5)
 # How often and how long to wait when LinkedIn says the media is still processing.
 MEDIA_WAIT_TRIES = 6
 MEDIA_WAIT_SECONDS = 2.0
+# How long to wait for uploaded media to become AVAILABLE before a post uses it.
+MEDIA_READY_WAIT = {"image": 120.0, "document": 120.0, "video": 900.0}
 FINDER_SCAN = 100
+# How many intents one write-ahead commit holds (see Applier._write_ahead).
+WRITE_AHEAD_BATCH = 25
 
 Result = Literal[
     "created",
@@ -103,6 +109,9 @@ class Quiet:
 
 
 ClientFor = Callable[[str, str | None], LinkedInClient]  # (author URN, alias) -> client
+# Makes the ledger as saved durable where the next run looks (commit and push); is told
+# the posts whose intents it holds. Raises PublisherError when it cannot.
+WriteAhead = Callable[[list[str]], None]
 UrlCheck = Callable[[str], bool]
 
 
@@ -136,6 +145,7 @@ class Applier:
         url_ok: UrlCheck | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], None] = time.sleep,
+        write_ahead: WriteAhead | None = None,
     ) -> None:
         self.config = config
         self.book = book
@@ -144,24 +154,56 @@ class Applier:
         self.url_ok = url_ok
         self.clock = clock
         self.sleep = sleep
+        self.write_ahead = write_ahead
         self.report = Report()
         self.stopped_authors: dict[str, _StopAuthorError] = {}
+        self.ready_media: set[str] = set()  # media URNs known AVAILABLE in this run
+        self.journal = ledger_io.Journal(config.ledger_path, book)
+        # Set (by a signal handler) to why the run must end: no new change is started.
+        self.stop_requested: str | None = None
+        # Posts whose intent was written ahead, with their entry before it; and those of
+        # them whose create was sent. The others get their entry back at the end.
+        self.ahead: dict[str, Entry | None] = {}
+        self.sent: set[str] = set()
+        self._queue: list[Change] = []
 
     # --- the run ---------------------------------------------------------------------
 
     def run(self, plan: Plan) -> Report:
         work = [c for c in plan.changes if c.action in ("create", "update", "replace", "delete")]
-        for index, change in enumerate(work, start=1):
-            self.progress.begin(index, len(work), change)
-            outcome = self._one(change)
-            self.report.outcomes.append(outcome)
-            self.progress.finish(outcome)
-            if self.report.stopped:
-                break
+        try:
+            for index, change in enumerate(work, start=1):
+                if self.stop_requested:
+                    self.report.stopped = self.stop_requested
+                    self.report.exit_code = worse(self.report.exit_code, EXIT_DEFERRED)
+                    break
+                self._queue = work[index:]
+                self.progress.begin(index, len(work), change)
+                for outcome in self._one(change):
+                    self.report.outcomes.append(outcome)
+                    self.progress.finish(outcome)
+                if self.report.stopped:
+                    break
+        finally:
+            self._take_back_unsent()
+            self.journal.flush()
         self._set_exit_code(plan)
         return self.report
 
-    def _one(self, change: Change) -> Outcome:
+    def flush(self) -> None:
+        """Write the ledger file with every step so far (the journal folded into it)."""
+        self.journal.flush()
+
+    def _one(self, change: Change) -> list[Outcome]:
+        """The outcome of a change, and of its first comment when that is left unknown."""
+        outcome = self._outcome(change)
+        entry = self.book.posts.get(change.post)
+        if (outcome.result in ("created", "replaced", "updated") and entry is not None
+                and self._comment_open(entry)):
+            return [outcome, self._comment_unknown(change.post, outcome.urn)]
+        return [outcome]
+
+    def _outcome(self, change: Change) -> Outcome:
         author = change.author or ""
         if author in self.stopped_authors:
             stop = self.stopped_authors[author]
@@ -217,13 +259,67 @@ class Applier:
                 post.path, "create", "waiting", f"waiting for {post.publish_when_url} to answer 2xx"
             )
         entry = self.book.posts.get(post.path)
-        if entry is not None and entry.state == "pending":
+        if entry is not None and entry.state == "pending" and post.path not in self.ahead:
             return self._reconcile(change, post, client, entry)
+        self._write_ahead(change)
         media = self._upload_all(post, client)
+        self._confirm_media_ready(client, media)
         payload = self._payload(post, media)
-        before = deepcopy(entry)
+        if self.stop_requested:  # a signal during the uploads: they are kept, not sent
+            self.report.stopped = self.stop_requested
+            self.report.exit_code = worse(self.report.exit_code, EXIT_DEFERRED)
+            return Outcome(post.path, "create", "deferred", self.stop_requested)
+        before = self.ahead[post.path] if post.path in self.ahead else deepcopy(entry)
         entry = self._intent(change, post, before)
+        self.sent.add(post.path)
         return self._post(change, post, client, entry, payload, before)
+
+    # --- write-ahead ----------------------------------------------------------------------
+
+    def _write_ahead(self, change: Change) -> None:
+        """Before the first create of a batch, make the intents of the batch durable where
+        the next run will look (a commit pushed to origin, through `write_ahead`).
+
+        A run stopped at any point then leaves, on origin, a `pending` intent for every
+        post it may have sent, and the next run, on any clone, reconciles them instead of
+        posting again. A batch is this create and the next creates of the plan: a batch
+        costs one commit and one push, and a run killed in it leaves the intents of the
+        batch's unsent posts to reconcile too. So batches start at one post and double, up
+        to WRITE_AHEAD_BATCH: never more unsent intents than posts sent, and a first sync
+        of thousands of posts pushes once per WRITE_AHEAD_BATCH of them.
+        """
+        if self.write_ahead is None or change.post in self.ahead:
+            return
+        size = min(WRITE_AHEAD_BATCH, max(1, len(self.ahead)))
+        batch = [change, *[c for c in self._queue if _batchable(c, self.book)]][:size]
+        for planned in batch:
+            post = planned.source
+            assert post is not None
+            before = deepcopy(self.book.posts.get(post.path))
+            self.ahead[post.path] = before
+            self._intent(planned, post, before)
+        self.journal.flush()
+        try:
+            self.write_ahead([c.post for c in batch])
+        except PublisherError as error:
+            for planned in batch:
+                self._take_back(planned.post)
+            raise _StopRunError(
+                f"the intents could not be made durable before posting ({error}); "
+                "nothing more was posted", EXIT_FAILED) from None
+
+    def _take_back(self, path: str) -> None:
+        """Undo the intent written ahead for a post whose create was never sent."""
+        before = self.ahead.pop(path)
+        if before is None:
+            self.book.posts.pop(path, None)
+        else:
+            self.book.posts[path] = before
+        self._save(path)
+
+    def _take_back_unsent(self) -> None:
+        for path in [p for p in self.ahead if p not in self.sent]:
+            self._take_back(path)
 
     def _intent(self, change: Change, post: Post, before: Entry | None) -> Entry:
         entry = Entry(
@@ -235,9 +331,10 @@ class Applier:
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
             media_blobs=dict(change.media_blobs or {}),
+            retired_urns=_retired_urns(before),
         )
         self.book.posts[post.path] = entry
-        self._save()
+        self._save(post.path)
         return entry
 
     def _post(
@@ -252,6 +349,9 @@ class Applier:
         try:
             urn = self._create_waiting_for_media(client, payload)
         except li.DuplicatePost as duplicate:
+            problem = self._not_this_post(post, client, duplicate.existing_urn)
+            if problem:
+                return self._refused_as_duplicate(change, entry, problem)
             why = "LinkedIn already had this post (an earlier attempt landed)"
             return self._existing(change, post, client, entry, duplicate.existing_urn, why)
         except li.AmbiguousOutcome:
@@ -275,6 +375,54 @@ class Applier:
                 self.sleep(MEDIA_WAIT_SECONDS * (attempt + 1))
         raise AssertionError("unreachable")
 
+    # --- 422 DUPLICATE_POST: is the post it names this post? -----------------------------
+
+    def _not_this_post(self, post: Post, client: LinkedInClient, urn: str) -> str:
+        """Why the post a 422 names is not this one ("" when it is).
+
+        LinkedIn's 422 names a post with "the same" content, and which fields it compares is
+        undocumented: after a delete it can name the deleted post for a day or two (a ghost),
+        and it can name another file's post with the same text. Recording either would make
+        this post vanish while the ledger calls it published.
+        """
+        refused = f"LinkedIn refused this post as a duplicate of {urn}"
+        other = self._ledger_holder(urn, post.path)
+        if other is not None:
+            return (f"{refused}, which is the post of {other}: two posts of one author cannot "
+                    "have the same text; change the text of one of them. Nothing was posted")
+        if self._deleted_here(urn):
+            return _ghost(refused, "a post that publish deleted")
+        try:
+            stored = client.get_post(urn)
+        except li.NotFound:
+            return _ghost(refused, "which LinkedIn no longer has")
+        except li.LinkedInError:
+            return ""  # the token cannot read posts: the 422 is all there is to go on
+        if stored.get("author") not in (None, post.author):
+            return f"{refused}, a post of {stored.get('author')}. Nothing was posted"
+        return ""
+
+    def _ledger_holder(self, urn: str, path: str) -> str | None:
+        """Another post file whose live post, in this ledger, is `urn`."""
+        for other, entry in self.book.posts.items():
+            if other != path and entry.urn == urn and entry.state != "deleted":
+                return other
+        return None
+
+    def _deleted_here(self, urn: str) -> bool:
+        return any(
+            (entry.urn == urn and entry.state == "deleted") or urn in entry.retired_urns
+            for entry in self.book.posts.values()
+        )
+
+    def _refused_as_duplicate(self, change: Change, entry: Entry, problem: str) -> Outcome:
+        """A 422 created nothing: the post failed, and no URN is recorded for it."""
+        entry.state = "failed"
+        entry.last_error = problem
+        entry.intent_at = None
+        self._save(change.post)
+        return Outcome(change.post, change.action, "failed", problem)
+
     def _undo_intent(self, path: str, before: Entry | None, error: li.LinkedInError) -> None:
         """LinkedIn refused the create, so nothing exists: drop the intent, keep the reason."""
         if isinstance(
@@ -289,7 +437,7 @@ class Applier:
             entry.state = "failed"
             entry.last_error = _short(error)
             entry.intent_at = None
-        self._save()
+        self._save(path)
 
     def _published(
         self,
@@ -303,25 +451,27 @@ class Applier:
         fresh: bool = True,
     ) -> Outcome:
         """Record `urn` as the post; `fresh` when our own create made it just now."""
-        now = self.clock()
+        # The time LinkedIn answered (the create, or the check that found it), not the run's
+        # clock: a rehearsal's --now must never become a post's published_at.
+        now = client.answered_at or datetime.now(UTC)
         entry.state = "published"
         entry.urn = urn
         entry.published_at = format_utc(now)
         entry.last_error = None
         entry.intent_at = None
-        self._save()
+        self._save(post.path)
         self._write_urn(post, entry, urn, now)
         problems = self._read_back(post, client, urn)
         if post.first_comment:
             if not fresh and self._comment_exists(post, client, urn):
                 entry.first_comment = {"state": "posted", "urn": None, "error": None}
-                self._save()
+                self._save(post.path)
             else:
                 self._first_comment(post, client, entry, urn)
         result: Result = "replaced" if change.action == "replace" else "created"
         if problems:
             return Outcome(post.path, change.action, "failed", problems, urn)
-        return Outcome(post.path, change.action, result, message, urn)
+        return Outcome(post.path, change.action, result, message + _comment_note(entry), urn)
 
     def _existing(
         self, change: Change, post: Post, client: LinkedInClient, entry: Entry, urn: str,
@@ -340,7 +490,7 @@ class Applier:
         else:
             entry.source_blob = blob_id(data)
             self._touched(post.path)
-        self._save()
+        self._save(post.path)
 
     # --- reconcile -----------------------------------------------------------------------
 
@@ -361,6 +511,9 @@ class Applier:
             try:
                 urn = self._create_waiting_for_media(client, self._payload(post, media))
             except li.DuplicatePost as duplicate:
+                problem = self._not_this_post(post, client, duplicate.existing_urn)
+                if problem:  # it names another post: whether ours landed is still unknown
+                    return self._unknown(post, entry, problem)
                 why = "LinkedIn confirmed the earlier attempt had landed"
                 return self._existing(change, post, client, entry, duplicate.existing_urn, why)
             except li.AmbiguousOutcome:
@@ -406,7 +559,7 @@ class Applier:
     def _unknown(self, post: Post, entry: Entry, why: str) -> Outcome:
         entry.state = "unknown"
         entry.last_error = why
-        self._save()
+        self._save(post.path)
         where = (
             "the page's posts"
             if is_organization(post.author)
@@ -424,26 +577,30 @@ class Applier:
     def _update(self, change: Change, post: Post, client: LinkedInClient) -> Outcome:
         entry = self.book.posts[post.path]
         assert entry.urn is not None
-        if entry.commentary_hash != post.commentary_hash:
+        edited = entry.commentary_hash != post.commentary_hash
+        if edited:
             client.update_post(entry.urn, commentary=post.commentary)
             entry.commentary_hash = post.commentary_hash
         entry.source_blob = change.blob
         entry.media_blobs = dict(change.media_blobs or {})
         entry.last_error = None
-        self._save()
+        self._save(post.path)
         if post.first_comment and self._comment_failed(entry):
             self._first_comment(post, client, entry, entry.urn)
+        elif post.first_comment and self._comment_open(entry):
+            self._settle_comment(post, client, entry, entry.urn)
         problems = self._read_back(post, client, entry.urn)
         if problems:
             return Outcome(post.path, "update", "failed", problems, entry.urn)
-        return Outcome(post.path, "update", "updated", "text updated", entry.urn)
+        done = "text updated" if edited else "first comment checked"
+        return Outcome(post.path, "update", "updated", done, entry.urn)
 
     def _replace(self, change: Change, post: Post, client: LinkedInClient) -> Outcome:
         entry = self.book.posts[post.path]
         if entry.urn:
             self._delete_remote(client, entry.urn)
         entry.state = "deleted"
-        self._save()
+        self._save(post.path)
         return self._create(change, post, client)
 
     def _delete(self, change: Change) -> Outcome:
@@ -453,7 +610,7 @@ class Applier:
         if entry.urn:
             self._delete_remote(client, entry.urn)
         entry.state = "deleted"
-        self._save()
+        self._save(change.post)
         return Outcome(change.post, "delete", "deleted", "deleted from LinkedIn", entry.urn)
 
     def _delete_remote(self, client: LinkedInClient, urn: str) -> None:
@@ -471,7 +628,7 @@ class Applier:
         """Post the first comment; a failure is recorded and retried, the post stands."""
         assert post.first_comment is not None
         entry.first_comment = {"state": "pending", "urn": None, "error": None}
-        self._save()
+        self._save(post.path)
         try:
             comment = client.create_comment(urn, post.author, post.first_comment)
         except li.AmbiguousOutcome as error:
@@ -481,7 +638,39 @@ class Applier:
             entry.first_comment = {"state": "failed", "urn": None, "error": _short(error)}
         else:
             entry.first_comment = {"state": "posted", "urn": comment, "error": None}
-        self._save()
+        self._save(post.path)
+
+    @staticmethod
+    def _comment_open(entry: Entry) -> bool:
+        return (entry.first_comment or {}).get("state") in ("unknown", "pending")
+
+    def _settle_comment(self, post: Post, client: LinkedInClient, entry: Entry,
+                        urn: str) -> None:
+        """A first comment sent with no answer: read the post's comments; there, it is
+        posted; readable and not there, post it; unreadable, it stays unknown."""
+        try:
+            comments = client.list_comments(urn)
+        except li.LinkedInError:
+            return  # the token cannot read them (a member's): a person has to look
+        found = [c for c in comments if c.get("actor") == post.author
+                 and (c.get("message") or {}).get("text") == post.first_comment]
+        if found:
+            entry.first_comment = {"state": "posted", "urn": _comment_urn(found[0]),
+                                   "error": None}
+            self._save(post.path)
+            return
+        self._first_comment(post, client, entry, urn)
+
+    def _comment_unknown(self, path: str, urn: str | None) -> Outcome:
+        comment = self.book.posts[path].first_comment or {}
+        why = comment.get("error") or "no answer"
+        message = (
+            f"the first comment may or may not have been posted ({why}): look under the "
+            f"post{f' {urn}' if urn else ''}; run `publish resolve {path} --urn COMMENT_URN` "
+            f"if it is there, or `publish resolve {path} --not-published` to post it on "
+            "the next sync"
+        )
+        return Outcome(path, "comment", "unknown", message, urn)
 
     @staticmethod
     def _comment_exists(post: Post, client: LinkedInClient, urn: str) -> bool:
@@ -514,11 +703,29 @@ class Applier:
             path = self.config.root / media.path
             urn = self._send_media(client, post.author, media, path)
             cache[key] = urn
+            self.journal.upload(post.author, key, urn)
         entry = self.book.posts.get(post.path)
         if entry is not None:
             entry.media[media.path] = MediaRecord(sha256=key, urn=urn)
-        self._save()
+        self._save(post.path)
         return urn
+
+    def _confirm_media_ready(self, client: LinkedInClient, media: dict[str, str]) -> None:
+        """Wait, bounded, until LinkedIn reports each file the post uses AVAILABLE.
+
+        A post created while its media is still processing can be refused or, worse,
+        accepted and never shown. A token that may not read media (403: a member token
+        has no r_member_social) cannot ask: then the create itself is retried while
+        LinkedIn answers MEDIA_ASSET_WAITING_UPLOAD (_create_waiting_for_media).
+        """
+        for urn in dict.fromkeys(media.values()):
+            if urn in self.ready_media:
+                continue
+            try:
+                client.wait_until_available(urn, max_wait=MEDIA_READY_WAIT[media_kind(urn)])
+            except li.Forbidden:
+                return  # one token for all of them: the others are unreadable too
+            self.ready_media.add(urn)
 
     def _send_media(self, client: LinkedInClient, owner: str, media: MediaFile, path: Path) -> str:
         def progress(done: int, total: int) -> None:
@@ -530,8 +737,10 @@ class Applier:
         if media.kind == "document":
             return client.upload_document(owner, path, content_type=content_type, progress=progress)
         extras = {f.kind: self.config.root / f.path for f in media.extras}
-        return client.upload_video(owner, path, progress=progress,
-                                   thumbnail=extras.get("image"), captions=extras.get("captions"))
+        urn = client.upload_video(owner, path, progress=progress,
+                                  thumbnail=extras.get("image"), captions=extras.get("captions"))
+        self.ready_media.add(urn)  # the upload waited until AVAILABLE, where it could read
+        return urn
 
     def _payload(self, post: Post, media: dict[str, str]) -> dict[str, Any]:
         kwargs: dict[str, Any] = {}
@@ -574,8 +783,9 @@ class Applier:
 
     # --- bookkeeping ------------------------------------------------------------------------
 
-    def _save(self) -> None:
-        ledger_io.save(self.config.ledger_path, self.book)
+    def _save(self, post: str) -> None:
+        """Make the entry of `post` durable before the next step (a journal record)."""
+        self.journal.post(post)
         self._touched(self.config.ledger)
 
     def _touched(self, path: str) -> None:
@@ -584,6 +794,43 @@ class Applier:
 
     def _failed(self, change: Change, message: str) -> Outcome:
         return Outcome(change.post, change.action, "failed", message)
+
+
+def _ghost(refused: str, what: str) -> str:
+    return (f"{refused}, {what}; LinkedIn keeps deleted posts in its duplicate check for a day "
+            "or two. Nothing was posted: run `publish --retry-failed` later, or change the text")
+
+
+def _retired_urns(before: Entry | None) -> list[str]:
+    """The URNs a post had and publish deleted, carried from entry to entry."""
+    if before is None:
+        return []
+    deleted = [before.urn] if before.state == "deleted" and before.urn else []
+    return list(dict.fromkeys([*before.retired_urns, *deleted]))
+
+
+def _comment_urn(comment: dict[str, Any]) -> str | None:
+    found = comment.get("$URN") or comment.get("commentUrn") or comment.get("id")
+    return str(found) if found else None
+
+
+def _batchable(change: Change, book: Ledger) -> bool:
+    """A create whose intent may be written ahead: one that will be sent unless the run
+    stops first (not one that waits for a URL, nor one to reconcile)."""
+    post = change.source
+    if change.action != "create" or post is None or post.publish_when_url:
+        return False
+    entry = book.posts.get(change.post)
+    return entry is None or entry.state != "pending"
+
+
+def _comment_note(entry: Entry) -> str:
+    """What became of the post's first comment, for the line that reports the post."""
+    state = (entry.first_comment or {}).get("state")
+    if state is None:
+        return ""
+    error = (entry.first_comment or {}).get("error")
+    return f"; first comment {state}" + (f" ({error})" if error else "")
 
 
 def _media_item(urn: str, alt: str | None = None, title: str | None = None) -> dict[str, str]:
@@ -615,7 +862,8 @@ def worse(a: int, b: int) -> int:
     return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
 
 
-HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|([^}]*)\}")
+# The value is little text: it may hold escaped reserved characters, "\\}" among them.
+HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|((?:\\.|[^}\\])*)\}")
 
 
 def normalize_commentary(text: str) -> str:

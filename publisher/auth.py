@@ -4,8 +4,14 @@ Three parts, none of which prints:
 
 * ``login``: LinkedIn's 3-legged flow (linkedin-api.md 2). A one-request HTTP server on
   127.0.0.1 receives the redirect, the ``state`` it carries is compared with the one sent,
-  the code is traded for a token, ``/v2/userinfo`` names the member, and the lot is saved
-  in the token store (``publisher.tokens``).
+  the code is traded for a token, ``/v2/userinfo`` (member app) or ``organizationAcls``
+  (page app) names the member, and the lot is saved in the token store
+  (``publisher.tokens``).
+* Two apps: LinkedIn's Community Management API "requires that it be the only product on
+  the application", so people post through a *member app* (OpenID Connect + Share on
+  LinkedIn) and pages through a *page app* (Community Management only). ``login_groups``
+  splits the authors of one ``publish login`` by the app they need; ``login_app`` and
+  ``token_app`` find each app's credentials (docs/auth.md, "Two apps").
 * ``TokenKeeper`` and ``AuthorTransport``: during a sync, each author's token is refreshed
   before use when fewer than 7 days remain, and once more when LinkedIn answers 401
   EXPIRED_ACCESS_TOKEN; the call is then sent again. A 401 means LinkedIn did nothing, so
@@ -32,7 +38,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from publisher import apiversion
-from publisher.config import Config, is_author_urn
+from publisher.config import AppSettings, Config, is_author_urn
 from publisher.errors import PublisherError
 from publisher.linkedin import errors as li
 from publisher.linkedin import oauth
@@ -56,8 +62,26 @@ DEFAULT_PORT = 3000
 CALLBACK_PATH = "/callback"
 LOGIN_TIMEOUT = 300.0
 ORGANIZATION = "urn:li:organization:"
+MEMBER, PAGE = "member", "page"
 PERSON_SCOPES = ("openid", "profile", "w_member_social")
-ORGANIZATION_SCOPES = ("openid", "profile", "w_organization_social", "r_organization_social")
+# Community Management only (no openid/profile: the page app cannot grant them), with what
+# `publish stats` reads: page statistics and the member's own post analytics.
+ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social",
+                       "rw_organization_admin", "r_member_postAnalytics")
+# A person through the page app: posting, and their post analytics, which only a
+# Community Management app grants.
+PAGE_PERSON_SCOPES = ("w_member_social", "r_member_postAnalytics")
+ACL_SCOPES = ("rw_organization_admin", "r_organization_admin")
+POSTING_ROLES = ("ADMINISTRATOR", "CONTENT_ADMIN", "DIRECT_SPONSORED_CONTENT_POSTER")
+APP_NAMES = {MEMBER: "member app", PAGE: "page app"}
+CAPABILITIES = (
+    ("w_member_social", "post as the member"),
+    ("w_organization_social", "post as the pages the member may post for"),
+    ("r_organization_social", "read page posts back"),
+    ("rw_organization_admin", "read page statistics"),
+    ("r_member_postAnalytics", "read the member's post statistics"),
+    ("openid", "name the member (/v2/userinfo)"),
+)
 CANCELLED = ("user_cancelled_authorize", "user_cancelled_login")
 Clock = Callable[[], float]
 
@@ -78,23 +102,142 @@ class App:
 
     client_id: str
     client_secret: str = field(repr=False)
+    kind: str | None = None          # member | page: the authors it serves
+    source: str = ""                 # where the client id came from
+
+    @property
+    def name(self) -> str:
+        where = f", from {self.source}" if self.source else ""
+        return f"{APP_NAMES.get(self.kind or '', 'app')} {self.client_id}{where}"
 
 
-def app_from(environ: Mapping[str, str], stored: StoredToken | None = None) -> App | None:
-    """``LINKEDIN_CLIENT_ID``/``LINKEDIN_CLIENT_SECRET``, else the ones saved at login."""
-    client_id, secret = environ.get("LINKEDIN_CLIENT_ID"), environ.get("LINKEDIN_CLIENT_SECRET")
-    if client_id and secret:
-        return App(client_id, secret)
+def app_kind(author_urn: str | None) -> str:
+    """A page posts through the page app, a person through the member app."""
+    return PAGE if author_urn and author_urn.startswith(ORGANIZATION) else MEMBER
+
+
+def app_variables(kind: str) -> tuple[str, str]:
+    """``LINKEDIN_MEMBER_CLIENT_ID``/``…_SECRET`` or ``LINKEDIN_PAGE_CLIENT_ID``/``…``."""
+    prefix = f"LINKEDIN_{kind.upper()}_CLIENT_"
+    return prefix + "ID", prefix + "SECRET"
+
+
+def configured_client_id(kind: str, environ: Mapping[str, str],
+                         apps: Mapping[str, AppSettings]) -> tuple[str | None, str]:
+    """The client id of the kind's own app and where it is set, if it is set anywhere."""
+    id_variable, _ = app_variables(kind)
+    if environ.get(id_variable):
+        return environ[id_variable], id_variable
+    settings = apps.get(kind)
+    if settings and settings.client_id:
+        return settings.client_id, f"publish.toml [apps.{kind}]"
+    return None, ""
+
+
+def login_app(kind: str, environ: Mapping[str, str], apps: Mapping[str, AppSettings],
+              stored: StoredToken | None = None) -> App | None:
+    """The app that logs in the authors of a kind; None when a credential must be asked for.
+
+    Its own app (``LINKEDIN_<KIND>_CLIENT_ID`` or ``[apps.<kind>]``, the secret from
+    ``LINKEDIN_<KIND>_CLIENT_SECRET`` or the store) wins; else the one app of
+    ``LINKEDIN_CLIENT_ID``/``LINKEDIN_CLIENT_SECRET``; else the app of the stored token.
+    """
+    client_id, source = configured_client_id(kind, environ, apps)
+    if client_id:
+        secret = environ.get(app_variables(kind)[1])
+        if not secret and stored and stored.client_id == client_id:
+            secret = stored.client_secret
+        return App(client_id, secret, kind, source) if secret else None
+    generic_id, generic_secret = (environ.get("LINKEDIN_CLIENT_ID"),
+                                  environ.get("LINKEDIN_CLIENT_SECRET"))
+    if generic_id:
+        if not generic_secret and stored and stored.client_id == generic_id:
+            generic_secret = stored.client_secret
+        return App(generic_id, generic_secret, kind, "LINKEDIN_CLIENT_ID") \
+            if generic_secret else None
     if stored and stored.client_id and stored.client_secret:
-        return App(stored.client_id, stored.client_secret)
+        return App(stored.client_id, stored.client_secret, stored.app or kind, "the token store")
     return None
 
 
-def default_scopes(author_urn: str | None) -> tuple[str, ...]:
-    """What posting needs: a page wants the organization scopes, a member w_member_social."""
-    if author_urn and author_urn.startswith(ORGANIZATION):
-        return ORGANIZATION_SCOPES
-    return PERSON_SCOPES
+def token_app(kind: str, environ: Mapping[str, str], apps: Mapping[str, AppSettings],
+              stored: StoredToken | None) -> App | None:
+    """The app that issued a token, for refreshing and introspecting it.
+
+    A stored token names its app; the environment may hold a newer secret of that app. A
+    token from the environment belongs to the app its author's kind logs in with.
+    """
+    app = login_app(kind, environ, apps, stored)
+    if stored is None or not stored.client_id or (app and app.client_id == stored.client_id):
+        return app
+    if stored.client_secret:
+        return App(stored.client_id, stored.client_secret, stored.app, "the token store")
+    return None
+
+
+def default_scopes(author_urn: str | None, apps: Mapping[str, AppSettings] | None = None,
+                   kind: str | None = None) -> tuple[str, ...]:
+    """What an author's login asks its app for: ``[apps.<kind>].scopes``, else the member
+    app's posting scopes for a person, the Community Management scopes for a page (and
+    for a person who logs in through the page app)."""
+    kind = kind or app_kind(author_urn)
+    settings = (apps or {}).get(kind)
+    if settings and settings.scopes:
+        return settings.scopes
+    if kind == MEMBER:
+        return PERSON_SCOPES
+    return ORGANIZATION_SCOPES if app_kind(author_urn) == PAGE else PAGE_PERSON_SCOPES
+
+
+@dataclass(frozen=True)
+class LoginGroup:
+    """The authors one login serves: one app, one set of scopes."""
+
+    kind: str
+    authors: Mapping[str, str | None]
+    scopes: tuple[str, ...]
+
+
+def login_groups(targets: Mapping[str, str | None], scopes: tuple[str, ...] | None,
+                 apps: Mapping[str, AppSettings], app: str | None = None) -> list[LoginGroup]:
+    """One group per app the authors need, the member app first.
+
+    ``--scopes`` asks one app for one set of scopes, so it serves authors of one kind.
+    ``--app page`` logs people in through the page app too (their post analytics).
+    """
+    kinds: dict[str, dict[str, str | None]] = {}
+    for key, urn in targets.items():
+        if app == MEMBER and app_kind(urn) == PAGE:
+            raise LoginError(f"{key} is a page: it logs in through the page app (Community "
+                             "Management API), not --app member")
+        kinds.setdefault(app or app_kind(urn), {})[key] = urn
+    ordered = [kind for kind in (MEMBER, PAGE) if kind in kinds]
+    if scopes is not None:
+        if len(ordered) > 1:
+            raise LoginError(
+                f"--scopes asks one app for one set of scopes, but {', '.join(kinds[MEMBER])} "
+                f"(a person) and {', '.join(kinds[PAGE])} (a page) log in through different "
+                "apps: log in for each with its own --scopes, or leave --scopes out")
+        return [LoginGroup(ordered[0], dict(targets), scopes)]
+    return [LoginGroup(kind, kinds[kind],
+                       tuple(dict.fromkeys(s for urn in kinds[kind].values()
+                                           for s in default_scopes(urn, apps, kind))))
+            for kind in ordered]
+
+
+def check_login_apps(groups: list[LoginGroup], chosen: list[App]) -> None:
+    """A person and a page cannot log in through one app: LinkedIn grants no app both."""
+    if len(groups) < 2 or chosen[0].client_id != chosen[1].client_id:
+        return
+    member_id, member_secret = app_variables(MEMBER)
+    page_id, page_secret = app_variables(PAGE)
+    people, pages = (", ".join(group.authors) for group in groups)
+    raise LoginError(
+        f"{people} (a person) and {pages} (a page) need two LinkedIn apps, and both would "
+        f"log in through app {chosen[0].client_id}: the Community Management API must be the "
+        f"only product on its app. Set {member_id} and {member_secret} for the member app "
+        f"and {page_id} and {page_secret} for the page app (or [apps.member] and "
+        "[apps.page] client_id in publish.toml; docs/setup.md)")
 
 
 def parse_scope_list(text: str) -> tuple[str, ...]:
@@ -128,6 +271,16 @@ class LoginResult:
     masked: str
     store_path: str
     warnings: tuple[str, ...] = ()
+    app: str = ""                  # App.name: which app, from where
+
+
+@dataclass(frozen=True)
+class Member:
+    """Who logged in, and their approved roles on pages when LinkedIn said."""
+
+    urn: str | None = None
+    name: str | None = None
+    roles: Mapping[str, str] | None = None      # organization URN -> role
 
 
 def login(request: LoginRequest, transport: Transport, store: TokenStore,
@@ -146,7 +299,7 @@ def login(request: LoginRequest, transport: Transport, store: TokenStore,
     code = code_from_callback(params, state)
     answer = _exchange(transport, code, request.app, callback)
     now = clock()
-    who, name = _whoami(transport, answer)
+    member = whoami(transport, answer.access_token, answer.scopes)
     record = StoredToken(
         access_token=answer.access_token,
         expires_at=now + answer.expires_in if answer.expires_in else None,
@@ -154,15 +307,17 @@ def login(request: LoginRequest, transport: Transport, store: TokenStore,
         refresh_token=answer.refresh_token,
         refresh_expires_at=(now + answer.refresh_token_expires_in
                             if answer.refresh_token and answer.refresh_token_expires_in else None),
-        person_urn=who, name=name,
+        person_urn=member.urn, name=member.name,
         client_id=request.app.client_id, client_secret=request.app.client_secret,
+        app=request.app.kind,
     )
-    warnings = _login_warnings(request, answer.scopes, who) + _revoked_by(request, record, store)
+    warnings = (_login_warnings(request, answer.scopes, member)
+                + _revoked_by(request, record, store))
     for key in request.authors:
         store.put(key, record)
-    return LoginResult(tuple(request.authors), who, name, answer.scopes, record.expires_at,
-                       record.refresh_expires_at, answer.masked, str(store.path),
-                       tuple(warnings))
+    return LoginResult(tuple(request.authors), member.urn, member.name, answer.scopes,
+                       record.expires_at, record.refresh_expires_at, answer.masked,
+                       str(store.path), tuple(warnings), request.app.name)
 
 
 def code_from_callback(params: Mapping[str, str], state: str) -> str:
@@ -180,7 +335,8 @@ def code_from_callback(params: Mapping[str, str], state: str) -> str:
     if error:
         description = params.get("error_description", "")
         hint = (": the app lacks the LinkedIn product that grants it; add the product in "
-                "the developer portal or leave the scope out with --scopes"
+                "the developer portal, or leave the scope out with --scopes (for good: "
+                "[apps.member] or [apps.page] scopes in publish.toml)"
                 if error == "unauthorized_scope_error" else "")
         raise LoginError(f"LinkedIn refused the login: {error} {description}".rstrip() + hint)
     code = params.get("code")
@@ -207,29 +363,60 @@ def _exchange(transport: Transport, code: str, app: App, callback: str) -> oauth
         raise LoginError(f"the token exchange failed: {error}") from None
 
 
-def _whoami(transport: Transport, answer: oauth.TokenResponse) -> tuple[str | None, str | None]:
-    """The member's URN and name from /v2/userinfo (needs the openid scope)."""
-    if "openid" not in answer.scopes:
-        return None, None
-    info = LinkedInClient(transport, answer.access_token).userinfo()
-    name = info.get("name")
-    return person_urn(info), name if isinstance(name, str) else None
+def whoami(transport: Transport, token: str, scopes: Iterable[str]) -> Member:
+    """The member behind a token: /v2/userinfo with ``openid`` (member app), else their
+    roles on pages from organizationAcls (page app, which LinkedIn grants no ``openid``)."""
+    granted = set(scopes)
+    client = LinkedInClient(transport, token)
+    if "openid" in granted:
+        info = client.userinfo()
+        name = info.get("name")
+        return Member(person_urn(info), name if isinstance(name, str) else None)
+    if not granted & set(ACL_SCOPES):
+        return Member()
+    try:
+        elements = client.role_assignments()
+    except li.LinkedInError:
+        return Member()
+    roles = {str(e.get("organization")): str(e.get("role")) for e in elements
+             if e.get("state", "APPROVED") == "APPROVED"}
+    assignees = {e.get("roleAssignee") for e in elements}
+    urn = next((a for a in assignees if isinstance(a, str)), None)
+    return Member(urn, None, roles)
 
 
-def _login_warnings(request: LoginRequest, scopes: Iterable[str], who: str | None) -> list[str]:
+def _login_warnings(request: LoginRequest, scopes: Iterable[str], member: Member) -> list[str]:
     granted = set(scopes)
     warnings = []
     missing = [s for s in request.scopes if s not in granted]
     if missing:
         warnings.append(f"LinkedIn did not grant {', '.join(missing)}")
-    if who is None and "openid" not in granted:
-        warnings.append("without the openid scope the member behind the token is unknown")
+    if member.urn is None and member.roles is None:
+        warnings.append("the member behind the token is unknown: a person's login needs "
+                        "openid, a page's rw_organization_admin")
     for key, author in request.authors.items():
-        if author and not author.startswith(ORGANIZATION) and who and who != author:
+        if not author:
+            continue
+        if author.startswith(ORGANIZATION):
+            warnings += _page_role_warning(key, author, member)
+        elif member.urn and member.urn != author:
             warnings.append(
-                f"you logged in as {who}, but {key} is {author} in publish.toml: LinkedIn "
-                "refuses posts as another member; log in as that member or fix [authors]")
+                f"you logged in as {member.urn}, but {key} is {author} in publish.toml: "
+                "LinkedIn refuses posts as another member; log in as that member or fix "
+                "[authors]")
     return warnings
+
+
+def _page_role_warning(key: str, page: str, member: Member) -> list[str]:
+    if member.roles is None:
+        return []
+    role = member.roles.get(page)
+    if role in POSTING_ROLES:
+        return []
+    who = member.urn or "the member who logged in"
+    held = f"the role {role}" if role else "no role"
+    return [f"{who} has {held} on {key} ({page}): LinkedIn refuses their posts as the page; "
+            "a page admin must make them ADMINISTRATOR or CONTENT_ADMIN, or log in as one"]
 
 
 def _revoked_by(request: LoginRequest, record: StoredToken, store: TokenStore) -> list[str]:
@@ -360,12 +547,14 @@ class TokenKeeper:
 
     def __init__(self, transport: Transport, *, cli_token: str | None = None,
                  environ: Mapping[str, str] | None = None, store: TokenStore | None = None,
-                 clock: Clock = time.time) -> None:
+                 clock: Clock = time.time, apps: Mapping[str, AppSettings] | None = None,
+                 ) -> None:
         self.transport = transport
         self.cli_token = cli_token
         self.environ = os.environ if environ is None else environ
         self.store = store or TokenStore(default_store_path(self.environ))
         self.clock = clock
+        self.apps = apps or {}
         self.notices: list[str] = []
         self._live: dict[tuple[str, str], LiveToken] = {}
 
@@ -377,7 +566,8 @@ class TokenKeeper:
         if shared not in self._live:
             live = LiveToken(credential, store_key(alias, author),
                              refresh_token_for(credential, self.environ),
-                             app_from(self.environ, credential.stored))
+                             token_app(app_kind(author), self.environ, self.apps,
+                                       credential.stored))
             self._prepare(live)
             self._live[shared] = live
         return self._live[shared]
@@ -517,7 +707,8 @@ class ScopeNeed:
 PERSON_NEEDS = (
     ScopeNeed("w_member_social", "error", "post as the member"),
     ScopeNeed("r_member_postAnalytics", "note",
-              "read the member's post analytics (`publish stats`)"),
+              "read the member's post analytics (`publish stats`; only a Community "
+              "Management app grants it)"),
 )
 ORGANIZATION_NEEDS = (
     ScopeNeed("w_organization_social", "error", "post as the page"),
@@ -526,6 +717,9 @@ ORGANIZATION_NEEDS = (
     ScopeNeed("rw_organization_admin", "note",
               "read the page's share statistics (`publish stats`)"),
 )
+CREDENTIALS_HINT = ("set the client id and secret of the app that issued it (LINKEDIN_"
+                    "MEMBER_CLIENT_ID/_SECRET, LINKEDIN_PAGE_CLIENT_ID/_SECRET or "
+                    "LINKEDIN_CLIENT_ID/_SECRET) so that the token can be introspected")
 
 
 @dataclass
@@ -540,11 +734,23 @@ class AuthorCheck:
     scopes: tuple[str, ...] | None = None
     scopes_from: str | None = None          # introspection | login
     member: str | None = None
+    app: str | None = None                  # App.name of the app that issued the token
+    refreshable: bool = False
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def abilities(self) -> list[str]:
+        """What the token lets publish do, from its scopes."""
+        granted = set(self.scopes or ())
+        return [text for scope, text in CAPABILITIES if scope in granted]
 
     @property
     def name(self) -> str:
         return self.alias or self.urn
+
+    @property
+    def login_key(self) -> str:
+        return store_key(self.alias, self.urn)
 
     @property
     def usable(self) -> bool:
@@ -609,13 +815,14 @@ def doctor(config: Config, transport: Transport, *, cli_token: str | None = None
     for urn, (alias, posts) in sorted(authors_in_use(config).items(),
                                       key=lambda item: item[1][0] or item[0]):
         check = AuthorCheck(urn, alias, posts)
-        _check_author(check, transport, cli_token, environ, store, clock())
+        _check_author(check, transport, cli_token, environ, store, clock(), config.apps)
         checks.append(check)
     return DoctorReport(version_check(config.linkedin.version, today), checks)
 
 
 def _check_author(check: AuthorCheck, transport: Transport, cli_token: str | None,
-                  environ: Mapping[str, str], store: TokenStore | None, now: float) -> None:
+                  environ: Mapping[str, str], store: TokenStore | None, now: float,
+                  apps: Mapping[str, AppSettings]) -> None:
     try:
         credential = resolve(check.alias, check.urn, cli_token, environ, store)
     except TokenError as error:
@@ -628,13 +835,45 @@ def _check_author(check: AuthorCheck, transport: Transport, cli_token: str | Non
         if stored.scopes:
             check.scopes, check.scopes_from = tuple(stored.scopes), "login"
     _probe(check, transport, credential.token)
-    app = app_from(environ, stored)
-    if app is not None:
-        _introspect(check, transport, credential.token, app)
-    refreshable = bool(refresh_token_for(credential, environ) and app)
-    check.findings += _token_findings(check, now, refreshable, credential)
-    check.findings += scope_findings(check.urn, check.scopes)
+    app = _owner(check, transport, credential.token,
+                 _candidate_apps(app_kind(check.urn), environ, apps, stored))
+    if check.member is None and check.status == "active" and check.scopes:
+        try:
+            check.member = whoami(transport, credential.token, check.scopes).urn
+        except li.LinkedInError as error:
+            check.findings.append(Finding("note", f"could not tell whose token it is: {error}"))
+    check.refreshable = bool(refresh_token_for(credential, environ) and app)
+    check.findings += _token_findings(check, now, check.refreshable, credential)
+    check.findings += scope_findings(check.urn, check.scopes, check.login_key)
     check.findings += _member_findings(check)
+    check.findings += _app_findings(check, app)
+
+
+def _candidate_apps(kind: str, environ: Mapping[str, str], apps: Mapping[str, AppSettings],
+                    stored: StoredToken | None) -> list[App]:
+    """Every app whose credentials are known, the likeliest owner of the token first."""
+    other = MEMBER if kind == PAGE else PAGE
+    found = [token_app(kind, environ, apps, stored), login_app(other, environ, apps)]
+    unique: dict[str, App] = {}
+    for app in found:
+        if app is not None:
+            unique.setdefault(app.client_id, app)
+    return list(unique.values())
+
+
+def _owner(check: AuthorCheck, transport: Transport, token: str,
+           candidates: list[App]) -> App | None:
+    """The app that issued the token: the one whose introspection knows it."""
+    for app in candidates:
+        if _introspect(check, transport, token, app):
+            check.app = app.name
+            return app
+    if candidates:
+        names = " or ".join(app.client_id for app in candidates)
+        check.findings.append(Finding(
+            "note", f"the token was issued by another app than {names}: its scopes and "
+            "expiry cannot be read with these client credentials"))
+    return None
 
 
 def _probe(check: AuthorCheck, transport: Transport, token: str) -> None:
@@ -657,20 +896,30 @@ def _probe(check: AuthorCheck, transport: Transport, token: str) -> None:
         check.member = person_urn(info) if info.get("sub") else check.member
 
 
-def _introspect(check: AuthorCheck, transport: Transport, token: str, app: App) -> None:
+def _introspect(check: AuthorCheck, transport: Transport, token: str, app: App) -> bool:
+    """Scopes and expiry from the app's introspection; False when the app does not know
+    the token (``{"active": false}`` with no status: another app issued it)."""
     try:
         found = oauth.introspect(transport, token, app.client_id, app.client_secret)
     except li.LinkedInError as error:
-        check.findings.append(Finding("note", f"introspection failed: {error}"))
-        return
+        check.findings.append(Finding("note", f"introspection with {app.client_id} failed: "
+                                      f"{error}"))
+        return False
     if not found.active and found.status is None:
-        check.findings.append(Finding(
-            "note", f"the token was issued to another app than {app.client_id}: its scopes "
-            "cannot be read with these client credentials"))
-        return
+        return False
     check.scopes, check.scopes_from = found.scopes, "introspection"
     if found.expires_at:
         check.expires_at = float(found.expires_at)
+    return True
+
+
+def _app_findings(check: AuthorCheck, app: App | None) -> list[Finding]:
+    """A token that cannot be refreshed (a member app's): say when to log in again."""
+    if app is None or check.status != "active" or check.refreshable or not check.expires_at:
+        return []
+    when = datetime.fromtimestamp(check.expires_at, UTC).strftime("%Y-%m-%d")
+    return [Finding("note", "no refresh token (LinkedIn gives them to Community Management "
+                    f"apps only): log in again before {when}")]
 
 
 def _token_findings(check: AuthorCheck, now: float, refreshable: bool,
@@ -685,8 +934,7 @@ def _token_findings(check: AuthorCheck, now: float, refreshable: bool,
             return [Finding("warning", "the token has expired; the next sync refreshes it")]
         return [Finding("error", f"the token has expired: {renew}")]
     if days is None:
-        return [Finding("note", "expiry unknown: set LINKEDIN_CLIENT_ID and "
-                        "LINKEDIN_CLIENT_SECRET so that the token can be introspected")]
+        return [Finding("note", f"expiry unknown: {CREDENTIALS_HINT}")]
     when = datetime.fromtimestamp(check.expires_at or 0, UTC).strftime("%Y-%m-%d")
     text = f"expires in {_days(days)} ({when})"
     if days < WARN_WITHIN_DAYS and not refreshable:
@@ -696,11 +944,12 @@ def _token_findings(check: AuthorCheck, now: float, refreshable: bool,
     return [Finding("ok", text)]
 
 
-def scope_findings(author_urn: str, scopes: tuple[str, ...] | None) -> list[Finding]:
-    """Each scope the author's posts need: present, or missing and how much that matters."""
+def scope_findings(author_urn: str, scopes: tuple[str, ...] | None,
+                   key: str | None = None) -> list[Finding]:
+    """Each scope the author's posts need: present, or missing, how much that matters,
+    and the login that gets it."""
     if scopes is None:
-        return [Finding("note", "scopes unknown: set LINKEDIN_CLIENT_ID and "
-                        "LINKEDIN_CLIENT_SECRET so that the token can be introspected")]
+        return [Finding("note", f"scopes unknown: {CREDENTIALS_HINT}")]
     needs = ORGANIZATION_NEEDS if author_urn.startswith(ORGANIZATION) else PERSON_NEEDS
     findings = []
     for need in needs:
@@ -708,8 +957,18 @@ def scope_findings(author_urn: str, scopes: tuple[str, ...] | None) -> list[Find
             findings.append(Finding("ok", f"{need.scope}: {need.purpose}"))
         else:
             findings.append(Finding(need.level, f"no {need.scope}: cannot {need.purpose}; "
-                                    "log in again with that scope (the app needs its product)"))
+                                    f"{_login_for(need.scope, key or author_urn)}"))
     return findings
+
+
+def _login_for(scope: str, key: str) -> str:
+    """Which login grants a missing scope: the member app grants only w_member_social."""
+    if scope in PERSON_SCOPES:
+        return f"log in again through the member app, `publish login --author {key}`"
+    if scope in PAGE_PERSON_SCOPES:
+        return ("only the page app grants it: `publish login --author "
+                f"{key} --app page`")
+    return f"log in again through the page app, `publish login --author {key}`"
 
 
 def _member_findings(check: AuthorCheck) -> list[Finding]:

@@ -26,6 +26,8 @@ ORGANIZATION_URN = re.compile(r"^urn:li:organization:[0-9]+$")
 VERSION = re.compile(r"^20[0-9]{2}(0[1-9]|1[0-2])$")
 DURATION_PART = re.compile(r"(\d+)\s*([dhms])")
 DURATION = re.compile(r"^\s*(\d+\s*[dhms]\s*)+$")
+# What git accepts as a branch name, roughly: enough to catch a typo or a ref path.
+BRANCH = re.compile(r"^(?!-)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/-]+(?<![./])$")
 
 # The schema: section -> allowed keys. None as the key set means a free-form table.
 SCHEMA: dict[str, frozenset[str] | None] = {
@@ -36,7 +38,10 @@ SCHEMA: dict[str, frozenset[str] | None] = {
     "render": frozenset({"emphasis", "footer"}),
     "links": frozenset({"utm", "utm_domains"}),
     "limits": frozenset({"per_author_per_day"}),
+    "git": frozenset({"branch"}),
+    "apps": frozenset({"member", "page"}),
 }
+APP_KEYS = ("client_id", "scopes")
 TOP_KEYS = frozenset({"posts_dir", "ledger"})
 
 
@@ -53,6 +58,16 @@ class LinkedInSettings:
     version: str = "202611"
     api_base: str = "https://api.linkedin.com"
     oauth_base: str = "https://www.linkedin.com/oauth/v2"
+
+
+@dataclass(frozen=True)
+class AppSettings:
+    """One LinkedIn app of `[apps.member]` or `[apps.page]`: its client id (not a secret)
+    and the scopes `publish login` asks it for; the secret only ever comes from the
+    environment or a prompt."""
+
+    client_id: str | None = None
+    scopes: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,8 @@ class Config:
     utm: Mapping[str, str] = field(default_factory=dict)
     utm_domains: tuple[str, ...] = ()
     per_author_per_day: int = 20
+    publish_branch: str = "main"  # [git].branch: the only branch a sync publishes from
+    apps: Mapping[str, AppSettings] = field(default_factory=dict)
 
     @property
     def posts_path(self) -> Path:
@@ -258,6 +275,8 @@ def _build(data: dict[str, Any], root: Path, path: Path, c: _Collector) -> Confi
         utm=_utm(links, c),
         utm_domains=_utm_domains(links, c),
         per_author_per_day=_positive_int(limits, "per_author_per_day", 20, c),
+        publish_branch=_branch(_table(data, "git", c), c),
+        apps=_apps(_table(data, "apps", c), c),
     )
 
 
@@ -311,6 +330,19 @@ def _positive_int(table: dict[str, Any], key: str, default: int, c: _Collector) 
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         c.error(f"limits.{key}", f"must be a whole number of at least 1, found {value!r}")
         return default
+    return value
+
+
+def _branch(table: dict[str, Any], c: _Collector) -> str:
+    value = _string(table, "branch", "main", c, "git.branch")
+    if not BRANCH.match(value):
+        c.error("git.branch", f"'{value}' is not a branch name: write it as git shows it, "
+                "like \"main\" (not \"refs/heads/main\" or \"origin/main\")")
+        return "main"
+    if value.startswith(("refs/", "origin/")):
+        c.error("git.branch", f"'{value}' names a ref, not a branch: write the branch alone, "
+                "like \"main\"")
+        return "main"
     return value
 
 
@@ -381,6 +413,41 @@ def _defaults(table: dict[str, Any], authors: dict[str, str], c: _Collector) -> 
         max_delay=delay or base.max_delay,
         require_alt_text=alt,
     )
+
+
+def _apps(table: dict[str, Any], c: _Collector) -> dict[str, AppSettings]:
+    apps: dict[str, AppSettings] = {}
+    for kind, value in table.items():
+        if kind not in ("member", "page"):
+            continue                    # reported by _check_keys
+        if not isinstance(value, dict):
+            c.error(f"apps.{kind}", f'must be a table like [apps.{kind}] with client_id = "…"')
+            continue
+        apps[kind] = _app(kind, value, c)
+    return apps
+
+
+def _app(kind: str, table: dict[str, Any], c: _Collector) -> AppSettings:
+    for key in table:
+        if "secret" in key:
+            c.error(f"apps.{kind}.{key}", "secrets never live in publish.toml: remove it and "
+                    f"set LINKEDIN_{kind.upper()}_CLIENT_SECRET in the environment (a "
+                    "repository secret in CI)")
+        elif key not in APP_KEYS:
+            c.error(f"apps.{kind}.{key}", f"unknown key{did_you_mean(key, APP_KEYS)}")
+    client_id = table.get("client_id")
+    if client_id is not None and (not isinstance(client_id, str) or not client_id.strip()):
+        c.error(f"apps.{kind}.client_id", "must be the app's Client ID from the developer "
+                f"portal's Auth tab, a string, found {client_id!r}")
+        client_id = None
+    scopes = table.get("scopes")
+    if scopes is not None and (not isinstance(scopes, list) or not scopes
+                               or not all(isinstance(s, str) and s.strip() for s in scopes)):
+        c.error(f"apps.{kind}.scopes", 'must be a list of scopes like ["w_member_social"], '
+                f"found {scopes!r}")
+        scopes = None
+    return AppSettings(client_id.strip() if client_id else None,
+                       tuple(s.strip() for s in scopes) if scopes else None)
 
 
 def _mentions(table: dict[str, Any], c: _Collector) -> dict[str, MentionTarget]:

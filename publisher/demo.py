@@ -148,6 +148,7 @@ def run_demo(workdir: Path | None = None, source: Path | None = None,
         # A few days on, so the posts have been seen and the report has something to say.
         later = now + timedelta(days=STATS_AFTER_DAYS)
         control.set_clock(later)
-        stats = analytics.run_stats(config, clients, later)
+        # Committed, as the daily metrics job does: the demo leaves a clean repository.
+        stats = analytics.run_stats(config, clients, later, commit=True)
         yield Finished(repo=repo, feed=feed, ledger=config.ledger_path, sandbox_url=url,
                        stats=stats, summary=analytics.load_summary(config))

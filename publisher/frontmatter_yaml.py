@@ -1,21 +1,38 @@
 """Split a post into front matter and body, and parse the YAML with line numbers.
 
-python-frontmatter finds the block; PyYAML's node tree gives each key its line, which
-every diagnostic needs, and the raw text of scalars, so that a schedule such as
+`bounds` is the one rule for where front matter starts and ends: the reader here and the
+write-back (publisher/writeback.py) both use it, so a file the reader accepts is a file
+the write-back can edit. PyYAML's node tree gives each key its line, which every
+diagnostic needs, and the raw text of scalars, so that a schedule such as
 `2026-12-01 09:00:00` is read as written instead of through YAML's own date rules.
+
+Front matter comes from pull requests, so it is read as hostile: aliases are refused
+before anything is built from them (a few hundred bytes of nested aliases expand to
+gigabytes), and so is nesting deeper than any post needs.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-import frontmatter
 import yaml
 
 Path_ = tuple[str | int, ...]
 # libyaml's loader, where PyYAML was built with it, is several times faster.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The line breaks of a post file: the reader turns each into "\n", the write-back keeps them.
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A boundary line is '---' (or '...' to close) followed by nothing but spaces and tabs.
+BOUNDARY = re.compile(r"(?:---|\.\.\.)[ \t]*")
+# YAML counts these as line breaks where the file's lines do not: refused, so that every
+# line number (and the write-back's offsets) means the same line to both.
+YAML_ONLY_BREAKS = "\x85\u2028\u2029"
+CONTROL_NAMES = {"\f": "form feed", "\v": "vertical tab", "\x85": "next line"}
+MAX_DEPTH = 16  # the deepest post key is images[0].alt, three levels down
 
 
 @dataclass
@@ -47,27 +64,77 @@ class FrontMatterError(Exception):
         self.message = message
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """Where the front matter is in a file's text: offsets, and the closing line's number."""
+
+    start: int  # first character of the front matter's content (after the opening line)
+    end: int  # first character of the closing line
+    body: int  # first character after the closing line and its line break
+    closing_line: int  # 1-based
+
+
+def bounds(text: str) -> Bounds:
+    """The front matter of `text` (a BOM and any of CRLF, CR or LF line breaks allowed).
+
+    The opening line is the first line and the closing line the next one that is '---'
+    or '...', each followed by nothing but spaces or tabs. A line that would be a
+    boundary but for other trailing whitespace (a no-break space, a form feed) is an
+    error, never silently content: the two readings would disagree on the post's text.
+    """
+    position = 1 if text.startswith("\ufeff") else 0
+    start = 0
+    for number, match in enumerate(LINE_BREAK.finditer(text + "\n", position), start=1):
+        line = text[position : match.start()]
+        after = min(match.end(), len(text))
+        if number == 1:
+            _opening(line)
+            start = after
+        elif line.rstrip() in ("---", "..."):
+            if not BOUNDARY.fullmatch(line):
+                raise FrontMatterError(number, _near_boundary(line))
+            return Bounds(start=start, end=position, body=after, closing_line=number)
+        position = after
+        if position >= len(text):
+            break
+    last = len(LINE_BREAK.findall(text)) + 1
+    raise FrontMatterError(last, "the front matter that opens on line 1 has no closing '---' line")
+
+
+def _opening(line: str) -> None:
+    if BOUNDARY.fullmatch(line) and line.startswith("---"):
+        return
+    if line.rstrip() == "---":
+        raise FrontMatterError(1, _near_boundary(line))
+    raise FrontMatterError(
+        1, "no front matter: a post starts with a '---' line, its settings, and another '---'"
+    )
+
+
+def _near_boundary(line: str) -> str:
+    extra = line.strip(" \t")[3:]
+    names = ", ".join(sorted({_char_name(c) for c in extra if c not in " \t"}))
+    return (
+        f"'{line.strip()}' is followed by {names}: a '---' line may end only in spaces or tabs; "
+        "delete what follows the dashes"
+    )
+
+
+def _char_name(char: str) -> str:
+    name = CONTROL_NAMES.get(char) or unicodedata.name(char, "control character").lower()
+    return f"U+{ord(char):04X} {name}"
+
+
 def split(text: str) -> FrontMatter:
     """Parse `text` (BOM and CRLF already removed) into front matter and body."""
-    lines = text.split("\n")
-    if not frontmatter.default_handlers.YAMLHandler().detect(text) or lines[0].rstrip() != "---":
-        raise FrontMatterError(
-            1, "no front matter: a post starts with a '---' line, its settings, and another '---'"
-        )
-    closing = next(
-        (i for i, line in enumerate(lines[1:], start=1) if line.rstrip() in ("---", "...")), None
-    )
-    if closing is None:
-        raise FrontMatterError(
-            len(lines), "the front matter that opens on line 1 has no closing '---' line"
-        )
-    header = "\n".join(lines[1:closing])
-    body = "\n".join(lines[closing + 1 :])
+    where = bounds(text)
+    header = text[where.start : where.end].removesuffix("\n")
+    body = text[where.body :]
     parsed = _parse_yaml(header, first_line=2)
     parsed.body = body.strip("\n") if body.strip() else ""
     # An empty body is reported on the line right below the closing '---'.
     blank = _leading_blank_lines(body) if parsed.body else 0
-    parsed.body_line = closing + 2 + blank
+    parsed.body_line = where.closing_line + 1 + blank
     return parsed
 
 
@@ -83,9 +150,12 @@ def _leading_blank_lines(body: str) -> int:
 def _parse_yaml(block: str, first_line: int) -> FrontMatter:
     if not block.strip():
         return FrontMatter(data={})
+    _refuse_yaml_only_breaks(block, first_line)
     loader = SafeLoader(block)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _refuse_aliases(node, first_line)
         data = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -95,7 +165,12 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
             problem += " (put quotes around a value that contains ': ' or ends with ':')"
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}") from None
     except yaml.YAMLError as error:
-        raise FrontMatterError(first_line, f"front matter is not valid YAML: {error}") from None
+        reason = " ".join(str(error).split())
+        raise FrontMatterError(first_line, f"front matter is not valid YAML: {reason}") from None
+    except RecursionError:
+        raise FrontMatterError(
+            first_line, f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)"
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -106,6 +181,54 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
     if node is not None:
         _walk(node, (), first_line, result)
     return result
+
+
+def _refuse_yaml_only_breaks(block: str, first_line: int) -> None:
+    found = next((c for c in block if c in YAML_ONLY_BREAKS), None)
+    if found is not None:
+        line = first_line + block[: block.index(found)].count("\n")
+        raise FrontMatterError(
+            line, f"the front matter holds a {_char_name(found)}, which YAML reads as a line "
+            "break: delete it or use a plain line break",
+        )
+
+
+def _refuse_aliases(root: yaml.Node, first_line: int) -> None:
+    """Refuse a node reached twice (an alias, `*name`) and nesting deeper than MAX_DEPTH.
+
+    Runs on the composed tree, before any value is built: composing shares an aliased
+    node instead of copying it, so this walk is linear in the size of the file, while
+    building values (merge keys copy) or walking them would not be.
+    """
+    seen = {id(root)}
+    # Breadth first, in file order: the alias named is the first one a reader meets.
+    queue: deque[tuple[yaml.Node, int]] = deque([(root, 0)])
+    while queue:
+        node, depth = queue.popleft()
+        if depth > MAX_DEPTH:
+            raise FrontMatterError(
+                first_line + node.start_mark.line,
+                f"the front matter is nested too deeply (more than {MAX_DEPTH} levels)",
+            )
+        for child, mark in _children(node):
+            if id(child) in seen:
+                raise FrontMatterError(
+                    first_line + mark.line,
+                    "the front matter uses a YAML alias (*name): aliases are not allowed "
+                    "in posts; write the value out where it is used",
+                )
+            seen.add(id(child))
+            queue.append((child, depth + 1))
+
+
+def _children(node: yaml.Node) -> list[tuple[yaml.Node, yaml.Mark]]:
+    """A node's keys and values, each with the mark that a message points at: the key of
+    a mapping entry, the start of a list."""
+    if isinstance(node, yaml.MappingNode):
+        return [(n, key.start_mark) for key, value in node.value for n in (key, value)]
+    if isinstance(node, yaml.SequenceNode):
+        return [(item, node.start_mark) for item in node.value]
+    return []
 
 
 def _walk(node: yaml.Node, path: Path_, offset: int, out: FrontMatter) -> None:

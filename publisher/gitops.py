@@ -10,9 +10,11 @@ gitpython, imported when a sync writes.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -224,16 +226,89 @@ def new_repository(root: Path, message: str, name: str, email: str) -> str:
     return str(repo.head.commit.hexsha)
 
 
+def ensure_repository(root: Path) -> bool:
+    """Make `root` a git repository on branch main unless it is in one; True if made."""
+    inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"],
+                            capture_output=True, text=True, check=False)
+    if inside.returncode == 0 and inside.stdout.strip() == "true":
+        return False
+    made = subprocess.run(["git", "-C", str(root), "init", "-q", "-b", "main"],
+                          capture_output=True, text=True, check=False)
+    if made.returncode != 0:
+        raise GitError(f"git init in {root} failed: {made.stderr.strip()}")
+    return True
+
+
 def commit(root: Path, paths: list[str], message: str) -> str | None:
-    """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed."""
+    """Commit exactly `paths` (from `root`); return the new commit id, None if nothing changed.
+
+    The paths and the message go to git through files, never the command line: a first
+    sync of thousands of posts names more files, and says more, than an argument list holds.
+    """
+    import git
+
     repo = require_repo(root)
     prefix = _prefix(repo, root)
     full = [prefix + p for p in paths]
-    repo.git.add("--", *full)
-    if not repo.git.diff("--cached", "--name-only", "--", *full).strip():
-        return None
-    repo.git.commit("-m", message, "--only", "--", *full)
+    with _spec_file(full) as spec, _message_file(message) as text:
+        repo.git.add(f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+        staged = set(repo.git.diff("--cached", "--name-only", "-z").split("\0"))
+        if staged.isdisjoint(full):
+            return None
+        try:
+            repo.git.commit("-F", text, "--only", f"--pathspec-from-file={spec}",
+                            "--pathspec-file-nul")
+        except git.GitCommandError as error:
+            # Unstage them again: a later commit of other paths must not carry them.
+            repo.git.reset("-q", f"--pathspec-from-file={spec}", "--pathspec-file-nul")
+            raise GitError(f"git commit failed: {_stderr(error)}: fix that, then run "
+                           "again (the next run commits what this one did)") from None
     return str(repo.head.commit.hexsha)
+
+
+@contextmanager
+def _spec_file(paths: list[str]) -> Iterator[str]:
+    """The paths as a NUL-separated file, read literally (no glob, no magic)."""
+    literal = [f":(literal){path}" for path in paths]
+    with _temporary("\0".join(literal)) as name:
+        yield name
+
+
+@contextmanager
+def _message_file(message: str) -> Iterator[str]:
+    with _temporary(message) as name:
+        yield name
+
+
+@contextmanager
+def _temporary(text: str) -> Iterator[str]:
+    import tempfile
+
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before git reads it
+        "w", encoding="utf-8", suffix=".txt", prefix="publish-", delete=False)
+    try:
+        with handle:
+            handle.write(text)
+        yield handle.name
+    finally:
+        Path(handle.name).unlink(missing_ok=True)
+
+
+def head_text(root: Path, path: str) -> str | None:
+    """The content of `path` (from `root`) in HEAD; None when HEAD does not have it."""
+    process = _git(str(root), "show", f"HEAD:./{path}")
+    out, _ = process.communicate()
+    if process.returncode != 0:
+        return None
+    return out.decode("utf-8", errors="surrogateescape")
+
+
+def uncommitted(root: Path, paths: list[str]) -> list[str]:
+    """Of `paths` (from `root`), those that differ from HEAD (in the work tree or staged)."""
+    tree = start_scan(root)()
+    if tree is None:
+        return []
+    return [path for path in paths if path in tree.changed]
 
 
 MergeFile = Callable[[str, str], str]  # (upstream text, our text) -> merged text
@@ -278,7 +353,8 @@ def _rejected(error: git.GitCommandError) -> bool:
 
 
 def _stderr(error: git.GitCommandError) -> str:
-    return str(error.stderr or error).strip()
+    said = str(error.stderr or "").strip().removeprefix("stderr:").strip().strip("'").strip()
+    return said or f"git exited with status {error.status} (a hook may have refused it)"
 
 
 def _rebase(repo: git.Repo, upstream: str, ledger_file: str, merge_ledger: MergeFile) -> None:
@@ -343,3 +419,107 @@ def _same_post(repo: git.Repo, name: str) -> bool:
         a == b or (WRITTEN_TIME.match(a) is not None and WRITTEN_TIME.match(b) is not None)
         for a, b in zip(theirs, ours, strict=True)
     )
+
+
+# --- is this checkout the newest state? ---------------------------------------------------
+
+
+def stale_reasons(root: Path, branch: str) -> list[str]:
+    """Why this checkout may not be the newest state of the publish `branch`, each with
+    its fix; empty when it is.
+
+    A sync on an old state would post again what another run published since. The
+    checkout must be on `branch` (not a detached HEAD, not another branch) and, when that
+    branch has an upstream, not behind it once fetched. Outside git there is no state to be
+    behind: empty.
+    """
+    head = _run(str(root), "symbolic-ref", "--quiet", "--short", "HEAD")
+    if head.returncode not in (0, 1):  # 128: not in a git repository
+        return []
+    current = head.stdout.strip()
+    if head.returncode == 1:
+        return [f"HEAD is detached (not on a branch): run `git switch {branch}` and "
+                "`git pull`, so this sync sees what earlier runs published"]
+    if current != branch:
+        return [f"the checkout is on branch '{current}', not the publish branch '{branch}': "
+                f"run `git switch {branch}` and `git pull` (or set [git] branch = "
+                f"\"{current}\" in publish.toml if '{current}' is where posts are published)"]
+    return _behind_upstream(str(root), branch)
+
+
+def start_stale_check(root: Path, branch: str) -> Callable[[], list[str]]:
+    """stale_reasons in a thread, so that a dry run makes its plan meanwhile (the git
+    processes, and a fetch over the network, would otherwise add to every plan); calling
+    the result waits for the reasons."""
+    import threading  # only for a dry run
+
+    found: list[str] = []
+    worker = threading.Thread(target=lambda: found.extend(stale_reasons(root, branch)),
+                              daemon=True)
+    worker.start()
+
+    def reasons() -> list[str]:
+        worker.join()
+        return found
+
+    return reasons
+
+
+def commit_blockers(root: Path, *, push: bool) -> list[str]:
+    """What would stop a sync from committing (and with `push`, pushing) its result, each
+    with its fix: found before anything is posted, not after."""
+    cwd = str(root)
+    blockers: list[str] = []
+    if _quiet(cwd, "var", "GIT_COMMITTER_IDENT") is None:
+        blockers.append("git does not know who commits the ledger: run `git config "
+                        "user.name NAME` and `git config user.email EMAIL`")
+    if push:
+        blockers += _push_blockers(cwd)
+    return blockers
+
+
+def _behind_upstream(cwd: str, branch: str) -> list[str]:
+    """One problem when `branch` is behind its upstream (after fetching it); none without one."""
+    ref = f"refs/heads/{branch}"
+    tracking = _quiet(cwd, "for-each-ref", "--format=%(upstream:short)%00%(upstream:remotename)",
+                      ref)
+    upstream, _, remote = (tracking or "").partition("\0")
+    if not upstream:
+        return []  # nothing to be behind: a repository of one checkout
+    if remote not in ("", "."):  # "." is an upstream branch of this very repository
+        # No prompt for a password: a sync runs unattended, and a fetch must fail, not wait.
+        fetched = _run(cwd, "fetch", "--quiet", remote, env={"GIT_TERMINAL_PROMPT": "0"})
+        if fetched.returncode != 0:
+            why = fetched.stderr.strip().splitlines()[-1:] or ["no answer"]
+            return [f"could not fetch {remote} to see whether '{branch}' is up to date "
+                    f"({why[0]}): fix access to {remote}, or give --allow-stale to publish "
+                    "from this checkout as it is"]
+    count = _quiet(cwd, "rev-list", "--count", "HEAD..@{upstream}")  # HEAD is `branch`
+    behind = int(count) if count and count.isdigit() else 0
+    if not behind:
+        return []
+    commits = f"{behind} commit{'s' if behind != 1 else ''}"
+    return [f"'{branch}' is {commits} behind {upstream}: run `git pull`, so this sync "
+            "sees what earlier runs published"]
+
+
+def _push_blockers(cwd: str) -> list[str]:
+    if _quiet(cwd, "symbolic-ref", "--quiet", "HEAD") is None:
+        return ["--push needs a branch to push, and HEAD is detached: run `git switch BRANCH`"]
+    has_upstream = _quiet(cwd, "rev-parse", "--abbrev-ref", "@{upstream}") is not None
+    if not has_upstream and not _quiet(cwd, "remote"):
+        return ["--push needs a git remote to push to: add one (`git remote add origin URL`), "
+                "or run without --push"]
+    return []
+
+
+def _quiet(cwd: str, *args: str) -> str | None:
+    """git's answer, stripped; None when git says no (exit code not 0)."""
+    done = _run(cwd, *args)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _run(cwd: str, *args: str,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False,
+                          env={**os.environ, **env} if env else None)

@@ -49,6 +49,9 @@ class Entry:
     # The git blob of each file the post sent (images, video and its extras, document),
     # by path: a file overwritten in place under the same name is a change too.
     media_blobs: dict[str, str] = field(default_factory=dict)
+    # URNs of this post's earlier LinkedIn posts that publish deleted (a replace): for a day
+    # or two LinkedIn may name one in a 422 DUPLICATE_POST, and it must never be recorded.
+    retired_urns: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -98,10 +101,17 @@ def _check_entry(path: str, data: Any) -> None:
     for name in ("first_comment", "media_blobs"):
         if type(data.get(name, {})) not in (dict, type(None)):
             raise LedgerError(f"ledger entry for {path} has a {name} that is not an object")
+    retired = data.get("retired_urns", [])
+    if type(retired) is not list or not all(type(urn) is str for urn in retired):
+        raise LedgerError(f"ledger entry for {path} has retired_urns that are not a list of URNs")
 
 
 def _failed(first_comment: dict[str, Any] | None) -> bool:
-    return first_comment is not None and first_comment.get("state") == "failed"
+    """A first comment not known to be posted: failed, or sent with no answer."""
+    return first_comment is not None and first_comment.get("state") in OPEN_COMMENT
+
+
+OPEN_COMMENT = ("failed", "unknown", "pending")
 
 
 # What a plan needs of a post published from its file as it is: author, URN, and the git
@@ -220,22 +230,41 @@ def _uploads(data: Any) -> dict[str, dict[str, str]]:
 
 
 def load(path: Path, shown: str | None = None) -> Ledger:
-    """The ledger at `path`, or an empty one when the file does not exist yet."""
+    """The ledger at `path`, or an empty one when the file does not exist yet, with the
+    records of a journal left beside it by an interrupted sync replayed over it."""
     if not path.exists():
-        return Ledger()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise LedgerError(f"{shown or path}: cannot read: {error}") from None
-    return loads(text, shown or str(path))
+        book = Ledger()
+    else:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise LedgerError(f"{shown or path}: cannot read: {error}") from None
+        book = loads(text, shown or str(path))
+    journal = journal_path(path)
+    if journal.exists():
+        _replay(journal, book, shown or str(path))
+    return book
 
 
 def save(path: Path, ledger: Ledger) -> None:
-    """Write atomically with the serial one higher; the caller's object is updated too."""
+    """Write atomically with the serial one higher; the caller's object is updated too.
+
+    A journal beside the file is dropped: `ledger` was loaded with it replayed (or is the
+    journal's own ledger), so the file now holds all of it, and replaying it again later
+    would undo what was changed since (a `publish resolve` after a killed run).
+    """
+    ledger.serial += 1
+    try:
+        _write_atomic(path, ledger.dumps())
+    except BaseException:
+        ledger.serial -= 1
+        raise
+    journal_path(path).unlink(missing_ok=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
     import tempfile  # only a sync writes: a plan starts without it
 
-    ledger.serial += 1
-    text = ledger.dumps()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=path.parent)
     try:
@@ -245,10 +274,134 @@ def save(path: Path, ledger: Ledger) -> None:
             os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
-        ledger.serial -= 1
         Path(temp).unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
+
+
+def journal_path(path: Path) -> Path:
+    """Where a sync appends its steps, beside the ledger (`ledger.json.journal`)."""
+    return path.with_name(path.name + ".journal")
+
+
+def _replay(journal: Path, book: Ledger, shown: str) -> None:
+    """Apply a journal's records over `book`, in order; the last record of a post wins.
+
+    A record cut short by a crash (the last line, unterminated or not JSON) is ignored:
+    it was never fsynced, so the step it records had not been acted on.
+    """
+    try:
+        lines = journal.read_bytes().split(b"\n")
+    except OSError as error:
+        raise LedgerError(f"{shown}.journal: cannot read: {error}") from None
+    for number, line in enumerate(lines[:-1], start=1):  # the last piece has no newline
+        try:
+            record = json.loads(line)
+            _apply_record(book, record)
+        except (ValueError, LedgerError, TypeError, KeyError) as error:
+            raise LedgerError(
+                f"{shown}.journal:{number}: not a journal record ({error}): delete the "
+                "journal to keep the ledger as committed, then check the posts it names"
+            ) from None
+
+
+def _apply_record(book: Ledger, record: dict[str, Any]) -> None:
+    if "upload" in record:
+        owner, key, urn = record["upload"]
+        book.uploads.setdefault(str(owner), {})[str(key)] = str(urn)
+        return
+    path, data = record["post"], record["entry"]
+    if data is None:
+        book.posts.pop(path, None)
+        return
+    _check_entry(path, data)
+    book.posts[path] = Entry.from_json(data)
+
+
+class Journal:
+    """The ledger's changes during a sync, appended and fsynced one record per step.
+
+    Saving the whole ledger after every step of a first sync of thousands of posts costs
+    time in the square of their number; a record costs the same whatever the size of the
+    ledger. `flush` writes the ledger file (once) and empties the journal; a journal found
+    at the start of a run (its sync was killed) is replayed by `load`.
+    """
+
+    def __init__(self, path: Path, book: Ledger) -> None:
+        self.path = path
+        self.book = book
+        self._fd: int | None = None
+        self.dirty = False
+
+    def post(self, name: str) -> None:
+        """Record the entry of post `name` as it is now (or that it has none)."""
+        entry = self.book.posts.get(name)
+        self._append({"post": name, "entry": None if entry is None else entry.to_json()})
+
+    def upload(self, owner: str, key: str, urn: str) -> None:
+        self._append({"upload": [owner, key, urn]})
+
+    def _append(self, record: dict[str, Any]) -> None:
+        if self._fd is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fd = os.open(journal_path(self.path),
+                               os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+        os.write(self._fd, line.encode("utf-8"))
+        os.fsync(self._fd)
+        self.dirty = True
+
+    def flush(self) -> None:
+        """Write the ledger file with every change so far, then drop the journal.
+
+        In this order: a crash between the two leaves a journal whose records the ledger
+        already holds, and replaying them again changes nothing.
+        """
+        if not self.dirty:
+            return
+        save(self.path, self.book)  # which drops the journal file
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        _fsync_dir(self.path.parent)
+        self.dirty = False
+
+
+def recover(path: Path) -> bool:
+    """Fold a journal left by an interrupted sync into the ledger file; True if one was."""
+    if not journal_path(path).exists():
+        return False
+    journal = Journal(path, load(path))
+    journal.dirty = True
+    journal.flush()
+    return True
+
+
+def bookkeeping_only(before: str | None, after: str) -> bool:
+    """True when ledger text `after` differs from `before` (None: no ledger yet) only in
+    bookkeeping: the serial,
+    and the attempt count of a post whose state and error are the same (a repeated
+    failure). Nothing another run needs is in such a change, so it is not committed."""
+    try:
+        empty: dict[str, Any] = {"posts": {}, "uploads": {}, "version": VERSION}
+        old = empty if before is None else json.loads(before)
+        new = json.loads(after)
+    except ValueError:
+        return False
+    for data in (old, new):
+        data.pop("serial", None)
+        for entry in data.get("posts", {}).values():
+            if isinstance(entry, dict):
+                entry.pop("attempts", None)
+    return bool(old == new)
+
+
+def restore(path: Path, text: str | None) -> None:
+    """Put the ledger file back to `text` (as committed; None: there was none), atomically."""
+    if text is None:
+        path.unlink(missing_ok=True)
+    else:
+        _write_atomic(path, text)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -265,28 +418,33 @@ def _fsync_dir(folder: Path) -> None:
 
 @contextmanager
 def locked(lock: Path) -> Iterator[None]:
-    """Hold the lock file `lock` for a sync; a stale lock of a dead process is taken over."""
+    """Hold the lock file `lock` for a sync: an OS lock (flock) on a file never deleted.
+
+    The kernel drops the lock when its holder exits, however it ends (even SIGKILL), so a
+    lock is never stale and nothing has to judge whether its holder is alive; the file
+    stays, since deleting it would let a second process lock a new file of that name
+    while the first still holds the old one. The holder's process id is written into it
+    only to name it in the message another process shows.
+    """
+    import fcntl  # only a sync locks: a plan starts without it
+
     lock.parent.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            holder = _lock_holder(lock)
-            if holder is not None and _alive(holder):
-                raise LockError(
-                    f"another publish (process {holder}) is running on this checkout; "
-                    f"wait for it, or delete {lock} if that process is gone"
-                ) from None
-            lock.unlink(missing_ok=True)
-    else:
-        raise LockError(f"cannot take the lock {lock}")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        os.write(fd, f"{os.getpid()}\n".encode())
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
         os.close(fd)
+        holder = _lock_holder(lock)
+        who = f" (process {holder})" if holder is not None else ""
+        raise LockError(
+            f"another publish{who} is running on this checkout: wait for it to finish"
+        ) from None
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
         yield
     finally:
-        lock.unlink(missing_ok=True)
+        os.close(fd)  # closing the last descriptor releases the lock
 
 
 def _lock_holder(lock: Path) -> int | None:
@@ -294,16 +452,6 @@ def _lock_holder(lock: Path) -> int | None:
         return int(lock.read_text().strip())
     except (OSError, ValueError):
         return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 # When two runs recorded the same post, the more settled state wins.
@@ -325,6 +473,16 @@ def merge(upstream: Ledger, ours: Ledger) -> Ledger:
     for owner, files in ours.uploads.items():
         uploads.setdefault(owner, {}).update(files)
     return Ledger(serial=max(upstream.serial, ours.serial), posts=posts, uploads=uploads)
+
+
+def absorb(ours: Ledger, upstream: Ledger) -> None:
+    """merge(upstream, ours) into `ours` itself (a sync's ledger, after a rebase)."""
+    merged = merge(upstream, ours)
+    ours.posts.clear()
+    ours.posts.update(merged.posts)
+    ours.uploads.clear()
+    ours.uploads.update(merged.uploads)
+    ours.serial = max(ours.serial, upstream.serial)
 
 
 def merge_texts(upstream: str, ours: str) -> str:

@@ -22,6 +22,7 @@ import re
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,6 +185,8 @@ def inspect_media(path: Path, expected: MediaKind) -> tuple[MediaInfo | None, li
             found = identify(file)
     except OSError as error:
         return None, [f"cannot be read ({error.strerror}): check that it is a readable file"]
+    except _UnreadableError as error:
+        return None, [_unreadable_archive(error)]
     if expected == "captions" and _maybe_text(path, found):
         found = "SRT"  # read it as SRT, so that a problem is named with its line or byte
     if found not in ACCEPTED[expected]:
@@ -192,6 +195,13 @@ def inspect_media(path: Path, expected: MediaKind) -> tuple[MediaInfo | None, li
         return _INSPECT[expected](path, found, size)
     except OSError as error:
         return None, [f"cannot be read ({error.strerror}): check that it is a readable file"]
+    except _UnreadableError as error:
+        return None, [_unreadable_archive(error)]
+
+
+def _unreadable_archive(error: _UnreadableError) -> str:
+    return (f"cannot be read: {error}: save it again from the program that made it "
+            "(without a password)")
 
 
 def _maybe_text(path: Path, found: str) -> bool:
@@ -334,7 +344,7 @@ _CONTENT_TYPE_ATTRIBUTE = re.compile(r'ContentType="([^"]+)"')
 def _zip_format(file: BinaryIO) -> str:
     """DOCX, PPTX and their kin are ZIP files whose [Content_Types].xml names the main part."""
     try:
-        with zipfile.ZipFile(file) as archive:
+        with _open_zip(file) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
                 declared = _read_member(archive, "mimetype").strip()
@@ -351,10 +361,45 @@ def _zip_format(file: BinaryIO) -> str:
     return "OOXML"
 
 
+def _open_zip(file: BinaryIO | Path) -> zipfile.ZipFile:
+    """The archive; _UnreadableError when it is a ZIP that Python's reader cannot open."""
+    try:
+        return zipfile.ZipFile(file)
+    except NotImplementedError as error:  # e.g. "zip file version 19.6"
+        raise _UnreadableError(f"its ZIP structure uses a feature that cannot be read "
+                               f"({error})") from None
+
+
 def _read_member(archive: zipfile.ZipFile, name: str) -> str:
-    # Bounded read: a member that inflates to gigabytes is only decompressed this far.
-    with archive.open(name) as member:
-        return member.read(_TEXT_LIMIT).decode("utf-8", errors="replace")
+    """A member's first _TEXT_LIMIT bytes as text; _UnreadableError when it is encrypted,
+    compressed with a method zipfile lacks (Deflate64), or damaged."""
+    try:
+        # Bounded read: a member that inflates to gigabytes is only decompressed this far.
+        with archive.open(name) as member:
+            return member.read(_TEXT_LIMIT).decode("utf-8", errors="replace")
+    except _MEMBER_ERRORS as error:
+        raise _UnreadableError(_member_problem(archive, name, error)) from None
+
+
+# What zipfile raises for a member it cannot give back: encrypted (RuntimeError), an
+# unknown compression (NotImplementedError), damaged data (zlib.error, BadZipFile for a bad
+# CRC, EOFError or struct.error for a cut header, ValueError, OSError for a bad seek).
+_MEMBER_ERRORS = (RuntimeError, NotImplementedError, zlib.error, zipfile.BadZipFile,
+                  EOFError, struct.error, ValueError, OSError)
+_COMPRESSION_NAMES = {9: "Deflate64", 14: "LZMA", 12: "BZIP2", 93: "Zstandard", 98: "PPMd"}
+
+
+def _member_problem(archive: zipfile.ZipFile, name: str, error: Exception) -> str:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        return f"its part '{name}' is missing"
+    if info.flag_bits & 0x1:
+        return f"its part '{name}' is encrypted (the file is protected by a password)"
+    if isinstance(error, NotImplementedError):
+        method = _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        return f"its part '{name}' is compressed with {method}, which cannot be read here"
+    return f"its part '{name}' is damaged ({type(error).__name__}: {error})"
 
 
 # Word, PowerPoint and Excel 97-2003 files are all OLE compound files; the name of the main
@@ -615,7 +660,8 @@ def _boxes(file: BinaryIO, start: int, end: int) -> Iterator[tuple[str, int, int
     while position + 8 <= end:
         file.seek(position)
         size, raw_kind = struct.unpack(">I4s", file.read(8))
-        kind = raw_kind.decode("latin-1")
+        # Box types are four printable characters; a damaged one is shown escaped.
+        kind = "".join(chr(b) if 0x20 <= b < 0x7F else f"\\x{b:02x}" for b in raw_kind)
         header = 8
         if size == 1:
             size = struct.unpack(">Q", file.read(8))[0]
@@ -767,7 +813,7 @@ _SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
 def _office_pages(path: Path, found: str) -> int | None:
     """Slides in a PPTX; pages of a DOCX as its editor last counted them (docProps/app.xml)."""
     try:
-        with zipfile.ZipFile(path) as archive:
+        with _open_zip(path) as archive:
             names = archive.namelist()
             if found == "PPTX":
                 return sum(1 for name in names if _SLIDE.fullmatch(name))

@@ -352,8 +352,12 @@ def _published(  # noqa: PLR0911
         if source.uncommitted and not options.allow_dirty:
             return _with(base, "blocked", _not_committed(source, "the text was edited"))
         return _with(base, "update", "text edited: update the commentary")
-    if post.first_comment and (entry.first_comment or {}).get("state") == "failed":
+    comment = (entry.first_comment or {}).get("state")
+    if post.first_comment and comment == "failed":
         return _with(base, "update", "the first comment failed before: post it again")
+    if post.first_comment and comment in ("unknown", "pending"):
+        return _with(base, "update", "the first comment may or may not have been posted: "
+                     "look for it on LinkedIn, post it if it is not there")
     return _with(base, "noop", UNCHANGED)
 
 

@@ -157,6 +157,11 @@ def as_markdown(plan: Plan) -> str:
     published posts would bury the one that changed); below it, each post a reviewer
     must read: its exact text with the fold marked, its media with alt text, and its
     errors and warnings.
+
+    Everything here but the tool's own words comes from the pull request (paths, texts,
+    alt texts, titles, URLs, messages that quote them), so each such value is printed
+    as an inline code span (`_code`) or inside a fence (`_fence`): it cannot add
+    Markdown, HTML, a link, an image or an @mention to the comment.
     """
     lines = [
         "## LinkedIn publish plan",
@@ -188,7 +193,7 @@ def _markdown_row(change: Change, plan: Plan) -> str:
             else "next sync after merge"
         )
     return (
-        f"| {SYMBOLS[change.action]} | **{change.action}** | `{change.post}` | "
+        f"| {SYMBOLS[change.action]} | **{change.action}** | {_code(change.post, cell=True)} | "
         f"{_author_cell(change)} | {timing} | {_length_cell(change)} |"
     )
 
@@ -196,7 +201,9 @@ def _markdown_row(change: Change, plan: Plan) -> str:
 def _author_cell(change: Change) -> str:
     alias = change.source.author_alias if change.source else None
     urn = change.author or ""
-    return _cell(f"{alias} ({urn})" if alias and urn else alias or urn)
+    if alias and urn:
+        return f"{_code(alias, cell=True)} ({_code(urn, cell=True)})"
+    return _code(alias or urn, cell=True)
 
 
 def _length_cell(change: Change) -> str:
@@ -214,8 +221,22 @@ def _limit() -> int:
     return LIMIT
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def _code(text: str, *, cell: bool = False) -> str:
+    """`text` as an inline code span, on one line, that nothing in it can end.
+
+    In a table cell (`cell`) a pipe is escaped: GitHub splits the row on pipes before it
+    reads code spans, and shows the escaped pipe as a pipe.
+    """
+    if not text:
+        return ""
+    flat = re.sub(r"\r\n|\r|\n", " ", text)
+    if cell:
+        flat = flat.replace("|", "\\|")
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", flat)), default=0) + 1)
+    # A space on each side keeps a backtick at either end from joining the delimiter;
+    # CommonMark strips exactly one such pair.
+    pad = " " if flat[0] in "` " or flat[-1] in "` " else ""
+    return f"{ticks}{pad}{flat}{pad}{ticks}"
 
 
 def _fence(text: str) -> str:
@@ -227,7 +248,7 @@ def _fence(text: str) -> str:
 def _markdown_detail(change: Change) -> list[str]:
     if change.action not in MARKDOWN_DETAIL or (change.source is None and not change.diagnostics):
         return []
-    lines = ["", f"### `{change.post}` — {change.action}", "", change.reason, ""]
+    lines = ["", f"### {_code(change.post)} — {change.action}", "", _code(change.reason), ""]
     if change.source is not None:
         folded = _folded(change)
         fence = _fence(folded)
@@ -238,13 +259,8 @@ def _markdown_detail(change: Change) -> list[str]:
         lines += _media_lines(change)
     for diagnostic in change.diagnostics:
         icon = "❌" if diagnostic.severity == "error" else "⚠️"
-        lines.append(f"- {icon} {_inline(str(diagnostic))}")
+        lines.append(f"- {icon} {_code(str(diagnostic))}")
     return lines
-
-
-def _inline(text: str) -> str:
-    """User text inside a Markdown line: no HTML or Markdown of its own takes effect."""
-    return re.sub(r"([\\`*_<>\[\]|#])", r"\\\1", text.replace("\n", " "))
 
 
 def _media_lines(change: Change) -> list[str]:
@@ -252,14 +268,15 @@ def _media_lines(change: Change) -> list[str]:
     assert post is not None
     lines = []
     for image in post.images:
-        alt = f"alt: {_inline(image.alt)}" if image.alt else "⚠️ no alt text"
-        lines.append(f"- 🖼 `{image.path}` — {alt}")
+        alt = f"alt: {_code(image.alt)}" if image.alt else "⚠️ no alt text"
+        lines.append(f"- 🖼 {_code(image.path)} — {alt}")
     if post.video:
-        lines.append(f"- 🎞 `{post.video.path}` — {_inline(post.video.title or '')}")
+        lines.append(f"- 🎞 {_code(post.video.path)} — {_code(post.video.title or '')}")
     if post.document:
-        lines.append(f"- 📄 `{post.document.path}` — {_inline(post.document.title or '')}")
+        lines.append(f"- 📄 {_code(post.document.path)} — {_code(post.document.title or '')}")
     if post.article:
-        lines.append(f"- 🔗 <{post.article.url}> — {_inline(post.article.title)}")
+        # Not a link: the reviewer reads the address; the comment does not invite a click.
+        lines.append(f"- 🔗 {_code(post.article.url)} — {_code(post.article.title)}")
     if post.first_comment:
-        lines.append(f"- 💬 first comment: {_inline(post.first_comment)}")
+        lines.append(f"- 💬 first comment: {_code(post.first_comment)}")
     return [*lines, ""] if lines else []

@@ -4,6 +4,12 @@
 the mentions, renders the body, and returns the Post together with every diagnostic as
 `path:line: severity: message`. A post with any error is returned without a Post, so
 nothing invalid can reach the publishing step.
+
+Post files come from pull requests and are read as hostile: a file that is a symbolic
+link, or that lies outside the repository, is refused unread; so is one over
+MAX_POST_BYTES; a file whose URN could not be written back after publishing is refused
+before it is published; and no file, however broken, stops the other posts from being
+checked.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from publisher.config import (
     VISIBILITIES,
@@ -26,8 +34,9 @@ from publisher.config import (
 from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
-from publisher.render import Mention, Rendered, RenderOptions, render
+from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
 from publisher.schedule import TimeError, parse_time, parse_utc
+from publisher.writeback import WriteBackError, updated_source
 
 KEYS = (
     "author",
@@ -62,6 +71,17 @@ MAX_IMAGES = 20
 MAX_TITLE = 400
 MAX_COMMENT = 1250
 VIDEO_THUMBNAIL_FORMATS = ("JPEG", "PNG")
+# Far above any real post (20 images with LinkedIn's longest alt text fit in a quarter of
+# it), and small enough that checking a file of this size takes well under a second.
+MAX_POST_BYTES = 512 * 1024
+MAX_URL = 2048
+# Ten times what LinkedIn shows: no Markdown loses that much when rendered, and rendering
+# a longer text only to report it too long would cost seconds.
+MAX_BODY_CHARACTERS = 30_000
+# What the write-back will write after publishing, in the shape it will have: a file that
+# cannot take these cannot take the real ones.
+TRIAL_WRITE_BACK = {"urn": "urn:li:share:7000000000000000000",
+                    "published_at": "2026-01-01T00:00:00Z"}
 
 ContentKind = Literal["text", "image", "multi_image", "video", "document", "article"]
 
@@ -225,9 +245,9 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> Loade
     """
     result = LoadedPost(path=path, post=None)
     try:
-        data = (config.root / path).read_bytes()
-    except OSError as error:
-        result.diagnostics.append(Diagnostic(path, None, "error", f"cannot read: {error.strerror}"))
+        data = read_post_file(config, path)
+    except PostFileError as error:
+        result.diagnostics.append(Diagnostic(path, None, "error", str(error)))
         return result
     try:
         text = read_text(data)
@@ -247,12 +267,91 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> Loade
     except FrontMatterError as error:
         result.diagnostics.append(Diagnostic(path, error.line, "error", error.message))
         return result
+    result.diagnostics += _write_back_problems(path, data)
     checker = _PostChecker(config, path, front)
-    result.post = checker.build()
-    result.diagnostics = sorted(checker.diagnostics, key=lambda d: (d.line or 0, d.message))
+    try:
+        result.post = checker.build()
+    except Exception as error:  # one broken file must not stop the others
+        result.post = None
+        checker.diagnostics.append(Diagnostic(
+            path, None, "error",
+            f"could not be checked ({type(error).__name__}: {error}); "
+            "this is a bug in publish, please report it with the file",
+        ))
+    result.diagnostics = sorted(
+        (_one_line(d) for d in result.diagnostics + checker.diagnostics),
+        key=lambda d: (d.line or 0, d.message),
+    )
     if result.errors and not keep_invalid:
         result.post = None
     return result
+
+
+def _one_line(diagnostic: Diagnostic) -> Diagnostic:
+    """The diagnostic with any control character of a quoted value spelled out: one
+    diagnostic is one line, whatever the file held."""
+    if diagnostic.message.isprintable():
+        return diagnostic
+    return replace(diagnostic, message=_escaped(diagnostic.message))
+
+
+class PostFileError(Exception):
+    """A post file that is not read at all; the message says why and what to do."""
+
+
+def read_post_file(config: Config, path: str) -> bytes:
+    """The bytes of a post file: a regular file inside the repository, of a sane size.
+
+    The last component is opened with O_NOFOLLOW, so a link swapped in after the checks
+    is not followed either.
+    """
+    full = config.root / path
+    if full.is_symlink():
+        raise PostFileError(
+            "is a symbolic link; a post must be a file of its own in the repository: "
+            "replace the link with the file it points to"
+        )
+    try:
+        inside = full.resolve().is_relative_to(config.root.resolve())
+    except (OSError, RuntimeError):  # a loop of links on the way
+        inside = False
+    if not inside:
+        raise PostFileError(
+            "lies outside the repository (a folder on its path is a link): "
+            "move the post into the repository"
+        )
+    try:
+        # Non-blocking: a named pipe in place of a post must not hang the check.
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        fd = os.open(full, flags)
+    except OSError as error:
+        raise PostFileError(f"cannot read: {error.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PostFileError("is not a regular file")
+        data = handle.read(MAX_POST_BYTES + 1) if info.st_size <= MAX_POST_BYTES else b""
+    size = max(info.st_size, len(data))
+    if size > MAX_POST_BYTES:
+        raise PostFileError(
+            f"is {size:,} bytes; a post file may have at most {MAX_POST_BYTES:,} "
+            f"(LinkedIn shows {LIMIT:,} characters): shorten it"
+        )
+    return data
+
+
+def _write_back_problems(path: str, data: bytes) -> list[Diagnostic]:
+    """An error when publishing could not write the URN back into this file: found now,
+    before the post goes out, rather than after, when the file would be left without it."""
+    try:
+        updated_source(data, TRIAL_WRITE_BACK)
+    except WriteBackError as error:
+        return [Diagnostic(
+            path, 1, "error",
+            f"publish could not write the post's URN into this file after publishing "
+            f"({error}): fix the front matter so it can",
+        )]
+    return []
 
 
 class _PostChecker:
@@ -382,7 +481,12 @@ class _PostChecker:
         schedule = self._time("schedule", zone)
         not_after = self._time("not_after", zone)
         if schedule and not not_after:
-            not_after = schedule + self.config.defaults.max_delay
+            try:
+                not_after = schedule + self.config.defaults.max_delay
+            except OverflowError:
+                self.error(("schedule",), "schedule plus [defaults].max_delay is past the "
+                           "year 9999: write a real date")
+                return None, None, zone
         if schedule and not_after and not_after <= schedule:
             self.error(("not_after",), "not_after must be later than schedule")
         if not_after and not schedule and "not_after" in self.data:
@@ -433,7 +537,15 @@ class _PostChecker:
             utm=self.config.utm,
             utm_domains=self.config.utm_domains,
         )
-        rendered = render(self.front.body, options)
+        body = self.front.body
+        if len(body) > MAX_BODY_CHARACTERS:
+            self.diagnostics.append(Diagnostic(
+                self.path, self.front.body_line, "error",
+                f"the text is {len(body):,} characters long; LinkedIn shows at most "
+                f"{LIMIT:,}: shorten it",
+            ))
+            body = ""
+        rendered = render(body, options)
         if not self.front.body.strip():
             self.diagnostics.append(
                 Diagnostic(
@@ -465,7 +577,7 @@ class _PostChecker:
             return None
         try:
             return parse_utc(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.error(("published_at",), f"published_at '{text}' is not an ISO 8601 time")
             return None
 
@@ -475,10 +587,13 @@ class _PostChecker:
         if comment is not None:
             if not comment.strip():
                 self.error(("first_comment",), "first_comment is empty: remove it or write it")
-            elif len(comment) > MAX_COMMENT:
+            elif utf16_len(comment) > MAX_COMMENT:
+                # Counted like the commentary, in UTF-16 units: an emoji counts 2, the
+                # stricter reading of LinkedIn's 1,250 characters.
                 self.error(
                     ("first_comment",),
-                    f"first_comment is {len(comment)} characters; LinkedIn allows {MAX_COMMENT}",
+                    f"first_comment is {utf16_len(comment)} characters; LinkedIn allows "
+                    f"{MAX_COMMENT}: shorten it by {utf16_len(comment) - MAX_COMMENT}",
                 )
             fields["first_comment"] = comment
         reshare = self.data.get("reshare", True)
@@ -513,7 +628,8 @@ class _PostChecker:
         if not isinstance(value, dict) or set(value) != {"url_ok"} or not _is_http(url):
             self.error(
                 ("publish_when",),
-                "publish_when must be {url_ok: https://…}: "
+                "publish_when must be {url_ok: https://…}, a web address with a host name "
+                "and no spaces, quotes, angle brackets or backticks: "
                 "the post waits until that URL answers 2xx",
             )
             return None
@@ -669,18 +785,32 @@ class _PostChecker:
     def _resolve(self, key: tuple[str | int, ...], relative: str) -> Path | None:
         """The file a media path names, refusing anything outside the repository."""
         where = (*key, "path") if (*key, "path") in self.front.lines else key
+        shown = _shown(relative)
+        if "\x00" in relative:
+            self.error(where, f"'{shown}' holds a NUL character, which no file name can: "
+                       "write the path to the file")
+            return None
         if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
-            self.error(where, f"'{relative}' is absolute; write it relative to the post file")
+            self.error(where, f"'{shown}' is absolute; write it relative to the post file")
             return None
         root = self.config.root.resolve()
-        target = (self.folder / relative).resolve()
-        if not target.is_relative_to(root):
-            self.error(where, f"'{relative}' points outside the repository; keep media inside it")
+        try:
+            target = (self.folder / relative).resolve()
+            if not target.is_relative_to(root):
+                self.error(where, f"'{shown}' points outside the repository; "
+                           "keep media inside it")
+                return None
+            found = target.is_file()
+        except (OSError, ValueError) as error:  # a name too long for the file system
+            reason = getattr(error, "strerror", None) or str(error)
+            self.error(where, f"'{shown}' is not a usable path ({reason}): "
+                       "write the path to the file")
             return None
-        if not target.is_file():
+        if not found:
             self.error(
                 where,
-                f"'{relative}' does not exist (looked for {target.relative_to(root).as_posix()})",
+                f"'{shown}' does not exist "
+                f"(looked for {_shown(target.relative_to(root).as_posix())})",
             )
             return None
         return target
@@ -696,7 +826,9 @@ class _PostChecker:
         if not _is_http(entry["url"]):
             self.error(
                 (*key, "url"),
-                f"article url must start with http:// or https://, found {entry['url']!r}",
+                "article url must start with http:// or https:// and be a web address: a host "
+                "name, and no spaces, quotes, angle brackets or backticks; "
+                f"found {_shown(repr(entry['url']))}",
             )
         title = self._title(key, entry)
         thumbnail = None
@@ -716,8 +848,40 @@ def _name(key: tuple[str | int, ...]) -> str:
     return f"{head}[{rest[0]}]" if rest and isinstance(rest[0], int) else str(head)
 
 
+def _shown(text: str, limit: int = 120) -> str:
+    """User text quoted in a message: control characters spelled out, and cut short (a
+    5,000-character name helps no one)."""
+    visible = _escaped(text[:limit])
+    return visible if len(text) <= limit else f"{visible}… ({len(text):,} characters)"
+
+
+def _escaped(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
+                   else f"\\u{ord(c):04x}" for c in text)
+
+
+# RFC 3986 characters (with '%' escapes); anything else, spaces, quotes, angle brackets and
+# backticks included, has no place in a URL. Letters beyond ASCII are allowed (IRIs).
+_URL_TEXT = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%\u00a0-\U0010ffff]+")
+_HOST = re.compile(r"(?:[A-Za-z0-9\u00a1-\U0010ffff](?:[A-Za-z0-9\-\u00a1-\U0010ffff]*"
+                   r"[A-Za-z0-9\u00a1-\U0010ffff])?\.?)+")
+
+
 def _is_http(value: object) -> bool:
-    return isinstance(value, str) and bool(re.match(r"^https?://[^\s/]+", value))
+    """An absolute http(s) URL with a host name, made only of characters URLs have."""
+    if not isinstance(value, str) or len(value) > MAX_URL or not _URL_TEXT.fullmatch(value):
+        return False
+    if any(c.isspace() or not c.isprintable() for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and bool(_HOST.fullmatch(host)) and not (
+        parts.username or parts.password
+    )
 
 
 def is_organization(urn: str) -> bool:

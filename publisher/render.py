@@ -6,9 +6,12 @@ linkedin-api.md section 5). So the renderer escapes every reserved character of 
 and the only unescaped reserved characters in the output belong to elements it makes:
 
 - mentions ``@[Exact Name](urn:li:person:...)`` from the mention registry;
-- hashtags ``#word`` (letters and digits), or the template ``{hashtag|\\#|word_with_underscore}``
-  when the tag holds an underscore: ``_`` is reserved, so the plain element would end at it
-  and only part of the tag would be clickable, while the template carries the whole tag.
+- hashtags ``#word`` (letters and digits), or the template
+  ``{hashtag|\\#|word\\_with\\_underscore}`` when the tag holds an underscore: ``_`` is
+  reserved, so the plain element would end at it and only part of the tag would be
+  clickable, while the template carries the whole tag.
+  The template's value is ``Text`` in LinkedIn's grammar, where every reserved character is
+  escaped like anywhere else: a bare ``_`` there cuts the post at the ``{``.
 
 Markdown structure becomes plain text LinkedIn shows well: blank-line separated
 paragraphs, ``•`` / ``1.`` list lines, ``text (url)`` links, headings on their own line,
@@ -76,8 +79,14 @@ class Rendered:
 
 
 def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units: characters outside the BMP (most emoji) count 2."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    """Length in UTF-16 code units: characters outside the BMP (most emoji) count 2.
+
+    Counted by the codec, not by a loop over characters: this runs three times per post
+    and was most of a cold plan's time. A lone surrogate counts one unit, as before.
+    """
+    if text.isascii():
+        return len(text)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 _ESCAPES = {ord(char): "\\" + char for char in RESERVED}
@@ -138,6 +147,8 @@ def fold_index(visible: str) -> int | None:
 
 def _utf16_prefix(text: str, units: int) -> int:
     """The longest prefix of `text` (as a str index) that fits in `units` UTF-16 code units."""
+    if utf16_len(text[:units]) == min(units, len(text)):    # no astral character before it
+        return min(units, len(text))
     used = 0
     for index, char in enumerate(text):
         used += 2 if ord(char) > 0xFFFF else 1
@@ -310,7 +321,9 @@ _ELEMENT = re.compile(
     r"|@(?P<handle>[^\W\d](?:[\w.-]*\w)?)"
     r"|#(?P<tag>\w+)"
 )
-_MENTION_URN = re.compile(r"urn:li:(?:person|organization):[^\s|{}@\[\]()<>#\\*_~]+")
+# Member ids are OpenID `sub` values, which hold "_" and "-" (urn:li:person:GR_0y0zfGl);
+# the URN inside "(...)" is not Text in the grammar, so it is sent as is, unescaped.
+_MENTION_URN = re.compile(r"urn:li:(?:person:[A-Za-z0-9_-]+|organization:[0-9]+)")
 
 
 def _joins_word(char: str) -> bool:
@@ -469,7 +482,8 @@ class _Inline:
         if not any(char.isalpha() for char in tag):  # "#1" is a number, not a tag
             self.plain("#" + tag, style)
         elif "_" in tag:  # see the module docstring: the template keeps the whole tag
-            self.add(_Piece("{hashtag|\\#|" + tag + "}", "#" + tag, element=True), tag)
+            wire = "{hashtag|\\#|" + escape_little(tag) + "}"
+            self.add(_Piece(wire, "#" + tag, element=True), tag)
         else:
             self.add(_Piece("#" + tag, "#" + tag, element=True), tag)
 

@@ -1,7 +1,8 @@
 """`publish resolve` and `publish adopt`: settle by hand what the tool cannot know.
 
 `resolve` settles a post whose outcome is `unknown` (or `pending`, or `failed`): either it
-is on LinkedIn (`--urn`) or it is not (`--not-published`, so the next sync posts it).
+is on LinkedIn (`--urn`) or it is not (`--not-published`, so the next sync posts it). Of a
+published post whose first comment is unknown, it settles the comment the same way.
 `adopt` takes in a post that was published some other way, so the tool tracks it and
 never posts it again.
 """
@@ -29,6 +30,8 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
     with ledger.locked(gitops.lock_path(config.root)):
         book = ledger.load(config.ledger_path, config.ledger)
         entry = book.posts.get(path)
+        if entry is not None and entry.state == "published" and _comment_unsettled(entry):
+            return _resolve_comment(config, book, path, urn)
         if entry is None or entry.state not in UNSETTLED:
             state = entry.state if entry else "not in the ledger"
             raise PublisherError(
@@ -45,6 +48,32 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
             return f"{path}: recorded as not published; the next sync posts it"
         _record(config, book, path, urn, now, entry.attempts)
         return f"{path}: recorded as {urn}"
+
+
+COMMENT_URN = re.compile(r"^urn:li:comment:\(.+,[0-9]+\)$")
+
+
+def _comment_unsettled(entry: Entry) -> bool:
+    return (entry.first_comment or {}).get("state") in ("unknown", "pending")
+
+
+def _resolve_comment(config: Config, book: Ledger, path: str, urn: str | None) -> str:
+    """Settle a first comment sent with no answer: there (`urn`), or not (posted again)."""
+    entry = book.posts[path]
+    if urn is None:
+        entry.first_comment = {"state": "failed", "urn": None,
+                               "error": "not on LinkedIn (settled by hand)"}
+        said = "its first comment recorded as not posted; the next sync posts it"
+    else:
+        if not COMMENT_URN.match(urn):
+            raise PublisherError(
+                f"'{urn}' is not a comment URN like urn:li:comment:(urn:li:activity:7,8): "
+                f"{path} is published; only its first comment is unsettled")
+        entry.first_comment = {"state": "posted", "urn": urn, "error": None}
+        said = f"its first comment recorded as {urn}"
+    ledger.save(config.ledger_path, book)
+    _commit(config, [config.ledger], f"publish: {path}: {said}")
+    return f"{path}: {said}"
 
 
 def adopt(config: Config, path: str, urn: str, now: datetime) -> str:

@@ -19,6 +19,9 @@ PATTERN = re.compile(
 )
 
 
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+
+
 @dataclass(frozen=True)
 class ParsedTime:
     utc: datetime
@@ -43,6 +46,12 @@ def parse_time(text: str, default_zone: str) -> ParsedTime:
         naive = datetime.fromisoformat(f"{match['date']}T{clock.zfill(8)}")
     except ValueError as error:
         raise TimeError(f"'{text}' is not a real date and time ({error})") from None
+    if not FIRST_YEAR <= naive.year <= LAST_YEAR:
+        # Outside these, moving the time to UTC or adding a delay leaves the years Python
+        # can count; no post is meant for them.
+        raise TimeError(
+            f"'{text}' is in the year {naive.year}: write a year from {FIRST_YEAR} to {LAST_YEAR}"
+        )
     offset = match["offset"]
     zone_name = match["bracket"] or match["zone"]
     if offset:

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from publisher import gitops, ledger
-from publisher.apply import Applier, Progress, Report
+from publisher.apply import EXIT_CONFIG, Applier, Progress, Report, worse
 from publisher.auth import AuthorTransport, LiveToken, TokenKeeper
 from publisher.config import Config
+from publisher.errors import GitError, PublisherError
 from publisher.linkedin.client import LinkedInClient
-from publisher.linkedin.transport import Transport
+from publisher.linkedin.transport import Transport, is_sandbox
 from publisher.plan import Plan, PlanOptions
 from publisher.sources import make_plan
 from publisher.tokens import Credential, TokenStore
@@ -29,6 +31,8 @@ class SyncOptions:
     push: bool = False
     commit: bool = True
     token: str | None = None
+    fixed_clock: bool = False  # the time was given (--now): allowed on the sandbox only
+    allow_stale: bool = False  # publish from a checkout that may not be the newest state
 
 
 @dataclass
@@ -57,7 +61,7 @@ class Clients:
         self.transport = Transport(config.linkedin.api_base, config.linkedin.oauth_base,
                                    config.linkedin.version, logger=logger)
         self.keeper = TokenKeeper(self.transport, cli_token=token, environ=environ,
-                                  store=store, clock=clock)
+                                  store=store, clock=clock, apps=config.apps)
         self._live: dict[str, LiveToken] = {}
         self._clients: dict[str, LinkedInClient] = {}
 
@@ -79,17 +83,35 @@ class Clients:
         return self.keeper.notices
 
 
+# A commit message lists each outcome up to this many; a bigger run gives the counts and
+# the first ones (the ledger and the files carry the rest).
+LISTED_OUTCOMES = 50
+
+
 def commit_message(report: Report) -> str:
     counts = [(report.count(r), r) for r in ("created", "updated", "replaced", "deleted",
                                              "unknown", "failed")]
     head = ", ".join(f"{n} {word}" for n, word in counts if n) or "ledger updated"
     lines = [f"publish: {head}", ""]
-    for outcome in report.outcomes:
-        if outcome.result in ("waiting", "deferred", "skipped"):
-            continue
+    listed = [o for o in report.outcomes if o.result not in ("waiting", "deferred", "skipped")]
+    for outcome in listed[:LISTED_OUTCOMES]:
         link = f" {outcome.url}" if outcome.url else ""
         lines.append(f"- {outcome.result} {outcome.post}{link}")
+    if len(listed) > LISTED_OUTCOMES:
+        lines.append(f"- and {len(listed) - LISTED_OUTCOMES} more (see the ledger)")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def intents_message(report: Report, posts: list[str]) -> str:
+    """The message of a write-ahead commit: what is about to be posted, and what was."""
+    done = commit_message(report).split("\n", 1)[0].removeprefix("publish: ")
+    head = f"publish: about to post {len(posts)}"
+    if report.outcomes:
+        head += f" ({done} so far)"
+    names = [f"- pending {path}" for path in posts[:LISTED_OUTCOMES]]
+    if len(posts) > LISTED_OUTCOMES:
+        names.append(f"- and {len(posts) - LISTED_OUTCOMES} more (see the ledger)")
+    return "\n".join([head, "", *names]) + "\n"
 
 
 def _clock_from(now: datetime) -> Callable[[], datetime]:
@@ -102,6 +124,25 @@ def _clock_from(now: datetime) -> Callable[[], datetime]:
     return lambda: now + timedelta(seconds=time.monotonic() - started)
 
 
+def check_before_posting(config: Config, options: SyncOptions) -> None:
+    """Refuse, before the first call to LinkedIn, a sync that would post what it should not
+    or could not record what it posted."""
+    if options.fixed_clock and not is_sandbox(config.linkedin.api_base):
+        raise PublisherError(
+            f"--now only rehearses against the sandbox, and {config.linkedin.api_base} is not "
+            "one: LinkedIn posts at its own time, whatever --now says. Run without --now, or "
+            "`publish --dry-run --now TIME` to see the plan for TIME"
+        )
+    blockers = gitops.commit_blockers(config.root, push=options.push) if options.commit else []
+    stale = [] if options.allow_stale else gitops.stale_reasons(config.root,
+                                                                 config.publish_branch)
+    if not blockers and not stale:
+        return
+    lines = [f"  - {reason}" for reason in (*stale, *blockers)]
+    hint = ["(--allow-stale publishes from this checkout as it is, for when you know why)"]
+    raise GitError("nothing was posted:\n" + "\n".join(lines + (hint if stale else [])))
+
+
 def run_sync(
     config: Config,
     now: datetime,
@@ -111,20 +152,115 @@ def run_sync(
     url_ok: Callable[[str], bool] | None = None,
     on_plan: Callable[[Plan], None] | None = None,
 ) -> SyncResult:
-    """Plan and apply under the lock; commit (and push) what changed."""
+    """Plan and apply under the lock; commit (and push) what changed.
+
+    Before anything else, what an interrupted run left uncommitted is committed. With
+    `push`, the intents of each batch of creates are committed and pushed before they are
+    posted (docs/exactly-once.md). SIGINT and SIGTERM end the run after the change in
+    progress; what it did is committed and pushed as at a normal end.
+    """
     with ledger.locked(gitops.lock_path(config.root)):
+        check_before_posting(config, options)
+        commits: list[str | None] = [_commit_leftovers(config, options)]
         book, plan = make_plan(config, now, options.plan)
         if on_plan is not None:
             on_plan(plan)
         clients = client_for or Clients(config, options.token)
         applier = Applier(config, book, clients, progress=progress, url_ok=url_ok,
                           clock=_clock_from(now))
-        report = applier.run(plan)
-        result = SyncResult(plan=plan, report=report)
-        if isinstance(clients, Clients):
-            result.credentials = clients.credentials
-        if options.commit and report.written:
-            result.commit = gitops.commit(config.root, report.written, commit_message(report))
-        if options.push and result.commit:
-            result.pushed_to = gitops.push(config.root, config.ledger, ledger.merge_texts)
+        if options.push and options.commit:
+            applier.write_ahead = _write_ahead(config, applier, commits)
+        with _stopping_on_signals(applier):
+            report = applier.run(plan)
+            result = SyncResult(plan=plan, report=report)
+            if isinstance(clients, Clients):
+                result.credentials = clients.credentials
+            try:
+                _commit_and_push(config, options, result, commits)
+            except GitError as error:
+                # What was posted is in the ledger file and in the intents pushed before;
+                # the summary must still be shown, with what went wrong.
+                report.stopped = str(error)
+                report.exit_code = worse(report.exit_code, EXIT_CONFIG)
         return result
+
+
+def _commit_and_push(config: Config, options: SyncOptions, result: SyncResult,
+                     commits: list[str | None]) -> None:
+    if options.commit:
+        commits.append(_commit_news(config, result.report.written,
+                                    commit_message(result.report)))
+    result.commit = next((c for c in reversed(commits) if c), None)
+    if options.push and result.commit:
+        result.pushed_to = gitops.push(config.root, config.ledger, ledger.merge_texts)
+
+
+def _write_ahead(config: Config, applier: Applier, commits: list[str | None]
+                 ) -> Callable[[list[str]], None]:
+    """Commit the ledger (with the batch's intents) and what the run wrote so far; push."""
+    def make_durable(posts: list[str]) -> None:
+        report = applier.report
+        paths = [config.ledger, *[p for p in report.written if p != config.ledger]]
+        made = gitops.commit(config.root, paths, intents_message(report, posts))
+        commits.append(made)
+        gitops.push(config.root, config.ledger, ledger.merge_texts)
+        # A rejected push rebased onto what another run pushed: keep its entries too.
+        ledger.absorb(applier.book, ledger.load(config.ledger_path, config.ledger))
+
+    return make_durable
+
+
+def _commit_leftovers(config: Config, options: SyncOptions) -> str | None:
+    """Commit what an interrupted run left: its journal folded into the ledger, and the
+    post files it wrote URNs into (their blob is the one the ledger recorded)."""
+    ledger.recover(config.ledger_path)
+    if not options.commit or not gitops.uncommitted(config.root, [config.ledger]):
+        return None
+    book = ledger.load(config.ledger_path, config.ledger)
+    recorded = {path: e.source_blob for path, e in book.posts.items() if e.source_blob}
+    changed = gitops.uncommitted(config.root, list(recorded))
+    states = gitops.file_states(config.root, [p for p in changed
+                                              if (config.root / p).is_file()])
+    written = [path for path, state in states.items() if state.blob == recorded[path]]
+    return _commit_news(config, [config.ledger, *written],
+                        "publish: record what an interrupted run did\n")
+
+
+def _commit_news(config: Config, paths: list[str], message: str) -> str | None:
+    """Commit `paths`, unless the ledger is all they change and only in bookkeeping (then
+    the ledger file goes back to its committed text): commits carry news only."""
+    paths = list(dict.fromkeys(paths))
+    if config.ledger in paths:
+        committed = gitops.head_text(config.root, config.ledger)
+        current = config.ledger_path.read_text(encoding="utf-8")
+        if ledger.bookkeeping_only(committed, current):
+            ledger.restore(config.ledger_path, committed)
+            paths.remove(config.ledger)
+    if not paths:
+        return None
+    return gitops.commit(config.root, paths, message)
+
+
+@contextmanager
+def _stopping_on_signals(applier: Applier) -> Iterator[None]:
+    """SIGINT and SIGTERM (a cancelled CI job) ask the run to stop: the change in progress
+    finishes, no new one starts, and the run commits and pushes what it did."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def stop(number: int, _frame: object) -> None:
+        name = signal.Signals(number).name
+        applier.stop_requested = (f"stopped by {name}: what was done is committed; "
+                                  "the rest is left for the next run")
+
+    previous = {number: signal.signal(number, stop)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -9,9 +9,15 @@ Resolution, first match wins (documented in docs/auth.md):
    mode 0600, one record per author alias (or per URN for an author without an alias).
 
 The store also keeps what a later refresh needs: the refresh token and the app's client
-id and secret, so that a token refreshed on this machine needs no environment at all.
+id and secret, so that a token refreshed on this machine needs no environment at all, and
+which of the two apps (``member`` or ``page``) issued the token.
 
 A token is never printed whole: `mask` shows its first and last three characters.
+
+Every token is checked where it is read (`resolve`): LinkedIn's access tokens are printable
+ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`)
+or a character beyond ASCII (the masked form `AQX…4f2` pasted back) is refused with the
+reason, instead of failing every call later (or crashing the HTTP library).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import json
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -30,6 +37,7 @@ import platformdirs
 from publisher.errors import PublisherError
 
 STORE_NAME = "tokens.json"
+TOKEN_TEXT = re.compile(r"[!-~]+")  # printable ASCII, no space
 
 
 class TokenError(PublisherError):
@@ -51,6 +59,7 @@ class StoredToken:
     name: str | None = None
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
+    app: str | None = None                     # "member" or "page": the app that issued it
 
     @classmethod
     def from_json(cls, record: Mapping[str, Any]) -> StoredToken:
@@ -159,21 +168,49 @@ def resolve(
     """The token for an author, by the documented order; TokenError when there is none."""
     environ = os.environ if environ is None else environ
     if cli_token:
-        return Credential(cli_token, "--token", alias)
+        return Credential(checked_token(cli_token, "--token"), "--token", alias)
     if alias:
         specific = environ.get(env_name(alias))
         if specific:
-            return Credential(specific, env_name(alias), alias)
+            return Credential(checked_token(specific, env_name(alias)), env_name(alias), alias)
     general = environ.get("LINKEDIN_ACCESS_TOKEN")
     if general:
-        return Credential(general, "LINKEDIN_ACCESS_TOKEN", alias)
+        token = checked_token(general, "LINKEDIN_ACCESS_TOKEN")
+        return Credential(token, "LINKEDIN_ACCESS_TOKEN", alias)
     store = store or TokenStore(default_store_path(environ))
     stored = store.get(store_key(alias, author_urn))
     if stored:
-        return Credential(stored.access_token, f"store ({store.path})", alias, stored)
+        source = f"store ({store.path})"
+        return Credential(checked_token(stored.access_token, source), source, alias, stored)
     who = f"author '{alias}' ({author_urn})" if alias else author_urn
     login = f"publish login --author {store_key(alias, author_urn)}"
     raise TokenError(
         f"no LinkedIn token for {who}: set {env_name(alias)} (or LINKEDIN_ACCESS_TOKEN), "
         f"or run `{login}`"
     )
+
+
+def checked_token(token: object, source: str) -> str:
+    """`token` when it can be a LinkedIn access token; else TokenError naming `source` and
+    the first character that cannot be in one (never the token itself)."""
+    if not isinstance(token, str) or not token:
+        raise TokenError(f"the token from {source} is empty: set it to the whole access token")
+    if TOKEN_TEXT.fullmatch(token):
+        return token
+    position, char = next((i, c) for i, c in enumerate(token) if not TOKEN_TEXT.fullmatch(c))
+    raise TokenError(f"the token from {source} {_token_problem(token, position, char)}")
+
+
+def _token_problem(token: str, position: int, char: str) -> str:
+    name = f"U+{ord(char):04X} {unicodedata.name(char, 'control character').lower()}"
+    if char in "\r\n" and not token[position:].strip():
+        return ("ends with a line break, which LinkedIn refuses in every call: set it "
+                "without one (printf '%s' \"$TOKEN\", not echo; or trim the secret)")
+    if char == "…":
+        return ("holds '…', so it is the masked form that publish prints (like AQX…4f2), "
+                "not the token: paste the whole access token")
+    if char.isspace() or not char.isprintable():
+        return (f"holds a {name} at character {position + 1}; an access token has no "
+                "spaces or line breaks: paste it again as one line")
+    return (f"holds a {name} at character {position + 1}; an access token is plain ASCII: "
+            "paste it again, copied from LinkedIn or `publish login`")

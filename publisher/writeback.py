@@ -2,9 +2,15 @@
 
 The file is edited as bytes: an existing key's value is replaced where it stands; a new
 key is added as a line just before the closing `---` (or, for a flow-style `{...}` front
-matter, inside the braces). The line ending and BOM of the file are kept. The result is
-parsed again and must mean exactly the old front matter plus the new keys, else nothing
-is written.
+matter, inside the braces). The line ending (CRLF, LF or CR alone) and BOM of the file are
+kept. Where the front matter ends is decided by `frontmatter_yaml.bounds`, the reader's
+own rule. The result is parsed again and must mean exactly the old front matter plus the
+new keys, else nothing is written. `check` and the plan run this same edit on every post
+before it can be published (post.py), so a file that cannot take its URN is refused
+before it is posted, not after.
+
+A post file that is a symbolic link is never written: replacing it would turn the link
+into a copy of whatever it pointed at.
 """
 
 from __future__ import annotations
@@ -17,6 +23,13 @@ from pathlib import Path
 import yaml
 
 from publisher.errors import PublisherError
+from publisher.frontmatter_yaml import (
+    LINE_BREAK,
+    Bounds,
+    FrontMatterError,
+    SafeLoader,
+    bounds,
+)
 
 
 class WriteBackError(PublisherError):
@@ -25,17 +38,28 @@ class WriteBackError(PublisherError):
 
 def updated_source(data: bytes, values: dict[str, str]) -> bytes:
     """The file `data` with each key of `values` set at the top of its front matter."""
-    text = data.decode("utf-8")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    for key, value in values.items():
-        text = _set_key(text, key, value, newline)
-    result = text.encode("utf-8")
-    _verify(data, result, values)
+    try:
+        text = data.decode("utf-8")
+        first_break = LINE_BREAK.search(text)
+        newline = first_break.group() if first_break else "\n"
+        for key, value in values.items():
+            text = _set_key(text, key, value, newline)
+        result = text.encode("utf-8")
+        _verify(data, result, values)
+    except yaml.MarkedYAMLError as error:
+        raise WriteBackError(
+            f"the front matter cannot be read back as YAML ({error.problem or error.context})"
+        ) from None
+    except (yaml.YAMLError, UnicodeError) as error:
+        reason = " ".join(str(error).split())
+        raise WriteBackError(f"the front matter cannot be read back ({reason})") from None
     return result
 
 
 def write_back(path: Path, values: dict[str, str]) -> bytes:
     """Update the file at `path` atomically; return its new bytes."""
+    if path.is_symlink():
+        raise WriteBackError(f"{path.name} is a symbolic link; a post file is never replaced")
     new = updated_source(path.read_bytes(), values)
     fd, temp = tempfile.mkstemp(prefix=".publish-", dir=path.parent)
     try:
@@ -51,21 +75,19 @@ def write_back(path: Path, values: dict[str, str]) -> bytes:
     return new
 
 
-def _front_bounds(text: str) -> tuple[int, int]:
-    """Offsets of the front matter's content: after the opening line, before the closing one."""
-    opening = re.match(r"\ufeff?---[ \t]*\r?\n", text)
-    if not opening:
-        raise WriteBackError("no front matter to write the URN into")
-    closing = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M).search(text, opening.end())
-    if not closing:
-        raise WriteBackError("the front matter has no closing '---'")
-    return opening.end(), closing.start()
+def _front_bounds(text: str) -> Bounds:
+    try:
+        return bounds(text)
+    except FrontMatterError as error:
+        raise WriteBackError(f"line {error.line}: {error.message}") from None
 
 
 def _set_key(text: str, key: str, value: str, newline: str) -> str:
-    start, end = _front_bounds(text)
+    where = _front_bounds(text)
+    start, end = where.start, where.end
     block = text[start:end]
-    node = yaml.compose(block.replace("\r\n", "\n")) if block.strip() else None
+    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
     scalar = _quote(value)
     if node is not None and not isinstance(node, yaml.MappingNode):
         raise WriteBackError("the front matter is not a mapping")
@@ -79,9 +101,9 @@ def _set_key(text: str, key: str, value: str, newline: str) -> str:
 
 
 def _offset(block: str, mark: yaml.Mark) -> int:
-    """Turn a mark in the LF-normalized block into an offset in the original block."""
-    lines = block.split("\n")
-    return sum(len(line) + 1 for line in lines[: mark.line]) + mark.column
+    """Turn a mark (line and column, YAML counting CRLF or CR as one break) into an offset."""
+    starts = [0, *(match.end() for match in LINE_BREAK.finditer(block))]
+    return starts[mark.line] + mark.column
 
 
 def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: str) -> str:
@@ -89,8 +111,9 @@ def _replace_value(text: str, start: int, block: str, node: yaml.Node, scalar: s
         raise WriteBackError("the existing key holds a list or mapping, not a value")
     first = start + _offset(block, node.start_mark)
     last = start + _offset(block, node.end_mark)
-    if node.start_mark.line == node.end_mark.line and node.value == "" and node.style is None:
+    if node.start_mark.line == node.end_mark.line and node.value == "" and not node.style:
         # An empty value ("urn:") has a zero-width node: put a space before the new value.
+        # (Its style is None in PyYAML, "" in libyaml: both mean plain.)
         return text[:first] + (" " if text[first - 1] == ":" else "") + scalar + text[last:]
     return text[:first] + scalar + text[last:]
 
@@ -112,9 +135,9 @@ def _quote(value: str) -> str:
 
 
 def _load(data: bytes) -> object:
-    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    start, end = _front_bounds(text)
-    return yaml.safe_load(text[start:end]) or {}
+    text = data.decode("utf-8")
+    where = _front_bounds(text)
+    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
 def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
@@ -134,5 +157,4 @@ def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
 
 def _body(data: bytes) -> bytes:
     text = data.decode("utf-8")
-    _, end = _front_bounds(text)
-    return text[end:].encode("utf-8")
+    return text[_front_bounds(text).end :].encode("utf-8")

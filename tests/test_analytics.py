@@ -229,7 +229,7 @@ def test_experiment_from_the_latest_figures(summary: analytics.Summary) -> None:
 
 def test_text_report(summary: analytics.Summary) -> None:
     text = report.as_text(summary)
-    assert text.splitlines()[0] == "Metrics of 3 posts, last collected 2026-12-20T09:00:00Z"
+    assert text.splitlines()[0] == "Metrics of 3 posts, last collected 2026-12-20 09:00 UTC"
     assert "  hook: B wins: 8.00% vs 5.00% for A (p = 0.00651)" in text
     assert "    B        1 post      1,000 impressions      80 engagements  8.00% (95% interval" \
         in text

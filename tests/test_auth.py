@@ -35,8 +35,16 @@ JANE_ID = "782bbtaQ"
 JANE = f"urn:li:person:{JANE_ID}"
 ACME = "urn:li:organization:2414183"
 CLIENT_ID, CLIENT_SECRET = "publish-test-app", "publish-test-secret-0123456789"
+MEMBER_APP, MEMBER_SECRET = "publish-member-app", "publish-member-secret-0123456789"
+PAGE_APP, PAGE_SECRET = "publish-page-app", "publish-page-secret-0123456789"
 PERSON = ["openid", "profile", "w_member_social"]
 PAGE = ["openid", "profile", "w_organization_social", "r_organization_social"]
+# What a page login asks the page app for: Community Management scopes only.
+PAGE_LOGIN = ["w_organization_social", "r_organization_social", "rw_organization_admin",
+              "r_member_postAnalytics"]
+TWO_APPS = {"LINKEDIN_CLIENT_ID": "", "LINKEDIN_CLIENT_SECRET": "",
+            "LINKEDIN_MEMBER_CLIENT_ID": MEMBER_APP, "LINKEDIN_MEMBER_CLIENT_SECRET": MEMBER_SECRET,
+            "LINKEDIN_PAGE_CLIENT_ID": PAGE_APP, "LINKEDIN_PAGE_CLIENT_SECRET": PAGE_SECRET}
 POSTS = {
     "posts/page.md": "---\nauthor: acme\n---\nNews from the page.\n",
     "posts/person.md": "---\nauthor: jane\n---\nA note from Jane.\n",
@@ -125,6 +133,11 @@ def env(base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
     control.add_organization(2414183, "Acme Corp", admins=[JANE_ID])
     port = free_port()
     control.register_app(CLIENT_ID, CLIENT_SECRET, [auth.redirect_uri(port)], refresh=True)
+    # The two apps LinkedIn lets a team have: a person's and a page's.
+    control.register_app(MEMBER_APP, MEMBER_SECRET, [auth.redirect_uri(port)],
+                         products=["openid", "share"])
+    control.register_app(PAGE_APP, PAGE_SECRET, [auth.redirect_uri(port)],
+                         products=["community_management"])
     root = tmp_path / "repo"
     root.mkdir()
     git(root, "init", "-q", "-b", "main")
@@ -229,16 +242,92 @@ def test_login_end_to_end_stores_token_expiry_scopes_refresh_and_member(
     assert len(query["state"][0]) >= 32
 
 
-def test_login_for_a_page_asks_for_the_organization_scopes(
+def test_login_for_a_page_uses_the_page_app_and_community_management_scopes_only(
     env: Env, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     browser = Browser(env.control)
     monkeypatch.setattr("webbrowser.open", browser.open)
-    code, output = env.publish("login", "--author", "acme", "--port", str(env.port))
+    code, output = env.publish("login", "--author", "acme", "--port", str(env.port),
+                               env=TWO_APPS)
+    assert browser.finish().errors == []
     assert code == 0, output
-    assert parse_qs(urlsplit(browser.urls[0]).query)["scope"] == [" ".join(PAGE)]
+    query = parse_qs(urlsplit(browser.urls[0]).query)
+    assert query["scope"] == [" ".join(PAGE_LOGIN)] and query["client_id"] == [PAGE_APP]
+    # No openid on a page app: the member is named by organizationAcls, not /v2/userinfo.
+    assert f"Logged in as {JANE} for acme" in output
+    assert f"  app:     page app {PAGE_APP}, from LINKEDIN_PAGE_CLIENT_ID" in output
+    assert "  refresh: until " in output and "Warning" not in output
+    paths = [call["path"] for call in env.control.state()["request_log"]]
+    assert "/rest/organizationAcls" in paths and "/v2/userinfo" not in paths
     record = env.store.get("acme")
-    assert record is not None and sorted(record.scopes) == sorted(PAGE)
+    assert record is not None and sorted(record.scopes) == sorted(PAGE_LOGIN)
+    assert (record.person_urn, record.client_id, record.app) == (JANE, PAGE_APP, "page")
+    assert record.refresh_token and record.client_secret == PAGE_SECRET
+
+
+def test_login_for_a_person_uses_the_member_app_which_gives_no_refresh_token(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    browser = Browser(env.control)
+    monkeypatch.setattr("webbrowser.open", browser.open)
+    code, output = env.publish("login", "--author", "jane", "--port", str(env.port),
+                               env=TWO_APPS)
+    assert browser.finish().errors == [] and code == 0, output
+    query = parse_qs(urlsplit(browser.urls[0]).query)
+    assert query["scope"] == [" ".join(PERSON)] and query["client_id"] == [MEMBER_APP]
+    assert "Logged in as Jane Doe (urn:li:person:782bbtaQ) for jane" in output
+    assert "  refresh: none issued (LinkedIn gives refresh tokens to Community Management " \
+           "apps only)" in output
+    record = env.store.get("jane")
+    assert record is not None and record.refresh_token is None
+    assert (record.client_id, record.app) == (MEMBER_APP, "member")
+
+
+@pytest.mark.parametrize(("author", "app", "secret"), [
+    ("jane", MEMBER_APP, MEMBER_SECRET), ("acme", PAGE_APP, PAGE_SECRET)])
+def test_a_team_of_one_kind_needs_one_app_under_the_old_names(
+    env: Env, monkeypatch: pytest.MonkeyPatch, author: str, app: str, secret: str,
+) -> None:
+    """LINKEDIN_CLIENT_ID alone: people only with a member app, or a page only with a page
+    app; each with products as LinkedIn grants them, so a wrong scope would fail."""
+    browser = Browser(env.control)
+    monkeypatch.setattr("webbrowser.open", browser.open)
+    code, output = env.publish("login", "--author", author, "--port", str(env.port), env={
+        "LINKEDIN_CLIENT_ID": app, "LINKEDIN_CLIENT_SECRET": secret})
+    assert browser.finish().errors == [] and code == 0, output
+    record = env.store.get(author)
+    assert record is not None and record.client_id == app
+    assert record.person_urn == JANE
+
+
+def test_page_apps_come_from_publish_toml_with_the_secret_from_the_environment(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (env.root / "publish.toml").write_text(CONFIG + (
+        f'\n[apps.page]\nclient_id = "{PAGE_APP}"\n'
+        'scopes = ["w_organization_social", "rw_organization_admin"]\n'), encoding="utf-8")
+    browser = Browser(env.control)
+    monkeypatch.setattr("webbrowser.open", browser.open)
+    code, output = env.publish("login", "--author", "acme", "--port", str(env.port), env={
+        "LINKEDIN_CLIENT_ID": "", "LINKEDIN_PAGE_CLIENT_SECRET": PAGE_SECRET})
+    assert browser.finish().errors == [] and code == 0, output
+    assert f"page app {PAGE_APP}, from publish.toml [apps.page]" in output
+    query = parse_qs(urlsplit(browser.urls[0]).query)
+    assert query["client_id"] == [PAGE_APP]
+    assert query["scope"] == ["w_organization_social rw_organization_admin"]
+
+
+def test_a_page_login_by_a_member_without_a_posting_role_warns(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    env.control.add_organization(2414183, "Acme Corp", roles={JANE_ID: "ADMINISTRATOR",
+                                                             "tom": "ANALYST"})
+    monkeypatch.setattr("webbrowser.open", Browser(env.control, member="tom").open)
+    code, output = env.publish("login", "--author", "acme", "--port", str(env.port),
+                               env=TWO_APPS)
+    assert code == 0, output
+    assert ("Warning: urn:li:person:tom has the role ANALYST on acme (urn:li:organization:"
+            "2414183): LinkedIn refuses their posts as the page") in output
 
 
 def test_login_with_no_browser_prints_the_url_for_the_user_to_open(env: Env) -> None:
@@ -346,18 +435,110 @@ def test_client_credentials_are_prompted_when_not_in_the_environment(
     assert record is not None and record.client_id == CLIENT_ID
 
 
-def test_one_login_for_the_member_and_the_page(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_only_the_secret_is_asked_for_when_publish_toml_names_the_app(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (env.root / "publish.toml").write_text(
+        CONFIG + f'\n[apps.member]\nclient_id = "{MEMBER_APP}"\n', encoding="utf-8")
+    monkeypatch.setattr("webbrowser.open", Browser(env.control).open)
+    result = CliRunner().invoke(
+        cli, ["--repo", str(env.root), "login", "--author", "jane", "--port", str(env.port)],
+        env={**env.environ, "LINKEDIN_CLIENT_ID": "", "LINKEDIN_CLIENT_SECRET": ""},
+        input=f"{MEMBER_SECRET}\n")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"Client secret of the member app {MEMBER_APP} "
+                                    "(LINKEDIN_MEMBER_CLIENT_SECRET): ")
+    assert "Client ID" not in result.output and MEMBER_SECRET not in result.output
+    record = env.store.get("jane")
+    assert record is not None and (record.client_id, record.app) == (MEMBER_APP, "member")
+
+
+def test_a_person_and_a_page_take_one_login_per_app(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    browser = Browser(env.control)
+    monkeypatch.setattr("webbrowser.open", browser.open)
+    code, output = env.publish("login", "--author", "acme", "--author", "jane",
+                               "--port", str(env.port), env=TWO_APPS)
+    assert browser.finish().errors == [] and code == 0, output
+    assert ("jane post through the member app and acme through the page app (LinkedIn keeps "
+            "the Community Management API alone on its app): 2 logins follow, one per app."
+            ) in output
+    asked = [parse_qs(urlsplit(url).query) for url in browser.urls]
+    assert [(q["client_id"][0], q["scope"][0]) for q in asked] == [
+        (MEMBER_APP, " ".join(PERSON)), (PAGE_APP, " ".join(PAGE_LOGIN))]
+    assert "Logged in as Jane Doe (urn:li:person:782bbtaQ) for jane" in output
+    assert f"Logged in as {JANE} for acme" in output
+    jane, acme = env.store.get("jane"), env.store.get("acme")
+    assert jane is not None and acme is not None
+    assert (jane.client_id, acme.client_id) == (MEMBER_APP, PAGE_APP)
+    assert "revoked" not in output           # two apps: neither login revokes the other
+    code, output = env.publish("doctor", env=TWO_APPS)
+    assert code == 0, output
+    code, output = env.publish("sync", env=TWO_APPS)
+    assert code == 0, output
+    posts = {p["author"]: p for p in env.control.posts()}
+    assert set(posts) == {ACME, JANE}
+    assert (posts[JANE]["client_id"], posts[ACME]["client_id"]) == (MEMBER_APP, PAGE_APP)
+
+
+def test_a_person_through_the_page_app_gets_post_analytics(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`--app page`: one Community Management login serves the page and the person, whose
+    post statistics the member app cannot grant."""
+    browser = Browser(env.control)
+    monkeypatch.setattr("webbrowser.open", browser.open)
+    code, output = env.publish("login", "--author", "jane", "--author", "acme", "--app", "page",
+                               "--port", str(env.port), env=TWO_APPS)
+    assert browser.finish().errors == [] and code == 0, output
+    assert len(browser.urls) == 1
+    assert parse_qs(urlsplit(browser.urls[0]).query)["scope"] == [
+        "w_member_social r_member_postAnalytics w_organization_social r_organization_social "
+        "rw_organization_admin"]
+    assert f"Logged in as {JANE} for jane, acme" in output and "Warning" not in output
+    assert env.publish("sync", env=TWO_APPS)[0] == 0
+    code, output = env.publish("stats", env=TWO_APPS)
+    assert code == 0, output
+    measured = (env.root / ".publish" / "metrics.jsonl").read_text().splitlines()
+    assert sorted(json.loads(line)["author"] for line in measured) == [ACME, JANE]
+    code, output = env.publish("login", "--author", "acme", "--app", "member", env=TWO_APPS)
+    assert code == 3 and "acme is a page: it logs in through the page app" in output
+
+
+def test_a_person_and_a_page_cannot_share_one_app(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
     browser = Browser(env.control)
     monkeypatch.setattr("webbrowser.open", browser.open)
     code, output = env.publish("login", "--author", "jane", "--author", "acme",
                                "--port", str(env.port))
-    assert code == 0, output
-    assert "Logged in as Jane Doe (urn:li:person:782bbtaQ) for jane, acme" in output
-    assert parse_qs(urlsplit(browser.urls[0]).query)["scope"] == [
-        "openid profile w_member_social w_organization_social r_organization_social"]
-    assert env.publish("doctor")[0] == 0
-    assert env.publish("sync")[0] == 0
-    assert sorted(p["author"] for p in env.control.posts()) == [ACME, JANE]
+    assert code == 3, output
+    assert ("Error: jane (a person) and acme (a page) need two LinkedIn apps, and both would "
+            f"log in through app {CLIENT_ID}: the Community Management API must be the only "
+            "product on its app. Set LINKEDIN_MEMBER_CLIENT_ID and "
+            "LINKEDIN_MEMBER_CLIENT_SECRET for the member app and LINKEDIN_PAGE_CLIENT_ID") \
+        in output
+    assert browser.urls == [] and env.store.load() == {}
+    code, output = env.publish("login", "--author", "jane", "--author", "acme",
+                               "--scopes", "w_member_social", env=TWO_APPS)
+    assert code == 3 and "--scopes asks one app for one set of scopes" in output
+
+
+def test_the_old_page_scopes_fail_on_a_page_app(env: Env) -> None:
+    """What `publish login --author acme` used to ask for, on an app as LinkedIn makes it."""
+    request = auth.LoginRequest({"acme": ACME}, tuple(PAGE), auth.App(PAGE_APP, PAGE_SECRET),
+                                env.port, 20)
+    pages: list[requests.Response] = []
+
+    def open_url(url: str) -> None:
+        threading.Thread(target=lambda: pages.append(requests.get(url, timeout=10)),
+                         daemon=True).start()
+
+    with pytest.raises(auth.LoginError, match='unauthorized_scope_error Scope "openid" is not '
+                                              "authorized for your application"):
+        auth.login(request, transport(env), env.store, open_url)
+    assert env.store.load() == {}
 
 
 def test_a_second_login_with_other_scopes_says_which_token_linkedin_revoked(
@@ -372,6 +553,78 @@ def test_a_second_login_with_other_scopes_says_which_token_linkedin_revoked(
             "--author acme`") in output
     code, output = env.publish("doctor")
     assert code == 1 and "LinkedIn refuses this token (revoked)" in output
+
+
+def test_the_page_apps_token_is_refreshed_with_the_page_app(
+    env: Env, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two apps, one refresh token (the page's): an expired page token is renewed through
+    the page app's credentials, which the sandbox checks against the grant."""
+    monkeypatch.setattr("webbrowser.open", Browser(env.control).open)
+    code, output = env.publish("login", "--author", "jane", "--author", "acme",
+                               "--port", str(env.port), env=TWO_APPS)
+    assert code == 0, output
+    before = env.store.get("acme")
+    assert before is not None
+    env.control.expire_token_after(before.access_token, 0)
+    # No client credentials in the environment: the store knows each token's app.
+    code, output = env.publish("sync", env={"LINKEDIN_CLIENT_ID": ""})
+    assert code == 0, output
+    assert _token_calls(env) == 2 + 1          # two code exchanges, one refresh
+    after = env.store.get("acme")
+    assert after is not None and after.access_token != before.access_token
+    assert after.client_id == PAGE_APP
+    assert {p["author"] for p in env.control.posts()} == {ACME, JANE}
+
+
+def test_a_ci_page_token_is_refreshed_with_the_page_app_of_publish_toml(env: Env) -> None:
+    """In CI: the token and refresh token are secrets, the page app's client id is in
+    publish.toml and only its secret in the environment."""
+    (env.root / "publish.toml").write_text(
+        CONFIG + f'\n[apps.page]\nclient_id = "{PAGE_APP}"\n', encoding="utf-8")
+    commit_all(env.root)
+    page = env.control.issue_token(JANE_ID, PAGE_LOGIN, client_id=PAGE_APP,
+                                   expires_in=3 * 86400)
+    jane = env.control.issue_token(JANE_ID, PERSON, client_id=MEMBER_APP)
+    code, output = env.publish("sync", env={
+        "LINKEDIN_CLIENT_ID": "", "LINKEDIN_PAGE_CLIENT_SECRET": PAGE_SECRET,
+        "LINKEDIN_ACCESS_TOKEN_ACME": page["access_token"],
+        "LINKEDIN_REFRESH_TOKEN_ACME": page["refresh_token"],
+        "LINKEDIN_ACCESS_TOKEN_JANE": jane["access_token"]})
+    assert code == 0, output
+    assert "Warning: refreshed the token of acme (2 days left): " in output
+    assert _token_calls(env) == 1
+    assert {p["author"] for p in env.control.posts()} == {ACME, JANE}
+
+
+def test_doctor_says_which_app_each_token_belongs_to_and_what_it_can_do(env: Env) -> None:
+    """Tokens from the environment: the owner is the app whose introspection knows it."""
+    page = env.control.issue_token(JANE_ID, PAGE_LOGIN, client_id=PAGE_APP)
+    jane = env.control.issue_token(JANE_ID, PERSON, client_id=MEMBER_APP)
+    code, output = env.publish("doctor", env={
+        **TWO_APPS, "LINKEDIN_ACCESS_TOKEN_ACME": page["access_token"],
+        "LINKEDIN_REFRESH_TOKEN_ACME": page["refresh_token"],
+        "LINKEDIN_ACCESS_TOKEN_JANE": jane["access_token"]})
+    assert code == 0, output
+    lines = output.splitlines()
+    acme, person = lines.index("acme (urn:li:organization:2414183): 1 post"), \
+        lines.index("jane (urn:li:person:782bbtaQ): 1 post")
+    assert lines[acme + 2] == (f"  app:     page app {PAGE_APP}, from LINKEDIN_PAGE_CLIENT_ID; "
+                               "refreshed automatically")
+    assert lines[acme + 4] == ("  can:     post as the pages the member may post for, read "
+                               "page posts back, read page statistics, read the member's post "
+                               "statistics")
+    assert lines[person + 2] == (f"  app:     member app {MEMBER_APP}, from "
+                                 "LINKEDIN_MEMBER_CLIENT_ID; no refresh")
+    assert lines[person + 4] == "  can:     post as the member, name the member (/v2/userinfo)"
+    assert any(line.startswith("  note:    no refresh token (LinkedIn gives them to Community "
+                               "Management apps only): log in again before ")
+               for line in lines[person:])
+    assert "  ok:      rw_organization_admin: read the page's share statistics (`publish " \
+           "stats`)" in lines
+    assert ("  note:    no r_member_postAnalytics: cannot read the member's post analytics "
+            "(`publish stats`; only a Community Management app grants it); only the page app "
+            "grants it: `publish login --author jane --app page`") in lines
 
 
 # --- which token each author uses ---------------------------------------------------------------
@@ -527,7 +780,8 @@ def test_doctor_fails_for_an_author_without_a_usable_token(env: Env) -> None:
     env.keep("acme", env.issue(JANE_ID, ["openid", "profile", "w_member_social"]))
     code, output = env.publish("doctor")
     assert code == 1, output
-    assert "  PROBLEM: no w_organization_social: cannot post as the page" in output
+    assert ("  PROBLEM: no w_organization_social: cannot post as the page; log in again "
+            "through the page app, `publish login --author acme`") in output
     assert "  PROBLEM: no LinkedIn token for author 'jane' (urn:li:person:782bbtaQ)" in output
     assert output.splitlines()[-1] == "2 authors checked: 2 problems, 1 warning"
 
@@ -561,7 +815,8 @@ def test_doctor_without_client_credentials_still_tests_the_token(env: Env) -> No
         "LINKEDIN_ACCESS_TOKEN_ACME": page, "LINKEDIN_ACCESS_TOKEN_JANE": jane})
     assert code == 0, output
     assert f"  token:   {mask(page)} from LINKEDIN_ACCESS_TOKEN_ACME: active" in output
-    assert "  note:    scopes unknown: set LINKEDIN_CLIENT_ID and LINKEDIN_CLIENT_SECRET" in output
+    assert "  note:    scopes unknown: set the client id and secret of the app that issued it" \
+        in output
 
 
 def test_doctor_catches_a_person_token_of_another_member(env: Env) -> None:

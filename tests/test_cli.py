@@ -92,7 +92,7 @@ def test_dry_run_markdown_shows_text_and_table(make_repo: Callable[..., Path]) -
     root = make_repo({"posts/a.md": GOOD})
     code, output = run(root, "--dry-run", "--format", "markdown", "--now", "2026-12-01T10:00Z")
     assert code == 0
-    assert "| + | **create** | `posts/a.md` | acme (urn:li:organization:2414183) | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 59 / 3000 |" in output
+    assert "| + | **create** | `posts/a.md` | `acme` (`urn:li:organization:2414183`) | 2026-12-01 08:00 UTC (09:00 Europe/Berlin) | 59 / 3000 |" in output
     assert "```text\nHello (world) Jane Doe #launch\n```" in output
 
 
@@ -194,3 +194,29 @@ def test_every_run_warns_of_the_versions_sunset(make_repo: Callable[..., Path], 
     result = CliRunner().invoke(cli, ["--repo", str(root), "--dry-run", "--now", now])
     assert ("LinkedIn-Version 202611" in result.stderr) is warned, result.stderr
     assert "LinkedIn-Version" not in result.stdout      # the plan itself stays clean
+
+
+def test_every_option_of_every_command_has_help() -> None:
+    import importlib
+
+    from publisher.cli.main import LAZY_COMMANDS
+
+    for module in set(LAZY_COMMANDS.values()):
+        importlib.import_module(module)
+
+    def missing(command: click.Command, name: str) -> list[str]:
+        found = [f"{name} {'/'.join(p.opts)}" for p in command.params
+                 if isinstance(p, click.Option) and not p.hidden and not p.help]
+        if isinstance(command, click.Group):
+            for sub, child in command.commands.items():
+                found += missing(child, f"{name} {sub}")
+        return found
+
+    assert missing(cli, "publish") == []
+
+
+def test_the_command_list_cuts_no_description_short() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    commands = result.output.split("Commands:", 1)[1]
+    assert "..." not in commands
+    assert "Track a post that was published by hand, so it is never posted" in commands

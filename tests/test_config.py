@@ -94,3 +94,30 @@ def test_missing_config_file_named_explicitly(tmp_path: Path) -> None:
 )
 def test_durations(text: str, expected: timedelta | None) -> None:
     assert parse_duration(text) == expected
+
+
+def test_apps_name_the_member_app_and_the_page_app(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, CONFIG + (
+        '\n[apps.member]\nclient_id = "77member"\n'
+        '\n[apps.page]\nclient_id = " 86page "\nscopes = ["w_organization_social"]\n')),
+        environ={})
+    assert config.apps["member"].client_id == "77member"
+    assert config.apps["member"].scopes is None
+    assert config.apps["page"].client_id == "86page"
+    assert config.apps["page"].scopes == ("w_organization_social",)
+
+
+def test_apps_refuse_secrets_and_unknown_keys_with_their_lines(tmp_path: Path) -> None:
+    text = CONFIG + ('\n[apps.page]\nclient_id = "86page"\nclient_secret = "s3cret"\n'
+                     'scope = ["x"]\n\n[apps.ads]\nclient_id = "1"\n')
+    with pytest.raises(ConfigError) as raised:
+        load_config(write(tmp_path, text), environ={})
+    lines = text.splitlines()
+    messages = {str(d) for d in raised.value.diagnostics}
+    secret_line = lines.index('client_secret = "s3cret"') + 1
+    assert (f"publish.toml:{secret_line}: error: apps.page.client_secret: secrets never live "
+            "in publish.toml: remove it and set LINKEDIN_PAGE_CLIENT_SECRET in the environment "
+            "(a repository secret in CI)") in messages
+    assert any("apps.page.scope: unknown key (did you mean 'scopes'?)" in m for m in messages)
+    assert any("apps.ads: unknown key" in m for m in messages)
+    assert "s3cret" not in "".join(messages)

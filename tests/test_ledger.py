@@ -81,14 +81,49 @@ def test_lock_refuses_a_second_holder_and_takes_over_a_dead_one(tmp_path: Path) 
     lock = tmp_path / "publish.lock"
     with ledger.locked(lock):
         assert lock.read_text().strip() == str(os.getpid())
-        with pytest.raises(LockError, match="another publish"), ledger.locked(lock):
+        with pytest.raises(LockError, match=f"another publish \\(process {os.getpid()}\\)"), \
+                ledger.locked(lock):
             pass
-    assert not lock.exists()
+    assert lock.exists()  # never deleted: a new file of that name would be a second lock
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
     lock.write_text(dead)
     with ledger.locked(lock):
         assert lock.read_text().strip() == str(os.getpid())
+
+
+CONTENDER = """
+import sys, time
+from pathlib import Path
+from publisher import ledger
+from publisher.errors import LockError
+lock, gate = Path(sys.argv[1]), Path(sys.argv[2])
+print("ready", flush=True)
+while not gate.exists():
+    time.sleep(0.001)
+try:
+    with ledger.locked(lock):
+        print("held", flush=True)
+        time.sleep(1.5)
+except LockError:
+    print("refused", flush=True)
+"""
+
+
+@pytest.mark.parametrize("left_behind", [None, "", "999999999\n", "not a pid"],
+                         ids=["no file", "empty file", "a dead process", "garbage"])
+def test_of_many_processes_started_at_once_exactly_one_holds_the_lock(
+        tmp_path: Path, left_behind: str | None) -> None:
+    lock, gate = tmp_path / "publish.lock", tmp_path / "go"
+    if left_behind is not None:
+        lock.write_text(left_behind)  # what a killed run leaves
+    processes = [subprocess.Popen([sys.executable, "-c", CONTENDER, str(lock), str(gate)],
+                                  stdout=subprocess.PIPE, text=True) for _ in range(12)]
+    for process in processes:  # every one imported and waiting at the gate
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    gate.touch()
+    answers = sorted(process.communicate(timeout=60)[0].strip() for process in processes)
+    assert answers == ["held"] + ["refused"] * 11
 
 
 def test_entries_read_from_a_file_are_the_same_made_late(tmp_path: Path) -> None:
@@ -111,3 +146,83 @@ def test_entries_read_from_a_file_are_the_same_made_late(tmp_path: Path) -> None
     assert read.posts == book.posts  # made now
     assert [read.settled([question]) for question in questions] == unread
     assert read.paths() == ["posts/a.md", "posts/b.md", "posts/c.md"]
+
+
+def test_a_journal_left_by_a_killed_run_is_replayed_and_folded_in(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    book = sample()
+    ledger.save(path, book)
+    committed = path.read_text()
+    journal = ledger.Journal(path, book)
+    book.posts["posts/new.md"] = Entry(author="urn:li:person:x", state="pending", attempts=1)
+    journal.post("posts/new.md")
+    book.posts["posts/new.md"].state = "published"
+    book.posts["posts/new.md"].urn = "urn:li:share:9"
+    journal.post("posts/new.md")
+    del book.posts["posts/b.md"]
+    journal.post("posts/b.md")
+    journal.upload("urn:li:person:x", "abc", "urn:li:image:1")
+    # Killed here: the ledger file is as it was, the journal has every step, the last
+    # record cut short as a crash in the middle of a write leaves it.
+    assert path.read_text() == committed
+    with ledger.journal_path(path).open("a") as handle:
+        handle.write('{"post": "posts/c.md", "entry": {"auth')
+
+    replayed = ledger.load(path)
+    assert replayed.posts["posts/new.md"].urn == "urn:li:share:9"
+    assert "posts/b.md" not in replayed.posts
+    assert replayed.uploads["urn:li:person:x"] == {"abc": "urn:li:image:1"}
+    assert path.read_text() == committed  # reading writes nothing
+
+    assert ledger.recover(path)
+    assert not ledger.journal_path(path).exists()
+    assert ledger.load(path).to_json()["posts"] == replayed.to_json()["posts"]
+    assert not ledger.recover(path)
+
+
+def test_a_journal_record_that_is_not_one_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "ledger.json"
+    ledger.save(path, sample())
+    ledger.journal_path(path).write_text('{"post": "posts/b.md", "entry": {"state": 1}}\n')
+    with pytest.raises(LedgerError, match=r"ledger.json.journal:1: not a journal record"):
+        ledger.load(path, "ledger.json")
+
+
+@pytest.mark.parametrize(("before", "after", "news"), [
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 2}, False),
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 2, "last_error": "other"}, True),
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 1, "state": "pending"}, True),
+    ({"serial": 1, "attempts": 1}, {"serial": 2, "attempts": 1, "urn": "urn:li:share:3"}, True),
+])
+def test_only_news_is_worth_a_commit(before: dict[str, object], after: dict[str, object],
+                                     news: bool) -> None:
+    def text(change: dict[str, object]) -> str:
+        book = Ledger(serial=int(str(change["serial"])))
+        entry = Entry(author="urn:li:person:x", state="failed", last_error="HTTP 403",
+                      attempts=int(str(change["attempts"])))
+        for key in ("state", "last_error", "urn"):
+            if key in change:
+                setattr(entry, key, change[key])
+        book.posts["posts/a.md"] = entry
+        return book.dumps()
+
+    assert ledger.bookkeeping_only(text(before), text(after)) is not news
+    assert ledger.bookkeeping_only(None, Ledger(serial=3).dumps())
+    assert not ledger.bookkeeping_only(None, text(before))
+
+
+def test_saving_a_ledger_loaded_with_its_journal_drops_the_journal(tmp_path: Path) -> None:
+    """`publish resolve` after a killed run: what it records is not undone by a replay."""
+    path = tmp_path / "ledger.json"
+    book = sample()
+    ledger.save(path, book)
+    journal = ledger.Journal(path, book)
+    book.posts["posts/b.md"].state = "unknown"
+    journal.post("posts/b.md")  # then killed
+
+    loaded = ledger.load(path)
+    assert loaded.posts["posts/b.md"].state == "unknown"
+    del loaded.posts["posts/b.md"]  # resolve --not-published
+    ledger.save(path, loaded)
+    assert not ledger.journal_path(path).exists()
+    assert "posts/b.md" not in ledger.load(path).posts

@@ -83,6 +83,8 @@ BAD = [
     ("publish_when: {url_ok: soon}", "posts/p.md:2: error: publish_when must be {url_ok: https://…}"),
     ("author: jane\nauthor: acme", "posts/p.md:3: error: 'author' is set twice"),
     ("first_comment: ''", "posts/p.md:2: error: first_comment is empty"),
+    ("first_comment: " + "x" * 1251, "posts/p.md:2: error: first_comment is 1251 characters; LinkedIn allows 1250: shorten it by 1"),
+    ("first_comment: " + "x" * 1249 + "\U0001F680", "posts/p.md:2: error: first_comment is 1251 characters"),
     ("author: [a, b", "posts/p.md:3: error: front matter is not valid YAML"),
     ("just a string", "posts/p.md:2: error: front matter must be a set of 'key: value' lines"),
 ]

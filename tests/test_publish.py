@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -109,6 +111,9 @@ def test_changed_media_needs_allow_replace(world: World) -> None:
     assert world.count_of("One image from Jane.") == 1
     new = world.entry("posts/b-image.md")["urn"]
     assert new != old and old not in {p["urn"] for p in world.sandbox_posts()}
+    # The summary and the commit say the same thing: replaced, not created.
+    assert "Done: 1 replaced" in run.output and "created" not in run.output.split("Done:")[1]
+    assert git(world.root, "log", "-1", "--format=%s").strip() == "publish: 1 replaced"
 
 
 def test_a_removed_post_is_deleted_only_with_prune(world: World) -> None:
@@ -136,9 +141,18 @@ def test_uncommitted_posts_wait_for_a_commit(world: World) -> None:
 
 def test_a_second_sync_on_the_same_checkout_is_refused(world: World) -> None:
     lock = world.root / ".git" / "publish.lock"
-    lock.write_text("1\n")  # pid 1 is alive: another sync holds the checkout
-    run = world.publish()
-    assert run.code == EXIT_CONFIG and "another publish (process 1) is running" in run.output
+    holder = subprocess.Popen(  # another sync holding the checkout
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from publisher import ledger\nwith ledger.locked(Path(sys.argv[1])):\n"
+         "    print('held', flush=True)\n    sys.stdin.readline()\n", str(lock)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        run = world.publish()
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert run.code == EXIT_CONFIG, run.output
+    assert f"another publish (process {holder.pid}) is running" in run.output
     assert world.sandbox_posts() == []
 
 
@@ -187,6 +201,11 @@ def test_a_page_post_without_the_role_names_scope_and_role(tmp_path: Path,
     assert "w_organization_social" in run.output
     assert re.search(r"(ADMINISTRATOR|CONTENT_ADMIN|role)", run.output), run.output
     assert world.entry("posts/a-text.md")["state"] == "failed"
+    # Progress marks the failure; the summary says why, once.
+    summary = "  failed: posts/a-text.md: "
+    message = next(line for line in run.output.splitlines() if line.startswith(summary))
+    message = message.removeprefix(summary)
+    assert run.output.count(message) == 1, run.output
 
 
 def test_a_page_token_without_the_scope_names_it(tmp_path: Path, sandbox_url: str) -> None:
@@ -263,6 +282,8 @@ def test_a_failed_first_comment_is_retried_not_reposted(world: World) -> None:
     assert world.count_of("A post with a first comment.") == 1, run.output
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "failed"
     assert world.control.state()["comments"] == []
+    # The run says what became of the comment, on the line of its post.
+    assert re.search(r"created: \S+ \(published; first comment failed \(", run.output), run.output
     again = world.publish()
     assert again.code == 0, again.output
     assert world.count_of("A post with a first comment.") == 1

@@ -48,6 +48,16 @@ def _identify(root: Path) -> None:
     git(root, "config", "user.name", "Test")
 
 
+def push_when_we_commit(root: Path, other: Path) -> None:
+    """A post-commit hook in `root` that pushes `other` to origin (a no-op after once)."""
+    hook = root / ".git" / "hooks" / "post-commit"
+    hook.parent.mkdir(parents=True, exist_ok=True)
+    # The hook runs with our repository's GIT_* variables, which must not reach `other`.
+    hook.write_text("#!/bin/sh\nunset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE GIT_PREFIX\n"
+                    f"git -C '{other}' push -q origin main\n", encoding="utf-8")
+    hook.chmod(0o755)
+
+
 def _origin_ledger(origin: Path) -> dict[str, object]:
     text = git(origin, "show", "main:.publish/ledger.json")
     data: dict[str, object] = json.loads(text)
@@ -72,7 +82,9 @@ def test_a_rejected_push_rebases_and_merges_the_ledger(
     commit_all(other, "a post made by hand")
     adopted = World(other, world.url, world.control, tokens=world.tokens)
     assert adopted.publish("adopt", IMAGE, "--urn", "urn:li:share:42", now=None).code == 0
-    git(other, "push", "-q", "origin", "main")  # adopt committed the ledger
+    # The other clone pushes (adopt committed the ledger) while our sync runs: after it
+    # checked that it was up to date and posted, between its commit and its push.
+    push_when_we_commit(world.root, other)
 
     run = world.publish("--push")
     assert run.code == 0, run.output
@@ -84,5 +96,7 @@ def test_a_rejected_push_rebases_and_merges_the_ledger(
     assert posts[IMAGE]["urn"] == "urn:li:share:42"
     assert world.count_of("Plain text from the page") == 1
     subjects = git(origin, "log", "--format=%s", "main").splitlines()
-    assert subjects[:2] == ["publish: 1 created", f"publish: {IMAGE} is urn:li:share:42"]
+    # The intent was pushed before the post (rebased onto the adoption), then the result.
+    assert subjects[:3] == ["publish: 1 created", "publish: about to post 1",
+                            f"publish: {IMAGE} is urn:li:share:42"]
     assert git(world.root, "status", "--porcelain") == ""

@@ -229,6 +229,24 @@ def test_issue_lines_count_from_the_body_start(markdown: str, line: int) -> None
     assert [i.line for i in render(markdown).issues] == [line]
 
 
+@pytest.mark.parametrize("urn", [
+    "urn:li:person:GR_0y0zfGl", "urn:li:person:tcOHKMvv_5", "urn:li:person:a-b_c",
+])
+def test_member_ids_with_underscores_and_dashes_are_mentions(urn: str) -> None:
+    # OpenID `sub` values hold "_" and "-"; the URN in "(...)" is not Text: no escaping.
+    rendered = render("Thanks @gr", RenderOptions(mentions={"gr": Mention(urn, "Gina R")}))
+    assert rendered.commentary == f"Thanks @[Gina R]({urn})"
+    assert rendered.issues == ()
+
+
+@pytest.mark.parametrize("urn", ["urn:li:person:a)b", "urn:li:organization:acme",
+                                 "urn:li:person:a b", "urn:li:group:1"])
+def test_bad_mention_urns_are_refused(urn: str) -> None:
+    rendered = render("@x", RenderOptions(mentions={"x": Mention(urn, "X")}))
+    assert rendered.commentary == "\\@x"
+    assert [i.severity for i in rendered.issues] == ["error"]
+
+
 def test_bad_mention_urn_is_an_error_and_stays_text() -> None:
     options = RenderOptions(mentions={"x": Mention("urn:li:person:a)b", "X")})
     rendered = render("@x", options)
@@ -247,7 +265,8 @@ def test_bad_mention_urn_is_an_error_and_stays_text() -> None:
     ("C# and F#", "C\\# and F\\#"),
     ("a ## b", "a \\#\\# b"),
     ("##tag", "\\#\\#tag"),
-    ("#tag_with_underscore", "{hashtag|\\#|tag_with_underscore}"),
+    ("#tag_with_underscore", "{hashtag|\\#|tag\\_with\\_underscore}"),
+    ("#a_b_c2", "{hashtag|\\#|a\\_b\\_c2}"),
     ("(#tag)", "\\(#tag\\)"),
     ("#tag.", "#tag."),
     ("\\#tag", "\\#tag"),

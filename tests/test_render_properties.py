@@ -43,10 +43,13 @@ _NOT_RESERVED = r"[^|{}@\[\]()<>#\\*_~]"
 _ESCAPED = r"\\[|{}@\[\]()<>#\\*_~]"
 MENTION_ELEMENT = re.compile(
     rf"@\[(?P<name>(?:{_NOT_RESERVED}|{_ESCAPED})+)\]"
-    r"\((?P<urn>urn:li:(?:person|organization):[A-Za-z0-9:.-]+)\)"
+    r"\((?P<urn>urn:li:(?:person|organization):[A-Za-z0-9:._-]+)\)"
 )
 HASHTAG_ELEMENT = re.compile(r"#(?P<tag>[^\W_]+)")
-HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|(?:\\#|#|＃)\|(?P<tag>\w+)\}")
+# The template's value is Text: reserved characters in it are escaped like anywhere else.
+HASHTAG_TEMPLATE = re.compile(
+    rf"\{{hashtag\|(?:\\#|#|＃)\|(?P<tag>(?:{_NOT_RESERVED}|{_ESCAPED})+)\}}"
+)
 
 
 class LittleTextError(AssertionError):
@@ -92,7 +95,7 @@ def _mention_name(match: re.Match[str]) -> str:
 
 
 def _hashtag(match: re.Match[str]) -> str:
-    return "#" + match.group("tag")
+    return "#" + re.sub(r"\\(.)", r"\1", match.group("tag"))
 
 
 def mention_urns(wire: str) -> list[tuple[str, str]]:
@@ -236,3 +239,17 @@ def test_every_letter_a_markdown_reader_sees_is_visible_in_order(text: str) -> N
     rendered = render(text)
     assert is_subsequence(alnum(reader_text(text)), alnum(rendered.visible)), rendered.visible
 
+
+
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60),
+       st.integers(min_value=0, max_value=70))
+def test_utf16_counts_are_those_of_the_definition(text: str, units: int) -> None:
+    from publisher.render import _utf16_prefix, utf16_len
+
+    def units_of(char: str) -> int:
+        return 2 if ord(char) > 0xFFFF else 1
+
+    assert utf16_len(text) == sum(units_of(c) for c in text)
+    prefix = _utf16_prefix(text, units)
+    assert sum(units_of(c) for c in text[:prefix]) <= units
+    assert prefix == len(text) or sum(units_of(c) for c in text[:prefix + 1]) > units

@@ -25,7 +25,17 @@ from publisher.linkedin.client import LinkedInClient
 from publisher.tokens import Credential, StoredToken, mask
 from tests import test_auth as shared
 from tests.support import git
-from tests.test_auth import CLIENT_SECRET, JANE_ID, PAGE, Browser, Env, transport
+from tests.test_auth import (
+    CLIENT_SECRET,
+    JANE_ID,
+    MEMBER_SECRET,
+    PAGE,
+    PAGE_SECRET,
+    TWO_APPS,
+    Browser,
+    Env,
+    transport,
+)
 
 # The sandbox and the repository of the login tests, as fixtures of this module too.
 base_url = shared.base_url
@@ -34,8 +44,8 @@ env = shared.env
 
 def secrets_issued(env: Env, browsers: list[Browser]) -> set[str]:
     """Every access and refresh token the sandbox issued, the authorization codes the
-    browser carried, and the app's secret."""
-    found = {CLIENT_SECRET}
+    browser carried, and the apps' secrets."""
+    found = {CLIENT_SECRET, MEMBER_SECRET, PAGE_SECRET}
     for browser in browsers:
         for location in browser.locations:
             found.update(parse_qs(urlsplit(location).query)["code"])
@@ -76,14 +86,22 @@ def git_contents(repo: Path) -> str:
 
 
 def login_in_a_process(env: Env, browser: Browser) -> str:
+    """A person and a page: one login per app, each URL read from the output and visited."""
     argv = ["publish", "--debug", "--repo", str(env.root), "login", "--author", "acme",
             "--author", "jane", "--no-browser", "--port", str(env.port)]
     code = f"import sys\nfrom publisher.cli.main import main\nsys.argv = {argv!r}\nmain()\n"
-    process = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, **env.environ},
+    process = subprocess.Popen([sys.executable, "-c", code],
+                               env={**os.environ, **env.environ, **TWO_APPS},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
-    head = process.stdout.readline() + process.stdout.readline()
-    browser._visit(head.splitlines()[1].strip())
+    head = ""
+    for _ in ("member app", "page app"):
+        line = ""
+        while not line.startswith("  http"):
+            line = process.stdout.readline()
+            head += line
+            assert line, head
+        browser._visit(line.strip())
     rest, _ = process.communicate(timeout=30)
     assert browser.errors == [] and process.returncode == 0, head + rest
     return head + rest
@@ -96,29 +114,32 @@ def test_no_token_in_any_output_or_file(env: Env, monkeypatch: pytest.MonkeyPatc
     # A second login with the same scopes: LinkedIn keeps both tokens valid.
     monkeypatch.setattr("webbrowser.open", browsers[1].open)
     code, output = env.publish("--debug", "login", "--author", "jane", "--author", "acme",
-                               "--port", str(env.port))
+                               "--port", str(env.port), env=TWO_APPS)
     outputs.append(output)
     assert code == 0, output
 
     stored = env.store.get("acme")
     assert stored is not None
     env.control.expire_token_after(stored.access_token, 0)      # refreshed during the sync
-    code, output = env.publish("--debug", "sync")
+    code, output = env.publish("--debug", "sync", env=TWO_APPS)
     outputs.append(output)
     assert code == 0, output
-    code, output = env.publish("--debug", "doctor")
+    code, output = env.publish("--debug", "doctor", env=TWO_APPS)
     outputs.append(output)
     everything = "\n".join(outputs)
 
     secrets = secrets_issued(env, [browsers[0], browsers[1].finish()])
-    # Two logins (a code, an access and a refresh token each), a refresh, the app's secret.
-    assert len(secrets) >= 8
+    # Four logins (a code and an access token each, a refresh token for the page's), a
+    # refresh, the three apps' secrets.
+    assert len(secrets) >= 12
     # The checks can fail: the debug log ran, and the store (the one place for tokens) has them.
     assert "'Authorization': 'Bearer AQV…" in everything
     assert "/oauth/v2/accessToken -> 200" in everything
     refreshed = env.store.get("acme")
     assert refreshed is not None and refreshed.access_token != stored.access_token
-    assert env.store.get("jane") == refreshed            # the login served both authors
+    jane = env.store.get("jane")                # the member app's token, never refreshed
+    assert jane is not None and jane.refresh_token is None and jane.client_id != \
+        refreshed.client_id
     assert leaks(env.store_path.read_text(encoding="utf-8"), secrets)
 
     assert leaks(everything, secrets) == []

@@ -171,7 +171,8 @@ def test_a_missing_scope_names_it_and_the_author_and_the_others_go_on(
     run = world.publish("stats", now=at(world, 24))
     assert run.code == 1
     assert ("Error: jane (urn:li:person:782bbtaQ): no metrics: the token lacks the "
-            "r_member_postAnalytics scope (memberCreatorPostAnalytics)") in run.output
+            "r_member_postAnalytics scope (memberCreatorPostAnalytics); only the page app "
+            "grants it: `publish login --app page` for this author") in run.output
     assert sorted(line["post"] for line in metrics(world)) == ["posts/a-hook.md",
                                                                "posts/b-hook.md"]
 
@@ -206,7 +207,8 @@ def test_since_measures_only_later_posts(tmp_path: Path, sandbox_url: str) -> No
     later = {**POSTS, "posts/d-later.md": POSTS["posts/c-jane.md"].replace(
         "2026-12-01 09:02", "2026-12-03 09:00").replace("A post", "A later post")}
     world = make_world(tmp_path / "repo", sandbox_url, posts=later)
-    assert world.publish(now="2026-12-03T09:00:00Z").code == 0
+    # Published when the sandbox says it is 3 December: a post's time is LinkedIn's.
+    assert world.publish(now=at(world, 48)).code == 0
     run = world.publish("stats", "--since", "2026-12-02", now=at(world, 72))
     assert run.code == 0, run.output
     assert [line["post"] for line in metrics(world)] == ["posts/d-later.md"]
@@ -307,7 +309,7 @@ def test_the_demo_ends_with_a_short_report(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(cli, ["demo", "--keep", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
-    tail = result.output.split("== Metrics at ", 1)[1]
+    tail = result.output.split("== Metrics on ", 1)[1]
     assert "(publish stats, then publish report) ==" in tail.splitlines()[0]
     assert "  trial-hook: " in tail
     repo = tmp_path / "demo" / "content"

@@ -100,7 +100,8 @@ def test_actions_are_pinned_to_a_major_version(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", [*WORKFLOWS, ACTION, ROOT / "README.md",
-                                  *sorted((ROOT / "docs").glob("*.md"))],
+                                  *sorted((ROOT / "docs").glob("*.md")),
+                                  *sorted((ROOT / "publisher" / "skeleton").rglob("*.yml"))],
                          ids=lambda p: p.name)
 def test_actions_are_on_their_current_major(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
@@ -328,7 +329,7 @@ def test_documented_repository_checks_clean(tmp_path: Path) -> None:
     from publisher.cli import cli
 
     (tmp_path / "publish.toml").write_text(doc_blocks("toml")[0], encoding="utf-8")
-    post = tmp_path / "posts/2026/12/hello.md"
+    post = tmp_path / "posts/hello.md"
     post.parent.mkdir(parents=True)
     post.write_text(doc_blocks("markdown")[0], encoding="utf-8")
     result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "check"], catch_exceptions=False)

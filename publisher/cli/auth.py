@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import webbrowser
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import click
@@ -53,60 +54,87 @@ def _login_target(config: Config, author: str | None) -> tuple[str, str | None]:
         "not a URN; add it to [authors] or give the author's URN")
 
 
-def _app(stored: StoredToken | None) -> auth.App:
-    app = auth.app_from(os.environ, stored)
+def _app(config: Config, kind: str, stored: StoredToken | None) -> auth.App:
+    """The kind's app from the environment, publish.toml or the store; else asked for."""
+    app = auth.login_app(kind, os.environ, config.apps, stored)
     if app is not None:
         return app
-    client_id = click.prompt("LinkedIn app client ID (LINKEDIN_CLIENT_ID)")
-    secret = click.prompt("Client secret (LINKEDIN_CLIENT_SECRET)", hide_input=True)
-    return auth.App(client_id.strip(), secret.strip())
+    id_variable, secret_variable = auth.app_variables(kind)
+    name = auth.APP_NAMES[kind]
+    client_id, source = auth.configured_client_id(kind, os.environ, config.apps)
+    if not client_id:
+        client_id = click.prompt(f"Client ID of the {name} ({id_variable})").strip()
+        source = "prompt"
+    secret = click.prompt(f"Client secret of the {name} {client_id} ({secret_variable})",
+                          hide_input=True)
+    return auth.App(client_id, secret.strip(), kind, source)
 
 
 @cli.command()
 @click.option("--author", "authors", multiple=True,
-              help="Author alias from publish.toml (default: [defaults].author); repeat it to "
-              "store one token for several authors.")
+              help="Author alias from publish.toml (default: [defaults].author); repeat it "
+              "for several authors: one login, and one token, per app they need.")
 @click.option("--scopes", help="Scopes to ask for, space- or comma-separated "
               "(default: what the authors' posts need).")
+@click.option("--app", "app_kind", type=click.Choice([auth.MEMBER, auth.PAGE]),
+              help="The app to log in through (default: the member app for a person, the "
+              "page app for a page; --app page gives a person's post analytics).")
 @click.option("--port", default=auth.DEFAULT_PORT, show_default=True, type=int,
               help="Port of the redirect URI http://localhost:PORT/callback.")
 @click.option("--no-browser", is_flag=True, help="Print the URL instead of opening a browser.")
 @click.option("--timeout", default=auth.LOGIN_TIMEOUT, show_default=True, type=float,
               help="Seconds to wait for LinkedIn's redirect.")
 @click.pass_obj
-def login(obj: Context, authors: tuple[str, ...], scopes: str | None, port: int,
-          no_browser: bool, timeout: float) -> None:
-    """Log in to LinkedIn in the browser and store a token for an author."""
+def login(obj: Context, authors: tuple[str, ...], scopes: str | None, app_kind: str | None,
+          port: int, no_browser: bool, timeout: float) -> None:
+    """Log in to LinkedIn in the browser and store a token for an author.
+
+    A person logs in through the member app, a page through the page app; authors of both
+    kinds take one login per app."""
     config = obj.config()
     targets = dict(_login_target(config, author) for author in authors or (None,))
     store = _store()
-    wanted = (auth.parse_scope_list(scopes) if scopes else
-              tuple(dict.fromkeys(s for urn in targets.values() for s in auth.default_scopes(urn))))
-    first = next(iter(targets))
-    request = auth.LoginRequest(targets, wanted, _app(store.get(first)), port, timeout)
+    groups = auth.login_groups(targets, auth.parse_scope_list(scopes) if scopes else None,
+                               config.apps, app_kind)
+    apps = [_app(config, group.kind, store.get(next(iter(group.authors))))
+            for group in groups]
+    auth.check_login_apps(groups, apps)
+    if len(groups) > 1:
+        click.echo(f"{', '.join(groups[0].authors)} post through the member app and "
+                   f"{', '.join(groups[1].authors)} through the page app (LinkedIn keeps the "
+                   "Community Management API alone on its app): 2 logins follow, one per app.")
+    for group, app in zip(groups, apps, strict=True):
+        request = auth.LoginRequest(group.authors, group.scopes, app, port, timeout)
+        result = auth.login(request, _transport(config), store,
+                            _opener(group, app, port, no_browser))
+        _echo_login(result)
 
+
+def _opener(group: auth.LoginGroup, app: auth.App, port: int,
+            no_browser: bool) -> Callable[[str], None]:
     def show(url: str) -> None:
-        click.echo(f"Log in to LinkedIn for {', '.join(targets)} (scopes: {' '.join(wanted)}):")
+        click.echo(f"Log in to LinkedIn for {', '.join(group.authors)} with the "
+                   f"{app.name} (scopes: {' '.join(group.scopes)}):")
         click.echo(f"  {url}")
         click.echo(f"Waiting for LinkedIn to redirect to {auth.redirect_uri(port)} "
                    "(it must be one of the app's Authorized redirect URLs)…")
         sys.stdout.flush()  # a wrapper reading our output needs the URL now, not at exit
         if not no_browser:
             webbrowser.open(url)
-
-    result = auth.login(request, _transport(config), store, show)
-    _echo_login(result)
+    return show
 
 
 def _echo_login(result: auth.LoginResult) -> None:
     member = f"{result.name} ({result.person_urn})" if result.name else result.person_urn
     click.echo(f"Logged in{' as ' + member if member else ''} for {', '.join(result.keys)}")
+    click.echo(f"  app:     {result.app}")
     click.echo(f"  token:   {result.masked}, {_expiry(result.expires_at)}")
     click.echo(f"  scopes:  {', '.join(result.scopes) or 'none reported'}")
     if result.refresh_expires_at:
         click.echo(f"  refresh: until {_date(result.refresh_expires_at)} (used automatically)")
     else:
-        click.echo("  refresh: none issued; log in again before the token expires")
+        click.echo("  refresh: none issued (LinkedIn gives refresh tokens to Community "
+                   "Management apps only); log in again before the token expires")
     click.echo(f"  saved in {result.store_path} (mode 0600)")
     warn(result.warnings)
 
@@ -169,8 +197,12 @@ def _echo_doctor(report: auth.DoctorReport) -> None:
         click.echo(f"{check.name} ({check.urn}): {posts}")
         if check.source:
             click.echo(f"  token:   {check.masked} from {check.source}: {check.status}")
+        if check.app:
+            refresh = "refreshed automatically" if check.refreshable else "no refresh"
+            click.echo(f"  app:     {check.app}; {refresh}")
         if check.scopes is not None:
             click.echo(f"  scopes:  {', '.join(check.scopes) or 'none'} ({check.scopes_from})")
+            click.echo(f"  can:     {', '.join(check.abilities) or 'nothing publish needs'}")
         for finding in check.findings:
             _finding(finding)
     problems, warnings = report.count("error"), report.count("warning")

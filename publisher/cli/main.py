@@ -13,12 +13,13 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from publisher import __version__, apiversion, planview
 from publisher.config import Config, load_config
@@ -40,9 +41,21 @@ class Context:
     repo: Path | None
     config_path: Path | None
     debug: bool
+    # The sync options typed before `sync` (`publish --dry-run sync`): they count as typed
+    # after it, so an option works in either place.
+    sync_given: dict[str, Any] = field(default_factory=dict)
 
     def config(self) -> Config:
-        return load_config(self.repo, self.config_path)
+        """publish.toml of this repository: every command that reads posts needs one, so
+        that none of them acts on whatever folder it happens to run in."""
+        config = load_config(self.repo, self.config_path)
+        if config.path is None:
+            folder = self.repo or Path.cwd()
+            raise PublisherError(
+                f"no publish.toml in {folder} or its parents: run `publish init` to start a "
+                "content repository here, or pass --repo DIR or --config FILE"
+            )
+        return config
 
 
 # Commands kept in modules of their own, imported only when one of them runs (or --help
@@ -66,6 +79,17 @@ class PublishGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(LAZY_COMMANDS))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """Each command's whole first sentence, wrapped, never cut short with '...'."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -94,7 +118,8 @@ def sync_options(function: F) -> F:
             "--now",
             "now_text",
             metavar="TIME",
-            help="Plan as if it were TIME (ISO 8601; default zone if none).",
+            help="Plan as if it were TIME (ISO 8601; default zone if none); a sync that "
+            "posts accepts it only against the sandbox.",
         ),
         click.option(
             "--allow-replace",
@@ -108,6 +133,11 @@ def sync_options(function: F) -> F:
         ),
         click.option("--retry-failed", is_flag=True, help="Try failed posts again."),
         click.option("--allow-dirty", is_flag=True, help="Publish posts with uncommitted changes."),
+        click.option(
+            "--allow-stale",
+            is_flag=True,
+            help="Publish from a detached HEAD, another branch, or a branch behind its upstream.",
+        ),
         click.option("-v", "--verbose", is_flag=True, help="List unchanged posts and full texts."),
         click.option(
             "--push", is_flag=True, help="Push the commit; on rejection rebase and retry."
@@ -158,11 +188,38 @@ def cli(
 
     Without a command, runs `publish sync`: `publish --dry-run` shows the plan.
     """
-    ctx.obj = Context(repo=repo, config_path=config_path, debug=debug)
+    ctx.obj = Context(repo=repo, config_path=config_path, debug=debug,
+                      sync_given=_typed_sync_options(ctx))
     if debug:
         _log_http()
     if ctx.invoked_subcommand is None:
         ctx.invoke(sync_command, **sync)
+    elif ctx.invoked_subcommand != "sync" and ctx.obj.sync_given:
+        raise click.UsageError(_misplaced(ctx, ctx.invoked_subcommand))
+
+
+def _typed_sync_options(ctx: click.Context) -> dict[str, Any]:
+    """The sync options typed on the command line here (not from the environment)."""
+    names = [p.name for p in sync_command.params if p.name]
+    return {name: ctx.params[name] for name in names
+            if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE}
+
+
+def _flag(ctx: click.Context, name: str) -> str:
+    """How the option `name` of ctx's command is spelled: its long form."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return max(param.opts, key=len)
+    return name
+
+
+def _misplaced(ctx: click.Context, command: str) -> str:
+    assert isinstance(ctx.obj, Context)
+    flags = [_flag(ctx, name) for name in ctx.obj.sync_given]
+    what = "is an option" if len(flags) == 1 else "are options"
+    return (f"{', '.join(flags)} before `{command}` {what} of sync, not of {command}: write "
+            f"`publish sync {' '.join(flags)} ...` (or `publish {' '.join(flags)} ...` with no "
+            f"command); {command}'s own options go after it (`publish {command} --help`)")
 
 
 def _log_http() -> None:
@@ -193,25 +250,54 @@ def _log_http() -> None:
 
 @cli.command("sync")
 @sync_options
-@click.pass_obj
-def sync_command(
+@click.pass_context
+def sync_command(ctx: click.Context, /, **typed: Any) -> None:
+    """Publish what is new or due, update what changed (the default command).
+
+    Its options may also come before it: `publish --dry-run sync` is `publish sync --dry-run`.
+    """
+    obj = ctx.obj
+    assert isinstance(obj, Context)
+    values = _with_options_before(ctx, typed)
+    _sync(obj, **values)
+
+
+def _with_options_before(ctx: click.Context, typed: dict[str, Any]) -> dict[str, Any]:
+    """`typed` with the options given before `sync`; one given twice must agree."""
+    assert isinstance(ctx.obj, Context)
+    values = dict(typed)
+    for name, value in ctx.obj.sync_given.items():
+        after = ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE
+        if after and typed[name] != value:
+            flag = _flag(ctx, name)
+            raise click.UsageError(
+                f"{flag} is given both before and after `sync`, with different values: "
+                "give it once")
+        values[name] = value
+    return values
+
+
+def _sync(
     obj: Context,
-    /,
     dry_run: bool,
     output_format: str,
     now_text: str | None,
     verbose: bool,
     push: bool,
     token: str | None,
+    allow_stale: bool,
     **flags: bool,
 ) -> None:
-    """Publish what is new or due, update what changed (the default command)."""
     config = obj.config()
     now = _parse_now(now_text, config)
     options = PlanOptions(per_author_per_day=config.per_author_per_day, **flags)
     _warn_of_version_sunset(config, now)
     if dry_run:
+        stale = _stale_check(config, allow_stale)
         plan = make_plan(config, now, options)[1]
+        # A dry run only warns of a checkout that a sync would refuse.
+        for reason in stale():
+            click.echo(f"Warning: a sync would refuse this checkout: {reason}", err=True)
         _print_plan(plan, output_format, verbose)
         sys.exit(EXIT_FAILED if plan.has_errors else EXIT_OK)
     # The client and the engine are imported only when a sync will post: a dry run
@@ -223,7 +309,8 @@ def sync_command(
     result = run_sync(
         config,
         now,
-        SyncOptions(plan=options, push=push, token=token),
+        SyncOptions(plan=options, push=push, token=token, fixed_clock=now_text is not None,
+                    allow_stale=allow_stale),
         client_for=clients,
         progress=TerminalProgress(),
         url_ok=url_is_live,
@@ -231,6 +318,15 @@ def sync_command(
     )
     warn(clients.notices)  # tokens expiring soon, refreshed, or a secret to update
     sys.exit(print_sync_result(result, config))
+
+
+def _stale_check(config: Config, allow_stale: bool) -> Callable[[], list[str]]:
+    """Why a sync would refuse this checkout, found while the plan is made."""
+    if allow_stale:
+        return list
+    from publisher import gitops
+
+    return gitops.start_stale_check(config.root, config.publish_branch)
 
 
 def warn(messages: Iterable[str]) -> None:
@@ -252,6 +348,10 @@ def _warn_of_version_sunset(config: Config, now: datetime) -> None:
         warn([message])
 
 
+# Outcomes whose message the summary prints (on stderr), so progress does not repeat it.
+SUMMARIZED = ("failed", "unknown", "deferred")
+
+
 def print_sync_result(result: SyncResult, config: Config) -> int:
     """The summary at the end of a sync; returns the exit code."""
     report = result.report
@@ -260,7 +360,7 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
         if outcome.result in ("created", "replaced") and outcome.url:
             click.echo(f"  {outcome.post}: {outcome.url}")
     for outcome in report.outcomes:
-        if outcome.result in ("failed", "unknown", "deferred"):
+        if outcome.result in SUMMARIZED:
             click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
@@ -292,8 +392,9 @@ def summary(result: SyncResult) -> str:
     report = result.report
     waiting = result.plan.summary["wait"] + report.count("waiting")
     parts = [
-        (report.count("created") + report.count("replaced"), "created"),
+        (report.count("created"), "created"),
         (report.count("updated"), "updated"),
+        (report.count("replaced"), "replaced"),
         (report.count("deleted"), "deleted"),
         (waiting, "waiting"),
         (report.count("deferred"), "deferred"),
@@ -333,7 +434,10 @@ class TerminalProgress:
 
     def finish(self, outcome: Outcome) -> None:
         detail = outcome.message
-        if outcome.result in ("created", "updated") and outcome.url:
+        if outcome.result in SUMMARIZED:
+            # The summary at the end says why, once: the progress line only marks it.
+            detail = "(why: at the end)"
+        elif outcome.result in ("created", "updated") and outcome.url:
             # The URL, and why when it is not a plain new post (found, confirmed by 422).
             plain = outcome.message in ("published", "text updated")
             detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
@@ -391,14 +495,42 @@ def _post_paths(config: Config, paths: tuple[Path, ...]) -> list[str]:
     found: list[str] = []
     root = config.root.resolve()
     for path in paths:
-        target = path.resolve()
-        if not target.exists():
+        # The folder is resolved, not the file: a post that is a link is named as such by
+        # the check instead of being followed to where it points.
+        target = path.absolute().parent.resolve() / path.name
+        if not target.exists() and not target.is_symlink():
             raise click.BadParameter(f"{path} does not exist", param_hint="PATHS")
         if not target.is_relative_to(root):
             raise click.BadParameter(f"{path} is outside the repository {root}", param_hint="PATHS")
         files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
         found += [f.relative_to(root).as_posix() for f in files]
     return sorted(set(found))
+
+
+@cli.command()
+@click.argument("directory", required=False,
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--author", "author_urn", metavar="URN",
+              help="The page or member the posts are from, e.g. urn:li:organization:123 "
+              "(default: an example to replace).")
+@click.option("--action", metavar="OWNER/REPO@REF",
+              help="Where the workflows find this tool's action (default: a placeholder).")
+@click.pass_obj
+def init(obj: Context, directory: Path | None, author_urn: str | None,
+         action: str | None) -> None:
+    """Start a content repository: publish.toml, a first post, workflows, a template."""
+    from datetime import date
+
+    from publisher.init import initialize
+
+    root = directory or obj.repo or Path.cwd()
+    done = initialize(root, date.today(), author_urn, action)
+    if done.new_repository:
+        click.echo(f"Made {root} a git repository (branch main).")
+    for path in done.written:
+        click.echo(f"  wrote {path}")
+    click.echo("Next: set [authors] in publish.toml (`publish login` names your member URN),")
+    click.echo("run `publish check` and `publish --dry-run`, then docs/setup.md for tokens.")
 
 
 @cli.command()
@@ -479,8 +611,10 @@ def _one_post(config: Config, path: Path) -> str:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; keep it on loopback unless you mean otherwise.")
+@click.option("--port", default=8765, show_default=True, type=int,
+              help="The port to listen on (0: any free port, printed).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed for URNs and metrics.")
 @click.option(
     "--state",

@@ -109,8 +109,9 @@ def echo_demo_metrics(finished: Finished) -> None:
         return
     click.echo("")
     moment = finished.stats.collection.snapshots[0].time if finished.stats.written else ""
-    click.echo(click.style(f"== Metrics at {moment} (publish stats, then publish report) ==",
-                           bold=True))
+    click.echo(click.style(
+        f"== Metrics on {report.for_people(moment)} (publish stats, then publish report) ==",
+        bold=True))
     for problem in finished.stats.collection.problems:
         click.echo(f"  {problem}")
     click.echo(report.as_text(finished.summary, limit=SHORT_REPORT), nl=False)

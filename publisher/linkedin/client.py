@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,11 @@ class LinkedInClient:
 
     def __repr__(self) -> str:
         return f"LinkedInClient({self.transport!r}, token={mask(self._token)!r})"
+
+    @property
+    def answered_at(self) -> datetime | None:
+        """When LinkedIn sent its last answer to this client (its Date header), if it said."""
+        return self.transport.answered_at
 
     # --- posts ---------------------------------------------------------------------------------
 
@@ -130,6 +136,14 @@ class LinkedInClient:
     def userinfo(self) -> dict[str, Any]:
         """The token's member (OpenID Connect): ``sub``, ``name``, ``picture``, ``locale``…"""
         return _object(self._call("GET", "/v2/userinfo"))
+
+    def role_assignments(self) -> list[dict[str, Any]]:
+        """The token member's approved roles on pages (``organizationAcls?q=roleAssignee``):
+        ``roleAssignee``, ``role``, ``state``, ``organization``. It names the member where
+        /v2/userinfo cannot: a Community Management token has no ``openid``."""
+        page = _object(self._call("GET", "/rest/organizationAcls", restli_method="FINDER",
+                                  query="q=roleAssignee&state=APPROVED"))
+        return [e for e in page.get("elements", []) if isinstance(e, dict)]
 
     # --- media (see ``media`` for the protocol) ---------------------------------------------------
 

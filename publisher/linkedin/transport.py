@@ -30,6 +30,8 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, BinaryIO, Literal
@@ -48,7 +50,8 @@ from publisher.linkedin.errors import (
     mask,
 )
 
-__all__ = ["FilePart", "Reply", "RetryPolicy", "Transport", "full_jitter", "mask", "url_is_live"]
+__all__ = ["FilePart", "Reply", "RetryPolicy", "Transport", "full_jitter", "is_sandbox", "mask",
+           "url_is_live"]
 
 PROTOCOL_VERSION = "2.0.0"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
@@ -187,6 +190,9 @@ class Transport:
         self.clock = clock
         self.logger = logger or logging.getLogger("publisher.linkedin")
         self.jitter = jitter
+        # When LinkedIn last answered, by its own Date header: a post's time is LinkedIn's,
+        # never the caller's clock (which a rehearsal may have moved).
+        self.answered_at: datetime | None = None
 
     def __repr__(self) -> str:
         return f"Transport({self.api_base!r}, {self.oauth_base!r}, {self.version!r})"
@@ -296,6 +302,7 @@ class Transport:
             return self._failure(request, error)
         reply = Reply(response.status_code,
                       {k.lower(): v for k, v in response.headers.items()}, response.content)
+        self.answered_at = _http_date(reply.header("Date")) or self.answered_at
         self._log(request, reply.status, begin)
         if 200 <= reply.status < 300:
             return reply
@@ -378,6 +385,37 @@ def url_is_live(url: str, *, timeout: float = 10, session: requests.Session | No
     finally:
         if session is None:
             http.close()
+
+
+LOOPBACK_HOSTS = ("localhost", "::1")
+
+
+def is_sandbox(api_base: str, *, timeout: float = 5) -> bool:
+    """Whether ``api_base`` is the sandbox (``publish sandbox``), not LinkedIn.
+
+    Both must hold: the host is a loopback address (LinkedIn never is, so no answer from
+    the network can pass), and it answers the sandbox's own clock route with a time.
+    """
+    host = urlsplit(api_base).hostname or ""
+    if not (host in LOOPBACK_HOSTS or host.startswith("127.")):
+        return False
+    try:
+        with requests.get(f"{api_base.rstrip('/')}/_sandbox/clock", timeout=timeout) as answer:
+            body = answer.json() if answer.status_code == 200 else {}
+    except (requests.RequestException, ValueError):
+        return False
+    return isinstance(body, dict) and isinstance(body.get("now"), str)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    """An HTTP Date header as an aware datetime; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _idempotent(method: str, restli_method: str | None) -> bool:

@@ -63,7 +63,17 @@ def as_text(summary: Summary, limit: int | None = None) -> str:
 def _headline(summary: Summary) -> str:
     latest = max(r.latest.time for r in summary.rows)
     posts = len(summary.rows)
-    return f"Metrics of {posts} post{'s' if posts != 1 else ''}, last collected {latest}"
+    return (f"Metrics of {posts} post{'s' if posts != 1 else ''}, "
+            f"last collected {for_people(latest)}")
+
+
+def for_people(moment: str) -> str:
+    """An ISO 8601 UTC time as a person reads it: '2026-12-20 09:00 UTC'."""
+    try:
+        when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return moment
+    return f"{when:%Y-%m-%d %H:%M} UTC"
 
 
 def _post_table(rows: tuple[Row, ...], limit: int | None) -> list[str]:

@@ -30,6 +30,7 @@ from publisher.sandbox.faults import FaultSet
 from publisher.sandbox.metrics import ZERO, PostMetrics, post_metrics
 from publisher.sandbox.options import Options
 from publisher.sandbox.validation import (
+    MAX_COMMENT,
     PERSON_ID,
     PostInput,
     check_commentary,
@@ -73,6 +74,23 @@ DEFAULT_MEMBER = {"id": "sandbox-member", "name": "Sandy Sandbox"}
 DEFAULT_ORGANIZATION = {"id": "1000001", "name": "Sandbox Corp", "admins": ["sandbox-member"]}
 DEFAULT_APP = {"client_id": "sandbox-client", "client_secret": "sandbox-secret",
                "redirect_uris": ["http://localhost:3000/callback"], "refresh": True}
+# Two apps as LinkedIn lets a team have them: the Community Management API "requires that
+# it be the only product on the application", so a page needs an app of its own.
+MEMBER_APP = {"client_id": "sandbox-member-app", "client_secret": "sandbox-member-secret",
+              "redirect_uris": ["http://localhost:3000/callback"], "products": ["openid", "share"]}
+PAGE_APP = {"client_id": "sandbox-page-app", "client_secret": "sandbox-page-secret",
+            "redirect_uris": ["http://localhost:3000/callback"],
+            "products": ["community_management"]}
+# The scopes each Developer Portal product grants (linkedin-api.md section 12).
+PRODUCTS = {
+    "openid": ("openid", "profile", "email"),
+    "share": ("w_member_social",),
+    "community_management": ("w_organization_social", "r_organization_social",
+                             "rw_organization_admin", "r_organization_admin",
+                             "w_member_social", "r_member_postAnalytics"),
+}
+ONLY_PRODUCT = "community_management"
+ACL_SCOPES = ("rw_organization_admin", "r_organization_admin")
 
 
 class ConsentPageError(Exception):
@@ -123,6 +141,7 @@ class App:
     redirect_uris: list[str]
     refresh: bool = False
     scopes: list[str] | None = None         # None: every known scope
+    products: list[str] | None = None       # None: the sandbox's lenient app, no products
 
 
 @dataclass
@@ -221,8 +240,13 @@ class Comment:
     parent: str | None = None
 
     @property
+    def activity(self) -> str:
+        return activity_urn(self.object)
+
+    @property
     def urn(self) -> str:
-        return f"urn:li:comment:({self.object},{self.id})"
+        # LinkedIn names a comment by the post's activity, not its share or ugcPost URN.
+        return f"urn:li:comment:({self.activity},{self.id})"
 
 
 @dataclass(frozen=True)
@@ -341,7 +365,8 @@ class Backend:
             self.log: deque[JSON] = deque(maxlen=500)
             self.add_member(DEFAULT_MEMBER)
             self.add_organization(DEFAULT_ORGANIZATION)
-            self.add_app(DEFAULT_APP)
+            for app in (DEFAULT_APP, MEMBER_APP, PAGE_APP):
+                self.add_app(app)
             self.touch()
 
     def touch(self) -> None:
@@ -408,7 +433,15 @@ class Backend:
         scopes = spec.get("scopes")
         if scopes is not None:
             scopes = [str(s) for s in scopes]
-        app = App(client_id, secret, list(uris), bool(spec.get("refresh", False)), scopes)
+        products = _products(spec.get("products"))
+        if products is None:
+            app = App(client_id, secret, list(uris), bool(spec.get("refresh", False)), scopes)
+        else:
+            if scopes is not None:
+                raise ControlError("give an app products or scopes, not both: its products "
+                                   "decide its scopes")
+            app = App(client_id, secret, list(uris), _refresh(spec, products),
+                      sorted({s for p in products for s in PRODUCTS[p]}), products)
         self.apps[client_id] = app
         self.touch()
         return app
@@ -424,6 +457,7 @@ class Backend:
         client_id = str(spec.get("client_id", DEFAULT_APP["client_id"]))
         if client_id not in self.apps:
             raise ControlError(f"unknown app {client_id!r}")
+        self.check_app_grants(self.apps[client_id], scopes)
         expires_in = spec.get("expires_in", ACCESS_TOKEN_TTL)
         if not isinstance(expires_in, int | float):
             raise ControlError("expires_in must be a number of seconds")
@@ -550,6 +584,13 @@ class Backend:
 
     def unauthorized_scopes(self, app: App, scopes: Iterable[str]) -> list[str]:
         return [] if app.scopes is None else [s for s in scopes if s not in app.scopes]
+
+    def check_app_grants(self, app: App, scopes: Iterable[str]) -> None:
+        """A control route may not mint what the consent page would refuse."""
+        refused = self.unauthorized_scopes(app, scopes)
+        if refused:
+            raise ControlError(f"{unauthorized_scope_description(refused[0])} (app "
+                               f"{app.client_id} grants {', '.join(app.scopes or [])})")
 
     def grant_code(self, client_id: str, redirect_uri: str, scopes: list[str],
                    member: str) -> str:
@@ -710,6 +751,23 @@ class Backend:
         return ("r_organization_social" in caller.scopes
                 and self.role(caller.member, author) in POSTING_ROLES)
 
+    def role_assignments(self, caller: Caller, role: str | None, state: str | None) -> JSON:
+        """``GET /rest/organizationAcls?q=roleAssignee``: the caller's roles on pages.
+
+        It names the member without /v2/userinfo, which a Community Management app, having
+        no ``openid``, cannot call.
+        """
+        if not caller.scopes & set(ACL_SCOPES):
+            raise errors.access_denied("organizationAcls.FINDER-roleAssignee")
+        elements = [
+            {"roleAssignee": caller.urn, "role": held, "state": "APPROVED",
+             "organization": organization.urn}
+            for organization in self.organizations.values()
+            for member, held in organization.roles.items()
+            if member == caller.member and role in (None, held) and state in (None, "APPROVED")]
+        return {"elements": elements,
+                "paging": {"start": 0, "count": len(elements), "links": []}}
+
     def _check_write_author(self, caller: Caller, author: str, action: str) -> None:
         """403 for a missing scope, 403 [/author] for an author the member cannot act as."""
         is_person = author.startswith("urn:li:person:")
@@ -733,15 +791,21 @@ class Backend:
         parsed = littletext.parse(post_input.commentary)
         if parsed.cut_at is not None and self.options.strict_little_text:
             raise _little_text_error(parsed)
-        key = _duplicate_key(post_input)
-        existing = self.duplicates.get(key)
+        keys = _duplicate_keys(post_input.author, post_input.commentary, post_input.content)
+        existing = self.duplicates.get(keys[self.options.duplicate_match])
         if existing is not None:
             age_ms = self.now_ms() - self.posts[existing].created_ms
             if age_ms < self.options.duplicate_window_seconds * 1000:
                 raise errors.duplicate_post(existing)
         urn = self._store_post(caller, post_input, parsed)
-        self.duplicates[key] = urn
+        self._index_duplicate(keys, urn)
         return urn
+
+    def _index_duplicate(self, keys: Mapping[str, tuple[str, str, str]], urn: str) -> None:
+        # Deleted posts stay in the index: after a delete, LinkedIn can name the deleted post
+        # in a 422 for the same text (a "ghost", ComposioHQ/composio#2710).
+        for key in keys.values():
+            self.duplicates[key] = urn
 
     def _check_post_media(self, urn: str, author: str) -> None:
         kind = urn.split(":")[2]
@@ -1146,11 +1210,12 @@ class Backend:
             raise errors.missing_field("/actor")
         if not isinstance(actor, str) or not self.may_write_as(caller, actor):
             raise errors.author_forbidden("/actor")
-        if body.get("object", post_urn) != post_urn:
+        if body.get("object", post_urn) not in (post_urn, activity_urn(post_urn)):
             raise errors.invalid_value("/object", body.get("object"))
         message = body.get("message")
         text = message.get("text") if isinstance(message, dict) else None
-        check_commentary(text, present=text is not None, field="/message/text")
+        check_commentary(text, present=text is not None, field="/message/text",
+                         maximum=MAX_COMMENT)
         assert isinstance(text, str)
         parent = body.get("parentComment")
         comment = Comment(str(self._next_activity()), post_urn, actor, text, self.now_ms(),
@@ -1172,7 +1237,7 @@ class Backend:
     def comment_json(self, comment: Comment) -> JSON:
         stamp = {"actor": comment.actor, "time": comment.created_ms}
         body: JSON = {"id": comment.id, "$URN": comment.urn, "commentUrn": comment.urn,
-                      "actor": comment.actor, "object": comment.object,
+                      "actor": comment.actor, "object": comment.activity,
                       "message": {"text": comment.text}, "created": stamp,
                       "lastModified": stamp}
         if comment.parent:
@@ -1397,11 +1462,42 @@ class Backend:
         self.requests = dict(snapshot["requests"])
         self.duplicates = {}
         for post in sorted(self.posts.values(), key=lambda p: p.created_ms):
-            key = _duplicate_key_of(post.author, post.commentary, post.content)
-            self.duplicates[key] = post.urn
+            self._index_duplicate(_duplicate_keys(post.author, post.commentary, post.content),
+                                  post.urn)
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+def unauthorized_scope_description(scope: str) -> str:
+    """LinkedIn's ``error_description`` for a scope the app's products do not grant."""
+    return f'Scope "{scope}" is not authorized for your application'
+
+
+def _products(value: Any) -> list[str] | None:
+    """An app's products, checked as the Developer Portal checks them."""
+    if value is None:
+        return None
+    if (not isinstance(value, list) or not value
+            or not all(isinstance(p, str) and p in PRODUCTS for p in value)):
+        raise ControlError(f"products must be a non-empty list of {', '.join(PRODUCTS)}, "
+                           f"found {value!r}")
+    products = list(dict.fromkeys(value))
+    if ONLY_PRODUCT in products and len(products) > 1:
+        raise ControlError(
+            "The Community Management API requires that it be the only product on the "
+            "application: an app with community_management cannot also have "
+            f"{', '.join(p for p in products if p != ONLY_PRODUCT)}; make a second app")
+    return products
+
+
+def _refresh(spec: Mapping[str, Any], products: list[str]) -> bool:
+    """Programmatic refresh tokens come with the Community Management API only."""
+    wanted = spec.get("refresh")
+    if wanted and ONLY_PRODUCT not in products:
+        raise ControlError("only apps with the community_management product get refresh "
+                           "tokens; leave refresh out for this app")
+    return ONLY_PRODUCT in products if wanted is None else bool(wanted)
+
 
 def _record(cls: Any, data: Mapping[str, Any]) -> Any:
     names = {f.name for f in fields(cls)}
@@ -1421,12 +1517,19 @@ def _without_query(uri: str) -> str:
     return uri.split("?", 1)[0].split("#", 1)[0]
 
 
-def _duplicate_key(post_input: PostInput) -> tuple[str, str, str]:
-    return _duplicate_key_of(post_input.author, post_input.commentary, post_input.content)
+def activity_urn(post_urn: str) -> str:
+    """The activity a post is shown as in the feed. On LinkedIn its number differs from the
+    share's; the sandbox keeps the same number (assumption), so tests can tell them apart
+    by the prefix only."""
+    return "urn:li:activity:" + post_urn.rsplit(":", 1)[-1]
 
 
-def _duplicate_key_of(author: str, commentary: str, content: JSON | None) -> tuple[str, str, str]:
-    return author, commentary, json.dumps(content, sort_keys=True)
+def _duplicate_keys(author: str, commentary: str,
+                    content: JSON | None) -> dict[str, tuple[str, str, str]]:
+    """The index keys of a post under each `duplicate_match` rule (which fields LinkedIn
+    compares is undocumented): "content" = author, text and content; "text" = author, text."""
+    return {"content": (author, commentary, json.dumps(content, sort_keys=True)),
+            "text": (author, commentary, "*")}
 
 
 def _little_text_error(parsed: littletext.Parsed) -> errors.ApiError:

@@ -75,11 +75,18 @@ class SandboxControl:
         return result
 
     def register_app(self, client_id: str, client_secret: str, redirect_uris: Sequence[str],
-                     *, refresh: bool = False, scopes: Sequence[str] | None = None) -> JSON:
+                     *, refresh: bool | None = None, scopes: Sequence[str] | None = None,
+                     products: Sequence[str] | None = None) -> JSON:
+        """An app; with ``products`` (openid, share, community_management) as LinkedIn's
+        Developer Portal makes them, else the sandbox's lenient kind (``scopes`` or all)."""
         body: JSON = {"client_id": client_id, "client_secret": client_secret,
-                      "redirect_uris": list(redirect_uris), "refresh": refresh}
+                      "redirect_uris": list(redirect_uris)}
+        if refresh is not None:
+            body["refresh"] = refresh
         if scopes is not None:
             body["scopes"] = list(scopes)
+        if products is not None:
+            body["products"] = list(products)
         result: JSON = self._call("POST", "apps", body)
         return result
 

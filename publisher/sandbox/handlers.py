@@ -25,7 +25,13 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox import errors, feed, restli
-from publisher.sandbox.backend import Backend, Caller, ConsentPageError, ControlError
+from publisher.sandbox.backend import (
+    Backend,
+    Caller,
+    ConsentPageError,
+    ControlError,
+    unauthorized_scope_description,
+)
 from publisher.sandbox.routes import URL_MAP, route_name
 
 if TYPE_CHECKING:
@@ -211,10 +217,11 @@ class SandboxApp:
         redirect_uri, state = params["redirect_uri"], params.get("state")
         refused = self.backend.unauthorized_scopes(app, scopes)
         if refused:
+            # LinkedIn refuses the request as a whole when any one scope is not granted.
             return _redirect(redirect_uri, {
                 "error": "unauthorized_scope_error",
-                "error_description": f"Scope \"{refused[0]}\" is not authorized for your "
-                                     "application", "state": state})
+                "error_description": unauthorized_scope_description(refused[0]),
+                "state": state})
         if call.method == "GET":
             members = list(self.backend.members.values())
             return _html(200, feed.render_consent(params, scopes, members))
@@ -435,6 +442,16 @@ class SandboxApp:
             date_range=self._date_range(call), version=call.version)
         return _json(200, answer)
 
+    # ---- organizations
+
+    def rest_organization_acls(self, call: Call) -> Response:
+        if self._string(call, "q") != "roleAssignee":
+            raise errors.param_invalid("q must be roleAssignee")
+        self._expect_method(call, "FINDER")
+        answer = self.backend.role_assignments(call.who, self._string(call, "role", required=False),
+                                               self._string(call, "state", required=False))
+        return _json(200, answer)
+
     def _date_range(self, call: Call) -> tuple[int, int] | None:
         value = self._param(call, "dateRange", required=False)
         if value is None:
@@ -516,6 +533,7 @@ class SandboxApp:
                   "scope": " ".join(scope) if isinstance(scope, list) else str(scope)}
         try:
             app, scopes = self.backend.check_authorization(params)
+            self.backend.check_app_grants(app, scopes)
             code = self.backend.grant_code(app.client_id, params["redirect_uri"], scopes,
                                            str(body.get("member", "")))
         except ConsentPageError as error:

@@ -23,7 +23,9 @@ _MENTION = re.compile(
 # A hashtag word: letters and digits only, since "_" is itself reserved.
 _WORD = r"[^\W_]+"
 _HASHTAG = re.compile(rf"#(?P<tag>{_WORD})")
-_TEMPLATE = re.compile(rf"\{{hashtag\|(?:\\#|#|＃)\|(?P<tag>{_WORD})\}}")
+# The grammar: HashtagTemplate ::= '{hashtag|' ( # | ＃ ) '|' Text '}', and Text is any run of
+# unreserved characters and escaped reserved ones; a bare reserved character ends it.
+_TEMPLATE = re.compile(rf"\{{hashtag\|(?:\\#|#|＃)\|(?P<tag>{_NAME_CHAR}+)\}}")
 _ESCAPED = re.compile(r"\\([|{}@\[\]()<>#\\*_~])")
 
 
@@ -70,7 +72,7 @@ class Parsed:
 
         Without the cut tail it is the part a reader sees, still in little text.
         """
-        parts = [f"{{hashtag|\\#|{s.tag}}}" if isinstance(s, Hashtag) else s.raw
+        parts = [f"{{hashtag|\\#|{escape(s.tag)}}}" if isinstance(s, Hashtag) else s.raw
                  for s in self.segments]
         if self.cut_at is not None and with_cut_tail:
             parts.append(self.commentary[self.cut_at:])
@@ -87,6 +89,10 @@ def _shown(segment: Segment) -> str:
 
 def unescape(raw: str) -> str:
     return _ESCAPED.sub(r"\1", raw)
+
+
+def escape(text: str) -> str:
+    return "".join("\\" + char if char in RESERVED else char for char in text)
 
 
 def parse(commentary: str) -> Parsed:
@@ -135,7 +141,7 @@ def _element_at(commentary: str, position: int) -> Mention | Hashtag | None:
     elif char == "{":
         template = _TEMPLATE.match(commentary, position)
         if template:
-            return Hashtag(template["tag"], template.group(0))
+            return Hashtag(unescape(template["tag"]), template.group(0))
     return None
 
 

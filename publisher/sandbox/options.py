@@ -19,8 +19,9 @@ CONTENT_KINDS = ("text", "image", "video", "document", "multiImage", "article", 
 @dataclass
 class Options:
     strict_little_text: bool = False        # unescaped reserved character: 400 instead of a cut
-    commentary_on_read: str = "received"    # GET returns the commentary "received" or "shown"
+    commentary_on_read: str = "shown"       # GET returns the commentary "shown" or "received"
     duplicate_window_seconds: float = 600.0
+    duplicate_match: str = "content"        # what makes a duplicate: "content" or "text"
     member_daily_limit: int = 100_000       # calls per member, app and resource per UTC day
     app_daily_limit: int = 1_000_000        # calls per app and resource per UTC day
     active_versions: list[str] | None = None    # None: the 12 months up to the clock's month
@@ -41,6 +42,8 @@ class Options:
             setattr(self, name, _checked(name, value, getattr(self, name)))
         if self.commentary_on_read not in ("received", "shown"):
             raise ValueError("commentary_on_read must be 'received' or 'shown'")
+        if self.duplicate_match not in ("content", "text"):
+            raise ValueError("duplicate_match must be 'content' or 'text'")
         unknown = set(self.ugc_post_content) - set(CONTENT_KINDS)
         if unknown:
             raise ValueError(f"ugc_post_content: unknown content kinds {sorted(unknown)}")

@@ -36,6 +36,7 @@ URL_MAP = Map([
          methods=["GET"]),
     Rule("/rest/memberCreatorPostAnalytics", endpoint="rest.member_post_analytics",
          methods=["GET"]),
+    Rule("/rest/organizationAcls", endpoint="rest.organization_acls", methods=["GET"]),
 
     Rule("/dms-uploads/<asset>/<kind>/<int:part>", endpoint="upload.put", methods=["PUT"]),
     Rule("/dms-uploads/<asset>/uploadedThumbnail", endpoint="upload.thumbnail_put",

@@ -52,6 +52,12 @@ class _RequestHandler(WSGIRequestHandler):
         for action in self.environ.get(AFTER_RESPONSE, []):
             action()
 
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        # The Date header every answer carries, as LinkedIn's do (RFC 9110 6.6.1), in the
+        # sandbox's time: a client reading it agrees with the posts' createdAt and the feed.
+        moment = self.server.backend.now() if timestamp is None else timestamp
+        return super().date_time_string(moment)
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         LOG.debug("%s %s -> %s", self.command, self.path, code)
 
@@ -62,6 +68,7 @@ class _RequestHandler(WSGIRequestHandler):
 class _Server(ThreadedWSGIServer):
     def __init__(self, host: str, port: int, app: SandboxApp) -> None:
         super().__init__(host, port, app, _RequestHandler)
+        self.backend = app.backend
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 

@@ -16,6 +16,7 @@ from publisher.sandbox.littletext import utf16_length
 JSON = dict[str, Any]
 
 MAX_COMMENTARY = 3000
+MAX_COMMENT = 1250  # a comment's message text (LinkedIn's help centre: 1,250 characters)
 MAX_ALT_TEXT = 4086
 VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER")
 FEED_DISTRIBUTIONS = ("MAIN_FEED", "NONE")
@@ -118,7 +119,8 @@ def _author(body: JSON) -> str:
     return check_urn("/author", author, ("person", "organization"), "person or organization")
 
 
-def check_commentary(value: object, *, present: bool, field: str = "/commentary") -> str:
+def check_commentary(value: object, *, present: bool, field: str = "/commentary",
+                     maximum: int = MAX_COMMENTARY) -> str:
     if not present:
         raise errors.missing_field(field)
     if not isinstance(value, str):
@@ -126,8 +128,8 @@ def check_commentary(value: object, *, present: bool, field: str = "/commentary"
     if not value.strip():
         raise errors.blank_field(field)
     length = utf16_length(value)
-    if length > MAX_COMMENTARY:
-        raise errors.too_long(field, length, MAX_COMMENTARY)
+    if length > maximum:
+        raise errors.too_long(field, length, maximum)
     return value
 
 

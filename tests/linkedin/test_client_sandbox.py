@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,8 @@ def test_member_posts_with_a_self_serve_token(jane: LinkedInClient,
 def test_comment(acme: LinkedInClient, control: SandboxControl) -> None:
     post = acme.create_post(text_post(ACME, "with a comment"))
     comment = acme.create_comment(post, ACME, "First comment: details at example.com")
-    assert comment.startswith("urn:li:comment:(")
+    activity = "urn:li:activity:" + post.rsplit(":", 1)[-1]
+    assert re.fullmatch(rf"urn:li:comment:\({re.escape(activity)},\d+\)", comment), comment
     comments = control.state()["comments"]
     assert [(c["urn"], c["object"], c["actor"], c["text"]) for c in comments] == [
         (comment, post, ACME, "First comment: details at example.com")]

@@ -75,7 +75,8 @@ def test_reset_forgets_everything_but_the_defaults(control: SandboxControl, alic
     assert state["posts"] == []
     assert [m["id"] for m in state["members"]] == ["sandbox-member"]
     assert state["options"]["strict_little_text"] is False
-    assert [a["client_id"] for a in state["apps"]] == ["sandbox-client"]
+    assert [a["client_id"] for a in state["apps"]] == [
+        "sandbox-client", "sandbox-member-app", "sandbox-page-app"]
 
 
 @pytest.mark.parametrize(("route", "body", "message"), [

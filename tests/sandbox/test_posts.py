@@ -350,14 +350,14 @@ def test_finder_total_is_an_option(control: SandboxControl, alice: Api) -> None:
 def test_partial_update_changes_commentary(control: SandboxControl, alice: Api) -> None:
     urn = alice.created_urn(commentary="Before")
     control.advance_clock(5)
-    answer = alice.update(urn, {"patch": {"$set": {"commentary": "After (edited)"}}})
+    answer = alice.update(urn, {"patch": {"$set": {"commentary": "After \\(edited\\)"}}})
     assert answer.status_code == 204
     post = alice.get_post(urn).json()
-    assert post["commentary"] == "After (edited)"
+    assert post["commentary"] == "After \\(edited\\)"
     assert post["lifecycleStateInfo"] == {"isEditedByAuthor": True}
     assert post["lastModifiedAt"] == NOW_MS + 5000
     shown = next(p for p in control.posts() if p["urn"] == urn)
-    assert shown["text"] == "After "
+    assert shown["text"] == "After (edited)"
 
 
 def test_partial_update_needs_the_method_header(alice: Api) -> None:
@@ -470,6 +470,31 @@ def test_not_duplicates(alice: Api, change: dict[str, Any]) -> None:
     assert alice.create_post(**fields).status_code == 201
 
 
+ARTICLE = {"article": {"source": "https://example.com/a", "title": "A"}}
+
+
+@pytest.mark.parametrize(("match", "other_content_is_duplicate"), [("content", False),
+                                                                   ("text", True)])
+def test_duplicate_match_decides_whether_content_counts(
+    control: SandboxControl, alice: Api, match: str, other_content_is_duplicate: bool
+) -> None:
+    control.configure(duplicate_match=match)
+    urn = alice.created_urn(commentary="Same words")
+    alice.delete(f"/rest/posts/{key(urn)}")
+    answer = alice.create_post(commentary="Same words", content=ARTICLE)
+    if other_content_is_duplicate:
+        assert answer.status_code == 422
+        assert answer.json() == duplicate_body(urn)  # the deleted post: a ghost
+    else:
+        assert answer.status_code == 201, answer.text
+    assert alice.create_post(commentary="Same words", author=ACME).status_code == 201
+
+
+def test_duplicate_match_refuses_other_rules(control: SandboxControl) -> None:
+    with pytest.raises(Exception, match="duplicate_match must be 'content' or 'text'"):
+        control.configure(duplicate_match="fuzzy")
+
+
 def test_duplicate_window_is_configurable(control: SandboxControl, alice: Api) -> None:
     control.configure(duplicate_window_seconds=86400.0)
     alice.created_urn(commentary="Long memory")
@@ -487,13 +512,29 @@ def test_unescaped_reserved_character_is_accepted_and_cut(control: SandboxContro
     assert post["commentary"] == commentary
     assert post["text"] == "We shipped "
     assert post["cut_at"] == 11
-    assert alice.get_post(urn).json()["commentary"] == commentary
+    assert alice.get_post(urn).json()["commentary"] == "We shipped "
 
 
-def test_commentary_on_read_can_show_the_cut_text(control: SandboxControl, alice: Api) -> None:
-    control.configure(commentary_on_read="shown")
+def test_commentary_on_read_can_return_the_text_as_received(control: SandboxControl,
+                                                            alice: Api) -> None:
+    control.configure(commentary_on_read="received")
     urn = alice.created_urn(commentary="Cut (here)")
-    assert alice.get_post(urn).json()["commentary"] == "Cut "
+    assert alice.get_post(urn).json()["commentary"] == "Cut (here)"
+
+
+@pytest.mark.parametrize(("commentary", "shown", "read"), [
+    ("Ship {hashtag|\\#|release\\_notes} now", "Ship #release_notes now",
+     "Ship {hashtag|\\#|release\\_notes} now"),
+    ("Ship {hashtag|\\#|release_notes} now", "Ship ", "Ship "),
+    ("Ship #release\\_notes now", "Ship #release_notes now",
+     "Ship {hashtag|\\#|release}\\_notes now"),
+])
+def test_a_hashtag_template_value_is_little_text(control: SandboxControl, alice: Api,
+                                                 commentary: str, shown: str, read: str) -> None:
+    urn = alice.created_urn(commentary=commentary)
+    post = next(p for p in control.posts() if p["urn"] == urn)
+    assert post["text"] == shown
+    assert alice.get_post(urn).json()["commentary"] == read
 
 
 def test_strict_little_text_refuses(control: SandboxControl, alice: Api) -> None:

@@ -60,7 +60,9 @@ def test_create_and_list_comments(alice: Api, writer: Api) -> None:
     assert created.status_code == 201
     body = created.json()
     assert created.headers["x-restli-id"] == body["id"]
-    assert body["$URN"] == f"urn:li:comment:({urn},{body['id']})"
+    activity = "urn:li:activity:" + urn.rsplit(":", 1)[-1]
+    assert body["$URN"] == f"urn:li:comment:({activity},{body['id']})"
+    assert body["object"] == activity  # LinkedIn answers with the activity, not the share
     assert body["message"] == {"text": "First!"}
     assert body["created"] == {"actor": ALICE, "time": NOW_MS}
     listed = alice.get(f"/rest/socialActions/{key(urn)}/comments").json()
@@ -75,12 +77,19 @@ def test_create_and_list_comments(alice: Api, writer: Api) -> None:
     ({"actor": ALICE, "message": {"text": " "}}, 400, "/message/text can't be blank"),
     ({"actor": ALICE}, 400, "/message/text is required but missing"),
     ({"message": {"text": "hi"}}, 400, "/actor is required but missing"),
+    ({"actor": ALICE, "message": {"text": "x" * 1251}}, 400,
+     "/message/text length 1251 can't exceeded maximum 1250 length"),
 ])
 def test_comment_errors(alice: Api, body: dict[str, Any], status: int, message: str) -> None:
     urn = alice.created_urn()
     answer = alice.post(f"/rest/socialActions/{key(urn)}/comments", json=body)
     assert answer.status_code == status
     assert answer.json()["message"] == message
+
+
+def test_a_comment_of_1250_characters_is_accepted(alice: Api) -> None:
+    urn = alice.created_urn()
+    assert comment(alice, urn, "x" * 1249 + "é").status_code == 201
 
 
 def test_comments_on_unknown_posts(alice: Api) -> None:
