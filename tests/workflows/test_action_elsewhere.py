@@ -1,6 +1,7 @@
 """The composite action used from another repository: the complete content repository of
-docs/github.md (and the README), with `uses: your-org/linkedin-publish@v1` mapped to this
-project, runs check, the plan as a sticky comment, and the sync."""
+docs/github.md (and the README; what `publish init` writes, tests/test_init.py), with
+`uses: your-org/linkedin-publish@v1` mapped to this project, runs check, the plan as a
+sticky comment, and the sync."""
 
 from __future__ import annotations
 
