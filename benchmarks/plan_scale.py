@@ -120,7 +120,7 @@ def build(root: Path, count: int, real: bool = True) -> dict[str, str]:
         (folder / f"post{index:05d}.md").write_bytes(data)
         blobs[f"posts/batch{index // 500:03d}/post{index:05d}.md"] = blob_id(data)
     git = ["git", "-C", str(root)]
-    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run(
         [*git, "-c", "user.name=b", "-c", "user.email=b@example.com", "commit", "-qm", "posts"],
