@@ -74,7 +74,8 @@ def main() -> None:
     sizes = arguments.sizes
     sandbox, url = start_sandbox()
     try:
-        with tempfile.TemporaryDirectory() as folder:
+        # ignore_cleanup_errors: git may still be packing objects in the background.
+        with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as folder:
             per_post = {count: first_sync(url, Path(folder), count, arguments.push)
                         for count in sizes}
     finally:

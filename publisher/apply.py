@@ -37,7 +37,7 @@ from publisher.linkedin.media import media_kind
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
 from publisher.schedule import format_utc
-from publisher.writeback import WriteBackError, write_back
+from publisher.writeback import WriteBackError, retire_keys, write_back
 
 # A re-POST is a safe probe only while LinkedIn would still call it a duplicate of the
 # first attempt. LinkedIn documents a 10-minute duplicate window; we use half of it.
@@ -48,7 +48,8 @@ MEDIA_WAIT_SECONDS = 2.0
 # How long to wait for uploaded media to become AVAILABLE before a post uses it.
 MEDIA_READY_WAIT = {"image": 120.0, "document": 120.0, "video": 900.0}
 FINDER_SCAN = 100
-# How many intents one write-ahead commit holds (see Applier._write_ahead).
+# How many intents one write-ahead commit holds at most, unless a tenth of the ledger is
+# more (see Applier._write_ahead).
 WRITE_AHEAD_BATCH = 25
 
 Result = Literal[
@@ -60,8 +61,19 @@ Result = Literal[
     "deferred",
     "failed",
     "unknown",
+    "gone",
+    "expired",
     "skipped",
 ]
+# What to do about a post LinkedIn answered 404 for: after an update or a read-back, and
+# after a delete (LinkedIn answers 204 to deleting a deleted post: the URN was wrong).
+GONE_WAY_OUT = ("it was deleted on LinkedIn, or the URN is wrong. Run `publish resolve {path} "
+                "--gone` to post it again on the next sync, or set `status: deleted` in the "
+                "file to leave it off")
+WRONG_URN_WAY_OUT = ("LinkedIn never had this URN, so the post may still be up: delete it "
+                     "on LinkedIn by hand, then run `publish resolve {path} --gone`")
+# Plan actions of posts that will not go out until a person acts: they fail the run.
+HELD = ("blocked", "expired")
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
 
 
@@ -84,6 +96,8 @@ class Report:
     written: list[str] = field(default_factory=list)  # files changed, from the repo root
     stopped: str | None = None  # why the run ended early
     exit_code: int = EXIT_OK
+    # Posts the plan holds back until a person acts (blocked, expired): why, what to do.
+    held: list[Change] = field(default_factory=list)
 
     def count(self, result: Result) -> int:
         return sum(1 for o in self.outcomes if o.result == result)
@@ -170,6 +184,10 @@ class Applier:
     # --- the run ---------------------------------------------------------------------
 
     def run(self, plan: Plan) -> Report:
+        for change in plan.changes:
+            if change.action == "expired" and change.source is not None:
+                self._expire(change, change.source)
+        self.report.held = [c for c in plan.changes if c.action in HELD]
         work = [c for c in plan.changes if c.action in ("create", "update", "replace", "delete")]
         try:
             for index, change in enumerate(work, start=1):
@@ -248,8 +266,29 @@ class Applier:
             ) from None
 
     def _set_exit_code(self, plan: Plan) -> None:
-        if self.report.count("failed") or self.report.count("unknown") or plan.has_errors:
+        # Every post that will not go out fails the run until a person settles it, so the
+        # workflow's alert stays open: not only the run that found the problem.
+        loud = any(self.report.count(r) for r in ("failed", "unknown", "gone"))
+        if loud or self.report.held or plan.has_errors:
             self.report.exit_code = worse(self.report.exit_code, EXIT_FAILED)
+
+    def _expire(self, change: Change, post: Post) -> None:
+        """Record that the post expired, once: it stays so until its file changes."""
+        before = self.book.posts.get(post.path)
+        if before is not None and before.state == "expired":
+            return
+        self.book.put(post.path, Entry(
+            author=post.author,
+            state="expired",
+            content_hash=post.content_hash,
+            commentary_hash=post.commentary_hash,
+            source_blob=change.blob,
+            attempts=before.attempts if before else 0,
+            since=format_utc(self.clock()),
+            media_blobs=dict(change.media_blobs or {}),
+        ))
+        self._save(post.path)
+        self.report.outcomes.append(Outcome(post.path, "expired", "expired", change.reason))
 
     # --- create ------------------------------------------------------------------------
 
@@ -261,7 +300,11 @@ class Applier:
         entry = self.book.posts.get(post.path)
         if entry is not None and entry.state == "pending" and post.path not in self.ahead:
             return self._reconcile(change, post, client, entry)
+        if self._published_meanwhile(post.path):
+            return self._skip_published(post.path)
         self._write_ahead(change)
+        if self._published_meanwhile(post.path):
+            return self._skip_published(post.path)
         media = self._upload_all(post, client)
         self._confirm_media_ready(client, media)
         payload = self._payload(post, media)
@@ -284,13 +327,16 @@ class Applier:
         post it may have sent, and the next run, on any clone, reconciles them instead of
         posting again. A batch is this create and the next creates of the plan: a batch
         costs one commit and one push, and a run killed in it leaves the intents of the
-        batch's unsent posts to reconcile too. So batches start at one post and double, up
-        to WRITE_AHEAD_BATCH: never more unsent intents than posts sent, and a first sync
-        of thousands of posts pushes once per WRITE_AHEAD_BATCH of them.
+        batch's unsent posts to reconcile too. So batches start at one post and double:
+        never more unsent intents than posts sent. They stop growing at WRITE_AHEAD_BATCH
+        or a tenth of the ledger's entries, whichever is more: a commit writes the whole
+        ledger, so batches in proportion to it keep a first sync of thousands of posts
+        linear in time.
         """
         if self.write_ahead is None or change.post in self.ahead:
             return
-        size = min(WRITE_AHEAD_BATCH, max(1, len(self.ahead)))
+        most = max(WRITE_AHEAD_BATCH, len(self.book.posts) // 10)
+        size = min(most, max(1, len(self.ahead)))
         batch = [change, *[c for c in self._queue if _batchable(c, self.book)]][:size]
         for planned in batch:
             post = planned.source
@@ -308,13 +354,24 @@ class Applier:
                 f"the intents could not be made durable before posting ({error}); "
                 "nothing more was posted", EXIT_FAILED) from None
 
+    def _published_meanwhile(self, path: str) -> bool:
+        """Another run published the post: its ledger came in with a write-ahead push."""
+        entry = self.book.posts.get(path)
+        return entry is not None and entry.state == "published"
+
+    def _skip_published(self, path: str) -> Outcome:
+        urn = self.book.posts[path].urn
+        return Outcome(path, "create", "skipped", "published meanwhile by another run", urn)
+
     def _take_back(self, path: str) -> None:
         """Undo the intent written ahead for a post whose create was never sent."""
         before = self.ahead.pop(path)
+        if self._published_meanwhile(path):
+            return  # another run's entry took the intent's place: nothing to undo
         if before is None:
-            self.book.posts.pop(path, None)
+            self.book.forget(path)
         else:
-            self.book.posts[path] = before
+            self.book.put(path, before)
         self._save(path)
 
     def _take_back_unsent(self) -> None:
@@ -327,13 +384,16 @@ class Applier:
             state="pending",
             content_hash=post.content_hash,
             commentary_hash=post.commentary_hash,
+            # The file as it was sent: a create LinkedIn refuses is tried again only when
+            # the file changes from this, or with --retry-failed.
+            source_blob=change.blob,
             attempts=(before.attempts if before else 0) + 1,
             media=before.media if before else {},
             intent_at=format_utc(self.clock()),
             media_blobs=dict(change.media_blobs or {}),
             retired_urns=_retired_urns(before),
         )
-        self.book.posts[post.path] = entry
+        self.book.put(post.path, entry)
         self._save(post.path)
         return entry
 
@@ -417,7 +477,7 @@ class Applier:
 
     def _refused_as_duplicate(self, change: Change, entry: Entry, problem: str) -> Outcome:
         """A 422 created nothing: the post failed, and no URN is recorded for it."""
-        entry.state = "failed"
+        self.book.set_state(change.post, "failed")
         entry.last_error = problem
         entry.intent_at = None
         self._save(change.post)
@@ -429,12 +489,11 @@ class Applier:
             error, (li.RateLimited, li.AuthenticationError, li.VersionRetired, li.TransportError)
         ):
             if before is None:
-                self.book.posts.pop(path, None)
+                self.book.forget(path)
             else:
-                self.book.posts[path] = before
+                self.book.put(path, before)
         else:
-            entry = self.book.posts[path]
-            entry.state = "failed"
+            entry = self.book.set_state(path, "failed")
             entry.last_error = _short(error)
             entry.intent_at = None
         self._save(path)
@@ -454,14 +513,17 @@ class Applier:
         # The time LinkedIn answered (the create, or the check that found it), not the run's
         # clock: a rehearsal's --now must never become a post's published_at.
         now = client.answered_at or datetime.now(UTC)
-        entry.state = "published"
+        self.book.set_state(post.path, "published")
         entry.urn = urn
         entry.published_at = format_utc(now)
         entry.last_error = None
         entry.intent_at = None
         self._save(post.path)
         self._write_urn(post, entry, urn, now)
-        problems = self._read_back(post, client, urn)
+        try:
+            problems = self._read_back(post, client, urn)
+        except li.NotFound:
+            return self._gone(change, urn, "reading it back")
         if post.first_comment:
             if not fresh and self._comment_exists(post, client, urn):
                 entry.first_comment = {"state": "posted", "urn": None, "error": None}
@@ -557,7 +619,7 @@ class Applier:
         return None
 
     def _unknown(self, post: Post, entry: Entry, why: str) -> Outcome:
-        entry.state = "unknown"
+        self.book.set_state(post.path, "unknown")
         entry.last_error = why
         self._save(post.path)
         where = (
@@ -579,7 +641,10 @@ class Applier:
         assert entry.urn is not None
         edited = entry.commentary_hash != post.commentary_hash
         if edited:
-            client.update_post(entry.urn, commentary=post.commentary)
+            try:
+                client.update_post(entry.urn, commentary=post.commentary)
+            except li.NotFound:
+                return self._gone(change, entry.urn, "updating it")
             entry.commentary_hash = post.commentary_hash
         entry.source_blob = change.blob
         entry.media_blobs = dict(change.media_blobs or {})
@@ -589,7 +654,10 @@ class Applier:
             self._first_comment(post, client, entry, entry.urn)
         elif post.first_comment and self._comment_open(entry):
             self._settle_comment(post, client, entry, entry.urn)
-        problems = self._read_back(post, client, entry.urn)
+        try:
+            problems = self._read_back(post, client, entry.urn)
+        except li.NotFound:
+            return self._gone(change, entry.urn, "reading it back")
         if problems:
             return Outcome(post.path, "update", "failed", problems, entry.urn)
         done = "text updated" if edited else "first comment checked"
@@ -599,7 +667,7 @@ class Applier:
         entry = self.book.posts[post.path]
         if entry.urn:
             self._delete_remote(client, entry.urn)
-        entry.state = "deleted"
+        self.book.set_state(post.path, "deleted", format_utc(self.clock()))
         self._save(post.path)
         return self._create(change, post, client)
 
@@ -608,15 +676,50 @@ class Applier:
         alias = self.config.author_alias(entry.author)
         client = self._client(entry.author, alias)
         if entry.urn:
-            self._delete_remote(client, entry.urn)
-        entry.state = "deleted"
+            try:
+                client.delete_post(entry.urn)
+            except li.NotFound:
+                # LinkedIn answers 204 to a delete of a post already deleted: a 404 means
+                # it never had this URN, so the real post may still be up.
+                return self._gone(change, entry.urn, "deleting it", WRONG_URN_WAY_OUT)
+        self.book.set_state(change.post, "deleted", format_utc(self.clock()))
         self._save(change.post)
-        return Outcome(change.post, "delete", "deleted", "deleted from LinkedIn", entry.urn)
+        message = "deleted from LinkedIn" + self._retire_urn(change.post, entry)
+        return Outcome(change.post, "delete", "deleted", message, entry.urn)
 
     def _delete_remote(self, client: LinkedInClient, urn: str) -> None:
-        # Already gone is fine: deleting is idempotent.
+        # Before a replace: a post LinkedIn does not have is one less to delete.
         with contextlib.suppress(li.NotFound):
             client.delete_post(urn)
+
+    def _retire_urn(self, path: str, entry: Entry) -> str:
+        """In a file that stays (`status: deleted`), turn `urn:` into a comment that says
+        when the post was deleted, so the file no longer looks live; "" or why not."""
+        target = self.config.root / path
+        if not entry.urn or not target.is_file():
+            return ""
+        note = f"deleted from LinkedIn on {(entry.since or '')[:10]}"
+        try:
+            data = retire_keys(target, note)
+        except (WriteBackError, OSError) as error:
+            entry.last_error = f"urn: not retired in the file: {error}"
+            self._save(path)
+            return f"; {entry.last_error}"
+        entry.source_blob = blob_id(data)
+        self._touched(path)
+        self._save(path)
+        return ""
+
+    def _gone(self, change: Change, urn: str, doing: str, way_out: str = GONE_WAY_OUT
+               ) -> Outcome:
+        """LinkedIn answered 404 for a post the ledger tracks: record it once as gone, so
+        later runs hold it (and fail) without asking LinkedIn again."""
+        entry = self.book.set_state(change.post, "gone", format_utc(self.clock()))
+        entry.last_error = f"LinkedIn answered 404 for {urn} when {doing}"
+        self._save(change.post)
+        message = f"LinkedIn has no post {urn} (404 when {doing}): " + way_out.format(
+            path=change.post)
+        return Outcome(change.post, change.action, "gone", message, urn)
 
     # --- first comment ---------------------------------------------------------------------
 
@@ -766,11 +869,14 @@ class Applier:
     # --- read-back -----------------------------------------------------------------------
 
     def _read_back(self, post: Post, client: LinkedInClient, urn: str) -> str:
-        """For pages we may read: check LinkedIn shows the text we sent; "" when fine."""
+        """For pages we may read: check LinkedIn shows the text we sent; "" when fine.
+        Raises NotFound when LinkedIn has no such post."""
         if not is_organization(post.author):
             return ""
         try:
             stored = client.get_post(urn)
+        except li.NotFound:
+            raise  # LinkedIn does not have it: the caller records the post as gone
         except li.LinkedInError:
             return ""  # no read scope, or not readable yet: nothing to compare
         shown = normalize_commentary(str(stored.get("commentary", "")))

@@ -19,9 +19,49 @@ from typing import Any, Literal, get_args
 
 from publisher.errors import LedgerError, LockError
 
+
+class StateError(LedgerError):
+    """A change of state that TRANSITIONS does not allow (a bug: nothing was written)."""
+
 VERSION = 1
-State = Literal["pending", "published", "failed", "unknown", "expired", "deleted"]
+State = Literal["pending", "published", "failed", "unknown", "expired", "deleted", "gone"]
 STATES: tuple[str, ...] = get_args(State)
+
+# Every change of a post's state and what makes it: the only ones there are. None stands
+# for no entry (a post the ledger does not know yet, or forgets). A change that is not
+# here is a bug, and raises StateError before anything is written.
+TRANSITIONS: dict[tuple[State | None, State | None], str] = {
+    (None, "pending"): "an intent is saved before the first create",
+    ("failed", "pending"): "a failed post is tried again (its file changed, or --retry-failed)",
+    ("expired", "pending"): "an expired post's file changed and it is due again",
+    ("deleted", "pending"): "a post deleted from LinkedIn is posted again "
+                            "(--allow-replace, or status: ready again)",
+    ("pending", "pending"): "the intent written ahead (pushed before posting) is saved "
+                            "again as its create is sent",
+    ("pending", "published"): "LinkedIn answered 201, or reconciling found the post",
+    ("pending", "failed"): "LinkedIn refused the create: nothing was posted",
+    ("pending", "unknown"): "the create's outcome could not be reconciled",
+    ("pending", None): "a create stopped before it could land (429, 401, 426, no "
+                       "connection): the intent is taken back / resolve --not-published",
+    ("pending", "expired"): "as (pending, None), for a post that was expired before",
+    ("pending", "deleted"): "as (pending, None), for a post that was deleted before",
+    ("published", "deleted"): "deleted from LinkedIn (--prune, or --allow-replace)",
+    ("published", "gone"): "LinkedIn answered 404 for the post (update, read-back, delete)",
+    (None, "expired"): "its not_after passed before it could be posted",
+    ("failed", "expired"): "a failed post tried again after its not_after",
+    ("deleted", "expired"): "a deleted post made ready again after its not_after",
+    ("unknown", "published"): "resolve --urn: a person found it on LinkedIn",
+    ("unknown", None): "resolve --not-published: a person found it is not on LinkedIn",
+    ("failed", "published"): "resolve --urn or adopt: it is on LinkedIn after all",
+    ("failed", None): "resolve --not-published",
+    ("gone", "published"): "resolve --urn or adopt: it is on LinkedIn under another URN",
+    ("gone", None): "resolve --gone: forget the URN; the next sync posts it again",
+    (None, "published"): "adopt: a post made by hand",
+    ("expired", "published"): "adopt",
+    ("deleted", "published"): "adopt",
+}
+# States whose entry records when it was entered (`since`): the plan dates them.
+DATED: frozenset[str] = frozenset({"deleted", "gone", "expired"})
 
 
 @dataclass
@@ -46,6 +86,7 @@ class Entry:
     media: dict[str, MediaRecord] = field(default_factory=dict)
     first_comment: dict[str, str | None] | None = None
     intent_at: str | None = None
+    since: str | None = None  # when it became deleted, gone or expired (UTC, ISO 8601)
     # The git blob of each file the post sent (images, video and its extras, document),
     # by path: a file overwritten in place under the same name is a change too.
     media_blobs: dict[str, str] = field(default_factory=dict)
@@ -106,6 +147,15 @@ def _check_entry(path: str, data: Any) -> None:
         raise LedgerError(f"ledger entry for {path} has retired_urns that are not a list of URNs")
 
 
+def check_transition(path: str, before: State | None, after: State | None) -> None:
+    """Raise StateError unless TRANSITIONS has the change from `before` to `after`."""
+    if (before, after) not in TRANSITIONS:
+        raise StateError(
+            f"{path}: the ledger has no change from {before or 'no entry'} to "
+            f"{after or 'no entry'}; nothing was written"
+        )
+
+
 def _failed(first_comment: dict[str, Any] | None) -> bool:
     """A first comment not known to be posted: failed, or sent with no answer."""
     return first_comment is not None and first_comment.get("state") in OPEN_COMMENT
@@ -146,6 +196,27 @@ class Ledger:
             self._posts = {path: Entry.from_json(data) for path, data in self._unread.items()}
             self._unread = None
         return self._posts
+
+    def put(self, path: str, entry: Entry) -> None:
+        """Make `entry` the post's entry: a change from the state of the one it replaces
+        (or from none), checked against TRANSITIONS."""
+        old = self.posts.get(path)
+        check_transition(path, old.state if old else None, entry.state)
+        self.posts[path] = entry
+
+    def set_state(self, path: str, state: State, at: str | None = None) -> Entry:
+        """Move the post's entry to `state` (checked); `at` dates the DATED states."""
+        entry = self.posts[path]
+        check_transition(path, entry.state, state)
+        entry.state = state
+        entry.since = at if state in DATED else None
+        return entry
+
+    def forget(self, path: str) -> None:
+        """Drop the post's entry (checked): the ledger no longer knows the post."""
+        entry = self.posts.get(path)
+        check_transition(path, entry.state if entry else None, None)
+        self.posts.pop(path, None)
 
     def paths(self) -> list[str]:
         """Every path with an entry, sorted."""
@@ -455,7 +526,8 @@ def _lock_holder(lock: Path) -> int | None:
 
 
 # When two runs recorded the same post, the more settled state wins.
-STATE_RANK = {"published": 5, "deleted": 5, "expired": 4, "unknown": 3, "failed": 2, "pending": 1}
+STATE_RANK = {"published": 5, "deleted": 5, "gone": 5, "expired": 4, "unknown": 3, "failed": 2,
+              "pending": 1}
 
 
 def merge(upstream: Ledger, ours: Ledger) -> Ledger:

@@ -368,6 +368,11 @@ def _open_zip(file: BinaryIO | Path) -> zipfile.ZipFile:
     except NotImplementedError as error:  # e.g. "zip file version 19.6"
         raise _UnreadableError(f"its ZIP structure uses a feature that cannot be read "
                                f"({error})") from None
+    except (ValueError, struct.error, OSError) as error:
+        # A member name flagged UTF-8 that is not (UnicodeDecodeError), an offset before the
+        # file's start (OSError)...
+        raise _UnreadableError(f"its ZIP directory is damaged ({type(error).__name__}: "
+                               f"{error})") from None
 
 
 def _read_member(archive: zipfile.ZipFile, name: str) -> str:

@@ -11,8 +11,9 @@ applies exactly it. Action meanings:
     wait     scheduled later, held back by [limits], or waiting on publish_when
     expired  its not_after passed before it could be posted: it will not be posted
     skip     a draft
-    blocked  invalid, uncommitted, failed before, or its outcome is unknown: see reason
-    noop     nothing to do
+    blocked  invalid, uncommitted, failed before, its outcome is unknown, or LinkedIn no
+             longer has it (gone): see reason
+    noop     nothing to do (also: deleted from LinkedIn, by --prune or found gone)
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ Action = Literal[
 ACTIONS: tuple[str, ...] = get_args(Action)
 POSTING = ("create", "update", "replace", "delete")
 UNCHANGED = "published; no change LinkedIn would show"  # the one noop without a hint
+DELETED = "deleted from LinkedIn"  # how a pruned post reads, with its date: unchanged too
 
 
 # Source and Change are values (nothing changes one once made), but not frozen: one of
@@ -218,6 +220,23 @@ def _with(change: Change, action: Action, reason: str) -> Change:
 def _removed(source: Source, entry: Entry | None, options: PlanOptions) -> Change:
     author = entry.author if entry else None
     urn = entry.urn if entry else None
+    if entry is not None and entry.state == "deleted":
+        return Change(source.path, "noop", _off_linkedin(entry), author=author, urn=urn)
+    if entry is not None and entry.state == "gone":
+        return Change(
+            source.path, "blocked",
+            f"file removed; {entry.last_error or f'LinkedIn answered 404 for {urn}'}: "
+            f"check LinkedIn (delete it there if it is up), then run `publish resolve "
+            f"{source.path} --gone`",
+            author=author, urn=urn,
+        )
+    if entry is not None and entry.state in ("unknown", "pending"):
+        return Change(
+            source.path, "blocked",
+            "file removed, but an earlier attempt may or may not have posted it: check "
+            f"LinkedIn (delete it there if it is), then run `publish resolve {source.path} "
+            "--not-published`", author=author, urn=urn,
+        )
     if entry is None or entry.state != "published":
         return Change(
             source.path, "noop", "file removed; it was never published", author=author, urn=urn
@@ -246,6 +265,10 @@ def _for_post(  # noqa: PLR0911
 ) -> Change:
     if entry is not None and entry.state == "published":
         return _published(base, post, entry, source, options)
+    if entry is not None and entry.state == "gone":
+        return _gone(base, post, entry)
+    if entry is not None and entry.state == "deleted" and post.status == "deleted":
+        return _with(base, "noop", _off_linkedin(entry))
     if post.status == "draft":
         return _with(base, "skip", "draft: set status: ready (or remove status) to publish")
     if post.status == "deleted":
@@ -264,6 +287,26 @@ def _for_post(  # noqa: PLR0911
     if source.uncommitted and not options.allow_dirty:
         return _with(base, "blocked", _not_committed(source, "only what is in git is published"))
     return _due(base, post, entry, now)
+
+
+def _off_linkedin(entry: Entry) -> str:
+    """What a post that has left LinkedIn reads as: it was published, and is no more."""
+    day = f" on {entry.since[:10]}" if entry.since else ""
+    if entry.state == "deleted":
+        return f"{DELETED}{day}"
+    return f"LinkedIn no longer had it (404{day}); left off LinkedIn"
+
+
+def _gone(base: Change, post: Post, entry: Entry) -> Change:
+    if post.status == "deleted":
+        return _with(base, "noop", _off_linkedin(entry))
+    day = f" since {entry.since[:10]}" if entry.since else ""
+    return _with(
+        base,
+        "blocked",
+        f"LinkedIn no longer has {entry.urn} (404{day}): run `publish resolve {post.path} "
+        "--gone` to post it again on the next sync, or set `status: deleted` to leave it off",
+    )
 
 
 def _not_committed(source: Source, why: str) -> str:
@@ -307,7 +350,10 @@ def _due(base: Change, post: Post, entry: Entry | None, now: datetime) -> Change
         )
     if post.schedule is not None and post.schedule > now:
         return _with(base, "wait", f"scheduled for {format_utc(post.schedule)}")
-    if post.not_after is not None and now > post.not_after:
+    # not_after keeps a post from going out late the first time; a post that was on
+    # LinkedIn and whose replace failed (a ghost duplicate, say) is put back, not late.
+    put_back = entry is not None and bool(entry.retired_urns)
+    if post.not_after is not None and now > post.not_after and not put_back:
         return _with(
             base,
             "expired",

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from publisher.plan import UNCHANGED, Change, Plan
+from publisher.plan import DELETED, UNCHANGED, Change, Plan
 
 SYMBOLS = {
     "create": "+",
@@ -101,8 +101,10 @@ def _changes_json(changes: Iterable[Change]) -> str:
 
 
 def _quiet(change: Change) -> bool:
-    """Unchanged posts with nothing to say: listed only with --verbose."""
-    return change.action == "noop" and change.reason == UNCHANGED and not change.diagnostics
+    """Unchanged posts with nothing to say (published, or deleted from LinkedIn long
+    since): listed only with --verbose."""
+    return (change.action == "noop" and not change.diagnostics
+            and (change.reason == UNCHANGED or change.reason.startswith(DELETED)))
 
 
 def as_text(plan: Plan, verbose: bool = False) -> str:

@@ -35,7 +35,7 @@ from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
 from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
-from publisher.schedule import TimeError, parse_time, parse_utc
+from publisher.schedule import TimeError, format_utc, parse_time, parse_utc
 from publisher.writeback import WriteBackError, updated_source
 
 KEYS = (
@@ -237,11 +237,13 @@ def read_text(data: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> LoadedPost:
+def load_post(config: Config, path: str, *, keep_invalid: bool = False,
+              now: datetime | None = None) -> LoadedPost:
     """Read and validate one post file (`path` from the repo root).
 
     `keep_invalid` keeps the Post of a file with errors when one could be built, for views
     such as the preview that show a broken post with its problems; never for publishing.
+    With `now` (for `publish check`), an unpublished post scheduled before it is warned of.
     """
     result = LoadedPost(path=path, post=None)
     try:
@@ -267,7 +269,7 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> Loade
     except FrontMatterError as error:
         result.diagnostics.append(Diagnostic(path, error.line, "error", error.message))
         return result
-    result.diagnostics += _write_back_problems(path, data)
+    result.diagnostics += _write_back_problems(path, data, front.data)
     checker = _PostChecker(config, path, front)
     try:
         result.post = checker.build()
@@ -278,6 +280,8 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False) -> Loade
             f"could not be checked ({type(error).__name__}: {error}); "
             "this is a bug in publish, please report it with the file",
         ))
+    if now is not None and result.post is not None:
+        checker.warn_if_late(result.post, now)
     result.diagnostics = sorted(
         (_one_line(d) for d in result.diagnostics + checker.diagnostics),
         key=lambda d: (d.line or 0, d.message),
@@ -340,11 +344,11 @@ def read_post_file(config: Config, path: str) -> bytes:
     return data
 
 
-def _write_back_problems(path: str, data: bytes) -> list[Diagnostic]:
+def _write_back_problems(path: str, data: bytes, front: dict[str, Any]) -> list[Diagnostic]:
     """An error when publishing could not write the URN back into this file: found now,
     before the post goes out, rather than after, when the file would be left without it."""
     try:
-        updated_source(data, TRIAL_WRITE_BACK)
+        updated_source(data, TRIAL_WRITE_BACK, before=front)
     except WriteBackError as error:
         return [Diagnostic(
             path, 1, "error",
@@ -439,6 +443,20 @@ class _PostChecker:
             )
             return default
         return value
+
+    def warn_if_late(self, post: Post, now: datetime) -> None:
+        """A post not yet published whose schedule has passed goes out late, or never."""
+        if post.status != "ready" or post.urn or post.schedule is None or post.schedule > now:
+            return
+        when = format_utc(post.schedule)
+        if post.not_after is not None and post.not_after < now:
+            self.report("warning", ("schedule",),
+                        f"schedule {when} and not_after {format_utc(post.not_after)} have "
+                        "passed: this post will expire, not be posted; move the schedule "
+                        "to post it")
+        else:
+            self.report("warning", ("schedule",),
+                        f"schedule {when} has passed: the next sync posts it at once")
 
     def _author(self) -> tuple[str | None, str | None]:
         name = self._string("author") or self.config.defaults.author

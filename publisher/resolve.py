@@ -2,43 +2,49 @@
 
 `resolve` settles a post whose outcome is `unknown` (or `pending`, or `failed`): either it
 is on LinkedIn (`--urn`) or it is not (`--not-published`, so the next sync posts it). Of a
-published post whose first comment is unknown, it settles the comment the same way.
-`adopt` takes in a post that was published some other way, so the tool tracks it and
-never posts it again.
+published post whose first comment is unknown, it settles the comment the same way. A
+post that is `gone` (LinkedIn answered 404 for it): `--gone` forgets its URN, so the next
+sync posts it again. `adopt` takes in a post that was published some other way, so the
+tool tracks it and never posts it again. A post URN given to either is looked up on
+LinkedIn first, where the author's token may read it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from publisher import gitops, ledger
 from publisher.config import Config
 from publisher.errors import PublisherError, ValidationError
 from publisher.ledger import Entry, Ledger
-from publisher.post import load_post
+from publisher.linkedin import errors as li
+from publisher.linkedin.client import LinkedInClient
+from publisher.post import Post, load_post
 from publisher.schedule import format_utc
 from publisher.sources import committed_files
-from publisher.writeback import write_back
+from publisher.writeback import WriteBackError, retire_keys, write_back
 
 POST_URN = re.compile(r"^urn:li:(share|ugcPost):[0-9]+$")
 UNSETTLED = ("unknown", "pending", "failed")
+ClientFor = Callable[[str, str | None], LinkedInClient]  # (author URN, alias) -> client
 
 
-def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
-    """Settle an unsettled post; return a sentence saying what was recorded."""
+def resolve(config: Config, path: str, urn: str | None, now: datetime, *,
+            gone: bool = False, client_for: ClientFor | None = None) -> str:
+    """Settle an unsettled or gone post; return what was recorded."""
     with ledger.locked(gitops.lock_path(config.root)):
         book = ledger.load(config.ledger_path, config.ledger)
         entry = book.posts.get(path)
-        if entry is not None and entry.state == "published" and _comment_unsettled(entry):
+        if (not gone and entry is not None and entry.state == "published"
+                and _comment_unsettled(entry)):
             return _resolve_comment(config, book, path, urn)
-        if entry is None or entry.state not in UNSETTLED:
-            state = entry.state if entry else "not in the ledger"
-            raise PublisherError(
-                f"{path} is {state}; resolve settles unknown, pending or failed posts"
-            )
+        _check_resolvable(path, entry, urn, gone)
+        if gone:
+            return _forget_gone(config, book, path, now)
         if urn is None:
-            del book.posts[path]
+            book.forget(path)
             ledger.save(config.ledger_path, book)
             _commit(
                 config,
@@ -46,8 +52,45 @@ def resolve(config: Config, path: str, urn: str | None, now: datetime) -> str:
                 f"publish: {path} was not published; it will be posted again",
             )
             return f"{path}: recorded as not published; the next sync posts it"
-        _record(config, book, path, urn, now, entry.attempts)
-        return f"{path}: recorded as {urn}"
+        assert entry is not None, "_check_resolvable refuses a post the ledger does not know"
+        note = _record(config, book, path, urn, now, entry.attempts, client_for)
+        return f"{path}: recorded as {urn}{note}"
+
+
+def _check_resolvable(path: str, entry: Entry | None, urn: str | None, gone: bool) -> None:
+    """Refuse what resolve cannot settle, saying which way out fits the post's state."""
+    state = entry.state if entry else "not in the ledger"
+    if state == "gone" and not gone and urn is None:
+        raise PublisherError(
+            f"{path} is gone (LinkedIn answered 404 for it): run `publish resolve {path} "
+            "--gone` to post it again, or set `status: deleted` in the file"
+        )
+    if gone and state != "gone":
+        raise PublisherError(
+            f"{path} is {state}; --gone settles posts LinkedIn answered 404 for"
+            + (": use --urn URN or --not-published" if state in UNSETTLED else "")
+        )
+    if state not in (*UNSETTLED, "gone"):
+        raise PublisherError(
+            f"{path} is {state}; resolve settles unknown, pending, failed or gone posts"
+        )
+
+
+def _forget_gone(config: Config, book: Ledger, path: str, now: datetime) -> str:
+    """Forget a gone post's URN in the ledger and in its file: the next sync posts it."""
+    entry = book.posts[path]
+    written = [config.ledger]
+    if (config.root / path).is_file():
+        day = (entry.since or format_utc(now))[:10]
+        try:
+            retire_keys(config.root / path, f"LinkedIn no longer had it on {day}")
+        except WriteBackError as error:
+            raise PublisherError(f"{path}: {error}; then run this again") from None
+        written.append(path)
+    book.forget(path)
+    ledger.save(config.ledger_path, book)
+    _commit(config, written, f"publish: {path} is gone from LinkedIn; it will be posted again")
+    return f"{path}: {entry.urn} forgotten; the next sync posts it again"
 
 
 COMMENT_URN = re.compile(r"^urn:li:comment:\(.+,[0-9]+\)$")
@@ -76,20 +119,24 @@ def _resolve_comment(config: Config, book: Ledger, path: str, urn: str | None) -
     return f"{path}: {said}"
 
 
-def adopt(config: Config, path: str, urn: str, now: datetime) -> str:
+def adopt(config: Config, path: str, urn: str, now: datetime, *,
+          client_for: ClientFor | None = None) -> str:
     """Track a post published outside the tool, so that it is never posted again."""
     with ledger.locked(gitops.lock_path(config.root)):
         book = ledger.load(config.ledger_path, config.ledger)
         entry = book.posts.get(path)
         if entry is not None and entry.state == "published":
             raise PublisherError(f"{path} is already published as {entry.urn}")
-        _record(config, book, path, urn, now, entry.attempts if entry else 0)
-        return f"{path}: adopted as {urn}"
+        attempts = entry.attempts if entry else 0
+        note = _record(config, book, path, urn, now, attempts, client_for)
+        return f"{path}: adopted as {urn}{note}"
 
 
 def _record(
-    config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int
-) -> None:
+    config: Config, book: Ledger, path: str, urn: str, now: datetime, attempts: int,
+    client_for: ClientFor | None,
+) -> str:
+    """Record `urn` as the post's; "" or a note that LinkedIn could not be asked."""
     if not POST_URN.match(urn):
         raise PublisherError(f"'{urn}' is not a post URN like urn:li:share:7045020441609936898")
     if not (config.root / path).is_file():
@@ -98,10 +145,11 @@ def _record(
     if loaded.post is None:
         raise ValidationError(loaded.errors)
     post = loaded.post
+    note = _check_on_linkedin(config, post, urn, client_for)
     data = write_back(config.root / path, {"urn": urn, "published_at": format_utc(now)})
     # Only committed files: an uncommitted one is noticed as a change until committed.
     media_blobs, _ = committed_files(gitops.start_scan(config.root)(), post.files)
-    book.posts[path] = Entry(
+    book.put(path, Entry(
         author=post.author,
         state="published",
         urn=urn,
@@ -111,9 +159,36 @@ def _record(
         published_at=format_utc(now),
         attempts=attempts,
         media_blobs=media_blobs,
-    )
+    ))
     ledger.save(config.ledger_path, book)
     _commit(config, [config.ledger, path], f"publish: {path} is {urn}")
+    return note
+
+
+def _check_on_linkedin(config: Config, post: Post, urn: str,
+                       client_for: ClientFor | None) -> str:
+    """Refuse a URN LinkedIn does not have (or has for another author); "" when it was
+    found, or a note saying why it could not be checked (no token, no read scope)."""
+    if client_for is None:
+        return ""
+    could_not = "\n  could not check that LinkedIn has it: "
+    try:
+        found = client_for(post.author, config.author_alias(post.author)).get_post(urn)
+    except li.NotFound:
+        raise PublisherError(
+            f"LinkedIn has no post {urn} (404): check the URN (the post's menu, "
+            f"'Copy link to post', holds it); nothing was recorded for {post.path}"
+        ) from None
+    except (li.LinkedInError, PublisherError) as error:
+        why = str(error).split("\n")[0]
+        return f"{could_not}{why}; it is recorded as given"
+    author = found.get("author")
+    if author and author != post.author:
+        raise PublisherError(
+            f"{urn} is a post by {author}, not by {post.author} (the author of "
+            f"{post.path}): check the URN; nothing was recorded"
+        )
+    return ""
 
 
 def _commit(config: Config, paths: list[str], message: str) -> None:

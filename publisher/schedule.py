@@ -3,6 +3,7 @@
 Accepted forms: `2026-12-01 09:00`, `2026-12-01T09:00:00`, with an offset
 (`+01:00`, `Z`) or an IANA zone after a space (`2026-12-01 09:00 America/New_York`) or in
 brackets (`2026-12-01T09:00[Europe/Paris]`). Without either, the default zone applies.
+Years run from 1970 to 9000.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ PATTERN = re.compile(
     r"\s*(?P<offset>Z|[+-]\d{2}:?\d{2})?"
     r"\s*(?:\[(?P<bracket>[^\]]+)\]|(?P<zone>[A-Za-z][A-Za-z0-9_+/-]*))?$"
 )
-
-
 FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 

@@ -90,7 +90,7 @@ LISTED_OUTCOMES = 50
 
 def commit_message(report: Report) -> str:
     counts = [(report.count(r), r) for r in ("created", "updated", "replaced", "deleted",
-                                             "unknown", "failed")]
+                                             "unknown", "failed", "gone", "expired")]
     head = ", ".join(f"{n} {word}" for n, word in counts if n) or "ledger updated"
     lines = [f"publish: {head}", ""]
     listed = [o for o in report.outcomes if o.result not in ("waiting", "deferred", "skipped")]

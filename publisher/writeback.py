@@ -1,4 +1,5 @@
-"""Write `urn:` and `published_at:` into a post's front matter, touching nothing else.
+"""Write `urn:` and `published_at:` into a post's front matter, touching nothing else;
+or, once the post has left LinkedIn, turn those two lines into comments.
 
 The file is edited as bytes: an existing key's value is replaced where it stands; a new
 key is added as a line just before the closing `---` (or, for a flow-style `{...}` front
@@ -19,6 +20,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -36,16 +38,21 @@ class WriteBackError(PublisherError):
     """The post file could not be updated safely; it was left as it was."""
 
 
-def updated_source(data: bytes, values: dict[str, str]) -> bytes:
-    """The file `data` with each key of `values` set at the top of its front matter."""
+def updated_source(
+    data: bytes, values: dict[str, str], *, before: dict[str, Any] | None = None
+) -> bytes:
+    """The file `data` with each key of `values` set at the top of its front matter.
+
+    `before`: the front matter of `data` as the reader parsed it, which spares parsing it
+    again to verify the result.
+    """
     try:
         text = data.decode("utf-8")
         first_break = LINE_BREAK.search(text)
         newline = first_break.group() if first_break else "\n"
-        for key, value in values.items():
-            text = _set_key(text, key, value, newline)
+        text = _set_keys(text, values, newline)
         result = text.encode("utf-8")
-        _verify(data, result, values)
+        _verify(data, result, values, before)
     except yaml.MarkedYAMLError as error:
         raise WriteBackError(
             f"the front matter cannot be read back as YAML ({error.problem or error.context})"
@@ -58,9 +65,17 @@ def updated_source(data: bytes, values: dict[str, str]) -> bytes:
 
 def write_back(path: Path, values: dict[str, str]) -> bytes:
     """Update the file at `path` atomically; return its new bytes."""
+    return _replace_file(path, updated_source(_readable(path), values))
+
+
+def _readable(path: Path) -> bytes:
+    """The bytes of a post file that may be replaced: never a symbolic link."""
     if path.is_symlink():
         raise WriteBackError(f"{path.name} is a symbolic link; a post file is never replaced")
-    new = updated_source(path.read_bytes(), values)
+    return path.read_bytes()
+
+
+def _replace_file(path: Path, new: bytes) -> bytes:
     fd, temp = tempfile.mkstemp(prefix=".publish-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -75,6 +90,53 @@ def write_back(path: Path, values: dict[str, str]) -> bytes:
     return new
 
 
+# The keys publish writes: commented out when the post leaves LinkedIn.
+PUBLISHED_KEYS = ("urn", "published_at")
+
+
+def retired_source(data: bytes, note: str) -> bytes:
+    """The file `data` with its `urn:` and `published_at:` lines turned into comments,
+    `urn:` with `(note)` after it, so the file no longer reads as a live post."""
+    text = data.decode("utf-8")
+    where = _front_bounds(text)
+    block = text[where.start : where.end]
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    if not isinstance(node, yaml.MappingNode):
+        raise WriteBackError("the front matter is not a mapping")
+    if node.flow_style:
+        raise WriteBackError("the front matter is one {...} mapping: remove urn: by hand")
+    breaks = list(LINE_BREAK.finditer(block))
+    starts = [0, *(found.end() for found in breaks)]
+    edits: list[tuple[int, int, str]] = []  # (line start, line end, note), from the top
+    for key_node, value_node in node.value:
+        if key_node.value not in PUBLISHED_KEYS:
+            continue
+        row = key_node.start_mark.line
+        if key_node.start_mark.column != 0 or value_node.end_mark.line != row:
+            raise WriteBackError(f"{key_node.value}: is not a one-line key: remove it by hand")
+        end = breaks[row].start() if row < len(breaks) else len(block)
+        edits.append((starts[row], end, f" ({note})" if key_node.value == "urn" else ""))
+    for first, last, after in reversed(edits):
+        block = block[:first] + "# " + block[first:last] + after + block[last:]
+    result = (text[: where.start] + block + text[where.end :]).encode("utf-8")
+    _verify_retired(data, result)
+    return result
+
+
+def retire_keys(path: Path, note: str) -> bytes:
+    """retired_source on the file at `path`, written atomically; its new bytes."""
+    return _replace_file(path, retired_source(_readable(path), note))
+
+
+def _verify_retired(old: bytes, new: bytes) -> None:
+    before, after = _load(old), _load(new)
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        raise WriteBackError("the front matter is not a mapping")
+    expected = {k: v for k, v in before.items() if k not in PUBLISHED_KEYS}
+    if after != expected or _body(old) != _body(new):
+        raise WriteBackError("commenting out urn: would change more; left the file as it was")
+
+
 def _front_bounds(text: str) -> Bounds:
     try:
         return bounds(text)
@@ -82,15 +144,34 @@ def _front_bounds(text: str) -> Bounds:
         raise WriteBackError(f"line {error.line}: {error.message}") from None
 
 
+def _set_keys(text: str, values: dict[str, str], newline: str) -> str:
+    """Every key set; new keys of a block mapping (the usual case: a post just published)
+    are added together, from one parse."""
+    where = _front_bounds(text)
+    node = _compose(text[where.start : where.end])
+    present = {key.value for key, _ in node.value} if node is not None else set()
+    if (node is None or not node.flow_style) and not present & values.keys():
+        lines = "".join(f"{key}: {_quote(value)}{newline}" for key, value in values.items())
+        return text[: where.end] + lines + text[where.end :]
+    for key, value in values.items():
+        text = _set_key(text, key, value, newline)
+    return text
+
+
+def _compose(block: str) -> yaml.MappingNode | None:
+    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        raise WriteBackError("the front matter is not a mapping")
+    return node
+
+
 def _set_key(text: str, key: str, value: str, newline: str) -> str:
     where = _front_bounds(text)
     start, end = where.start, where.end
     block = text[start:end]
-    # The reader's own parser (libyaml where PyYAML has it): the two never disagree.
-    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    node = _compose(block)
     scalar = _quote(value)
-    if node is not None and not isinstance(node, yaml.MappingNode):
-        raise WriteBackError("the front matter is not a mapping")
     if node is not None:
         for key_node, value_node in node.value:
             if key_node.value == key:
@@ -140,8 +221,8 @@ def _load(data: bytes) -> object:
     return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
-def _verify(old: bytes, new: bytes, values: dict[str, str]) -> None:
-    before, after = _load(old), _load(new)
+def _verify(old: bytes, new: bytes, values: dict[str, str], known: object = None) -> None:
+    before, after = known if known is not None else _load(old), _load(new)
     if not isinstance(before, dict) or not isinstance(after, dict):
         raise WriteBackError("the front matter is not a mapping")
     expected = {**before, **values}

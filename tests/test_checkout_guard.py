@@ -83,6 +83,23 @@ def test_a_clone_behind_origin_after_a_day_posts_nothing(team: Team) -> None:
     assert team.laptop.count_of(TEXT_PIECE) == 1
 
 
+def test_a_clone_ahead_of_origin_publishes_and_one_also_behind_does_not(team: Team) -> None:
+    write_files(team.laptop.root, {IMAGE: POSTS[IMAGE]})
+    commit_all(team.laptop.root, "a post not pushed yet")  # ahead of origin: newest state
+
+    ahead = team.laptop.publish()
+
+    assert ahead.code == 0, ahead.output
+    assert team.laptop.count_of(TEXT_PIECE) == 1 and team.laptop.count_of(IMAGE_PIECE) == 1
+    write_files(team.runner.root, {"posts/c.md": POSTS[TEXT].replace("Plain", "Other")})
+    commit_all(team.runner.root, "a post from elsewhere")
+    git(team.runner.root, "push", "-q")
+    diverged = team.laptop.publish()
+    assert diverged.code == 2, diverged.output
+    assert "'main' is 1 commit behind origin/main" in diverged.output
+    assert team.laptop.count_of("Other text from the page") == 0
+
+
 def test_a_dry_run_on_a_stale_clone_warns_and_plans(team: Team) -> None:
     published_by_the_runner(team)
 

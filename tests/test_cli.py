@@ -16,6 +16,7 @@ from publisher.cli import cli
 from tests.support import CONFIG
 
 GOOD = "---\nschedule: 2026-12-01 09:00\n---\nHello (world) @jane #launch\n"
+BEFORE = ("--now", "2026-12-01T07:00Z")  # before GOOD's schedule: check warns of none
 BAD = "---\nshedule: 2026-12-01 09:00\n---\nHello\n"
 
 
@@ -26,12 +27,12 @@ def run(root: Path, *args: str) -> tuple[int, str]:
 
 def test_check_passes_on_valid_posts(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"posts/a.md": GOOD})
-    assert run(root, "check") == (0, "1 post checked: 0 errors, 0 warnings\n")
+    assert run(root, "check", *BEFORE) == (0, "1 post checked: 0 errors, 0 warnings\n")
 
 
 def test_check_fails_and_lists_every_problem(make_repo: Callable[..., Path]) -> None:
     root = make_repo({"posts/a.md": GOOD, "posts/b.md": BAD, "posts/c.md": "---\nauthor: x\n---\nHi @zed\n"})
-    code, output = run(root, "check")
+    code, output = run(root, "check", *BEFORE)
     assert code == 1
     assert output.splitlines() == [
         "posts/b.md:2: error: unknown key 'shedule' (did you mean 'schedule'?)",
@@ -39,6 +40,18 @@ def test_check_fails_and_lists_every_problem(make_repo: Callable[..., Path]) -> 
         "posts/c.md:4: error: unknown mention '@zed': add it under mentions: in the front matter or [mentions] in publish.toml",
         "3 posts checked: 3 errors, 0 warnings",
     ]
+
+
+def test_check_warns_of_an_unpublished_post_whose_schedule_passed(
+        make_repo: Callable[..., Path]) -> None:
+    published = "---\nschedule: 2026-12-01 09:00\nurn: urn:li:share:1\n---\nOut already\n"
+    root = make_repo({"posts/a.md": GOOD, "posts/b.md": published})
+    code, output = run(root, "check", "--now", "2026-12-01T10:00Z")
+    assert (code, output.splitlines()) == (0, [
+        "posts/a.md:2: warning: schedule 2026-12-01T08:00:00Z has passed: the next sync "
+        "posts it at once",
+        "2 posts checked: 0 errors, 1 warning",
+    ])
 
 
 def test_check_takes_paths(make_repo: Callable[..., Path]) -> None:

@@ -153,13 +153,32 @@ def test_a_replace_that_meets_a_ghost_fails_and_never_records_the_dead_urn(
     assert f"duplicate of {old}" in run.output
     assert "publish --retry-failed" in run.output
 
-    world.control.advance_clock(601)  # LinkedIn's duplicate window has passed
-    again = world.publish("--retry-failed")
+    world.control.advance_clock(86_400)  # a day on: LinkedIn's duplicate window has passed
+    again = world.publish("--retry-failed", now="2026-12-02T09:00:00Z")  # past its not_after
     assert again.code == 0, again.output
     [live] = live_urns(world, WORDS)
     assert live != old
     assert world.entry("posts/pic.md")["urn"] == live
     assert world.entry("posts/pic.md")["state"] == "published"
+
+
+def test_a_ghost_met_while_settling_a_lost_answer_leaves_the_post_unknown(
+    tmp_path: Path, sandbox_url: str
+) -> None:
+    """The create after the delete answers 500 (nothing made); the re-check within the
+    window meets the ghost. Whether the first attempt landed cannot be told from that, so
+    the post is `unknown` for a person to settle, and the dead URN is not recorded."""
+    world = image_world(tmp_path, sandbox_url, "jane")
+    world.control.configure(duplicate_match="text")
+    old = world.entry("posts/pic.md")["urn"]
+    swap_the_picture(world)
+    world.control.add_fault("error", status=500, method="POST", path="/rest/posts", times=1)
+    run = world.publish("--allow-replace")
+    assert run.code == 1, run.output
+    assert live_urns(world, WORDS) == []
+    entry = world.entry("posts/pic.md")
+    assert entry["state"] == "unknown" and "urn" not in entry, entry
+    assert f"duplicate of {old}, a post that publish deleted" in run.output
 
 
 def forget(world: World, path: str, *, keep_as: str | None = None) -> None:

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from publisher.cli import cli
 from publisher.config import load_config
-from publisher.post import MAX_POST_BYTES, load_post
+from publisher.frontmatter_yaml import split
+from publisher.post import MAX_POST_BYTES, load_post, read_text
 from publisher.writeback import WriteBackError, updated_source, write_back
 from tests.support import png_bytes
 
@@ -74,6 +75,13 @@ def test_a_file_the_reader_accepts_takes_its_urn(
         assert again.post is not None and again.post.urn == URN
         assert again.post.commentary == loaded.post.commentary
     assert written.count(b"\r\n") >= data.count(b"\r\n")  # line endings kept
+
+
+def test_the_trial_with_the_readers_front_matter_writes_what_the_write_back_writes() -> None:
+    for data, refusal in BOUNDARIES:
+        if refusal is None:
+            front = split(read_text(data)).data
+            assert updated_source(data, VALUES, before=front) == updated_source(data, VALUES)
 
 
 def test_the_write_back_refuses_what_the_reader_refuses() -> None:
@@ -199,6 +207,14 @@ def _encrypted(data: bytearray) -> None:
         data[at] |= 1  # general purpose flag bit 0: encrypted
 
 
+def _name_not_utf8(data: bytearray) -> None:
+    """Flag every name as UTF-8 (bit 11) and put a byte in the names that UTF-8 lacks."""
+    for at in _each_header(data, "flags"):
+        data[at + 1] |= 0x08
+    name = b"[Content_Types].xml"
+    data[:] = data.replace(name, b"[Content_Types]\xa7xml")
+
+
 def _damaged(data: bytearray) -> None:
     start = data.find(b"PK\x03\x04") + 30 + len("[Content_Types].xml")
     data[start : start + 12] = b"\xff" * 12
@@ -218,6 +234,9 @@ TRACEBACKS = [
      "2: error: m/d.docx: cannot be read: its part '[Content_Types].xml' is compressed with Deflate64"),
     ("encrypted DOCX", "document: {path: m/d.docx, title: T}", {"posts/m/d.docx": _office(APP, _encrypted)},
      "2: error: m/d.docx: cannot be read: its part '[Content_Types].xml' is encrypted"),
+    ("DOCX with a name that is not UTF-8", "document: {path: m/d.docx, title: T}",
+     {"posts/m/d.docx": _office(APP, _name_not_utf8)},
+     "2: error: m/d.docx: cannot be read: its ZIP directory is damaged (UnicodeDecodeError"),
     ("damaged DOCX", "document: {path: m/d.docx, title: T}", {"posts/m/d.docx": _office(APP, _damaged)},
      "2: error: m/d.docx: cannot be read: its part '[Content_Types].xml' is damaged"),
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ast
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ import pytest
 
 from publisher import ledger
 from publisher.errors import LedgerError, LockError
-from publisher.ledger import Entry, Ledger, MediaRecord
+from publisher.ledger import DATED, STATES, TRANSITIONS, Entry, Ledger, MediaRecord, StateError
 
 
 def sample() -> Ledger:
@@ -226,3 +227,104 @@ def test_saving_a_ledger_loaded_with_its_journal_drops_the_journal(tmp_path: Pat
     ledger.save(path, loaded)
     assert not ledger.journal_path(path).exists()
     assert "posts/b.md" not in ledger.load(path).posts
+# --- the states and their changes ----------------------------------------------------
+
+POST = "posts/a.md"
+CHANGES = [(before, after) for before in (None, *STATES) for after in (None, *STATES)]
+
+
+def _book_at(state: str | None) -> Ledger:
+    book = Ledger()
+    if state is not None:
+        book.posts[POST] = Entry(author="urn:li:person:x", state=state)  # type: ignore[arg-type]
+    return book
+
+
+def _change(book: Ledger, after: str | None) -> None:
+    """Make the change the way the code does: a new entry, a new state, or none."""
+    if after is None:
+        book.forget(POST)
+    elif POST not in book.posts:
+        book.put(POST, Entry(author="urn:li:person:x", state=after))  # type: ignore[arg-type]
+    else:
+        book.set_state(POST, after, "2026-12-01T09:00:00Z")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("before, after", list(TRANSITIONS), ids=str)
+def test_every_change_of_the_table_is_made(before: str | None, after: str | None) -> None:
+    book = _book_at(before)
+    _change(book, after)
+    entry = book.posts.get(POST)
+    assert (entry.state if entry else None) == after
+    if entry is not None and before is not None:
+        assert (entry.since is not None) == (after in DATED), "only dated states carry since"
+
+
+@pytest.mark.parametrize("before, after", [c for c in CHANGES if c not in TRANSITIONS],
+                         ids=str)
+def test_every_other_change_raises_and_changes_nothing(before: str | None,
+                                                       after: str | None) -> None:
+    book = _book_at(before)
+    with pytest.raises(StateError, match=f"{POST}: the ledger has no change from"):
+        _change(book, after)
+    entry = book.posts.get(POST)
+    assert (entry.state if entry else None) == before
+
+
+def test_a_replaced_entry_is_checked_from_the_state_it_replaces() -> None:
+    book = _book_at("unknown")  # an unknown create is never tried again by itself
+    with pytest.raises(StateError):
+        book.put(POST, Entry(author="urn:li:person:x", state="pending"))
+    assert book.posts[POST].state == "unknown"
+
+
+def test_every_state_is_reached_and_left_by_some_change() -> None:
+    reached = {after for _, after in TRANSITIONS}
+    left = {before for before, _ in TRANSITIONS}
+    assert reached >= set(STATES) and left >= set(STATES), "no state is a dead end by mistake"
+
+
+def test_a_gone_entry_keeps_its_date_through_a_save(tmp_path: Path) -> None:
+    book = _book_at("published")
+    book.set_state(POST, "gone", "2026-12-01T09:00:00Z")
+    ledger.save(tmp_path / "ledger.json", book)
+    again = ledger.load(tmp_path / "ledger.json").posts[POST]
+    assert (again.state, again.since) == ("gone", "2026-12-01T09:00:00Z")
+
+
+# Only ledger.py changes a state: elsewhere an entry's state is never assigned, and entries
+# are never put in or taken out of `.posts` by hand. (auth.py's `state` is OAuth's.)
+STATE_USERS = sorted(p for p in (Path(__file__).parent.parent / "publisher").glob("*.py")
+                     if p.name not in ("ledger.py", "auth.py"))
+
+
+def _bypasses(tree: ast.AST) -> list[int]:
+    lines = []
+    for node in ast.walk(tree):
+        targets: list[ast.expr] = []
+        if isinstance(node, (ast.Assign, ast.Delete)):
+            targets = list(node.targets)
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+              and node.func.attr in ("pop", "setdefault", "update", "clear")
+              and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "posts"):
+            lines.append(node.lineno)
+        for target in targets:
+            if isinstance(target, ast.Attribute) and target.attr == "state":
+                lines.append(node.lineno)
+            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute)
+                    and target.value.attr == "posts"):
+                lines.append(node.lineno)
+    return lines
+
+
+@pytest.mark.parametrize("path", STATE_USERS, ids=lambda p: p.name)
+def test_states_change_only_through_the_table(path: Path) -> None:
+    bypasses = _bypasses(ast.parse(path.read_text(encoding="utf-8")))
+    assert not bypasses, f"{path.name} changes a ledger state by hand at lines {bypasses}"
+
+
+def test_the_bypass_finder_finds_bypasses() -> None:
+    code = "entry.state = 'gone'\nbook.posts[p] = e\ndel book.posts[p]\nbook.posts.pop(p)\n"
+    assert _bypasses(ast.parse(code)) == [1, 2, 3, 4]

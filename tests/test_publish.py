@@ -201,11 +201,11 @@ def test_a_page_post_without_the_role_names_scope_and_role(tmp_path: Path,
     assert "w_organization_social" in run.output
     assert re.search(r"(ADMINISTRATOR|CONTENT_ADMIN|role)", run.output), run.output
     assert world.entry("posts/a-text.md")["state"] == "failed"
-    # Progress marks the failure; the summary says why, once.
-    summary = "  failed: posts/a-text.md: "
-    message = next(line for line in run.output.splitlines() if line.startswith(summary))
-    message = message.removeprefix(summary)
-    assert run.output.count(message) == 1, run.output
+    # The progress line says why, once; the summary names the post again, not the reason.
+    assert "  failed: posts/a-text.md (why: above)" in run.output
+    message = next(line for line in run.output.splitlines() if line.startswith("  failed: ")
+                   and "(why: above)" not in line).removeprefix("  failed: ")
+    assert len(message) > 20 and run.output.count(message) == 1, run.output
 
 
 def test_a_page_token_without_the_scope_names_it(tmp_path: Path, sandbox_url: str) -> None:
@@ -245,10 +245,12 @@ def test_an_unknown_outcome_is_resolved_by_hand(world: World) -> None:
     assert world.entry("posts/a-text.md")["state"] == "unknown"
     again = world.publish()
     assert world.count_of("Plain text from the page") == 1, again.output
-    assert "blocked" in again.output
+    assert again.code == EXIT_FAILED, "every run fails until a person settles it"
+    assert "blocked: posts/a-text.md: an earlier attempt may or may not have posted" in again.output
     urn = next(p["urn"] for p in world.sandbox_posts())
     resolved = world.publish("resolve", "posts/a-text.md", "--urn", urn, now=None)
     assert resolved.code == 0, resolved.output
+    assert "could not check that LinkedIn has it" in resolved.output, "this token cannot read"
     assert world.entry("posts/a-text.md")["state"] == "published"
     assert world.publish().code == 0
     assert world.count_of("Plain text from the page") == 1
@@ -405,7 +407,8 @@ def test_an_image_overwritten_in_place_is_a_change(world: World) -> None:
             "settings changed)") in dirty.output, dirty.output
     commit_all(world.root, "new picture, same name")
     held = world.publish()
-    assert held.code == 0 and "--allow-replace" in held.output, held.output
+    assert held.code == EXIT_FAILED and "--allow-replace" in held.output, held.output
+    assert "blocked: posts/b-image.md: media, article" in held.output, "one line: why, what to do"
     assert world.entry("posts/b-image.md")["urn"] == old
     run = world.publish("--allow-replace")
     assert run.code == 0, run.output

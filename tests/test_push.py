@@ -83,7 +83,7 @@ def test_a_rejected_push_rebases_and_merges_the_ledger(
     adopted = World(other, world.url, world.control, tokens=world.tokens)
     assert adopted.publish("adopt", IMAGE, "--urn", "urn:li:share:42", now=None).code == 0
     # The other clone pushes (adopt committed the ledger) while our sync runs: after it
-    # checked that it was up to date and posted, between its commit and its push.
+    # checked that it was up to date, between its first commit and that commit's push.
     push_when_we_commit(world.root, other)
 
     run = world.publish("--push")

@@ -207,8 +207,10 @@ def test_since_measures_only_later_posts(tmp_path: Path, sandbox_url: str) -> No
     later = {**POSTS, "posts/d-later.md": POSTS["posts/c-jane.md"].replace(
         "2026-12-01 09:02", "2026-12-03 09:00").replace("A post", "A later post")}
     world = make_world(tmp_path / "repo", sandbox_url, posts=later)
-    # Published when the sandbox says it is 3 December: a post's time is LinkedIn's.
-    assert world.publish(now=at(world, 48)).code == 0
+    # Published when the sandbox says it is 3 December: a post's time is LinkedIn's. The
+    # earlier posts expired unposted, which fails the run: only the later one is out.
+    published = world.publish(now=at(world, 48))
+    assert published.code == 1 and "expired: posts/a-hook.md" in published.output
     run = world.publish("stats", "--since", "2026-12-02", now=at(world, 72))
     assert run.code == 0, run.output
     assert [line["post"] for line in metrics(world)] == ["posts/d-later.md"]

@@ -332,7 +332,8 @@ def test_documented_repository_checks_clean(tmp_path: Path) -> None:
     post = tmp_path / "posts/hello.md"
     post.parent.mkdir(parents=True)
     post.write_text(doc_blocks("markdown")[0], encoding="utf-8")
-    result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "check"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["--repo", str(tmp_path), "check", "--now",
+                                        "2026-12-01T07:00Z"], catch_exceptions=False)
     assert (result.exit_code, result.output) == (0, "1 post checked: 0 errors, 0 warnings\n")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.writeback import WriteBackError, updated_source, write_back
+from publisher.writeback import WriteBackError, retired_source, updated_source, write_back
 
 URN = "urn:li:share:7045020441609936898"
 VALUES = {"urn": URN, "published_at": "2026-12-01T08:00:03Z"}
@@ -54,3 +54,35 @@ def test_write_back_replaces_the_file_atomically(tmp_path: Path) -> None:
 def test_a_nested_urn_key_is_refused() -> None:
     with pytest.raises(WriteBackError):
         updated_source(b"---\nurn: [a, b]\n---\nHi\n", VALUES)
+
+
+NOTE = "deleted from LinkedIn on 2026-12-02"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (f'---\nauthor: acme\nstatus: deleted\nurn: {URN}\npublished_at: "2026-12-01T08:00:03Z"\n---\nHi\n',
+         f'---\nauthor: acme\nstatus: deleted\n# urn: {URN} ({NOTE})\n# published_at: "2026-12-01T08:00:03Z"\n---\nHi\n'),
+        # CRLF and BOM stay; a comment after the value stays inside the new comment
+        (f"\ufeff---\r\nurn: {URN}  # by hand\r\nauthor: acme\r\n---\r\nHi\r\n",
+         f"\ufeff---\r\n# urn: {URN}  # by hand ({NOTE})\r\nauthor: acme\r\n---\r\nHi\r\n"),
+        # nothing to retire: the file is unchanged
+        ("---\nauthor: acme\n---\nHi\n", "---\nauthor: acme\n---\nHi\n"),
+    ],
+)
+def test_a_retired_urn_becomes_a_comment(before: str, after: str) -> None:
+    assert retired_source(before.encode(), NOTE).decode() == after
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (f"---\n{{author: acme, urn: {URN}}}\n---\nHi\n", "remove urn: by hand"),
+        (f"---\nurn:\n  {URN}\n---\nHi\n", "not a one-line key"),
+        ("---\n- a list\n---\nHi\n", "not a mapping"),
+    ],
+)
+def test_a_urn_that_cannot_be_retired_leaves_the_file(text: str, message: str) -> None:
+    with pytest.raises(WriteBackError, match=message):
+        retired_source(text.encode(), NOTE)

@@ -15,20 +15,27 @@ const TAIL_LINES = 60;
 const CODES = {
   1: {
     kind: "failed",
-    what: "A post failed, is invalid, or its outcome is unknown.",
+    what: "A post failed, is invalid, or will not go out until a person acts.",
     todo: [
-      "Read the lines marked `failed:` or `unknown:` below.",
+      "Read the lines marked `failed:`, `unknown:`, `gone:`, `blocked:` or `expired:` " +
+        "below: each says why and what to do. Every run fails until it is settled.",
       "An invalid post: fix it in a pull request (`publish check` names file, line and key).",
       "An `unknown` post: look on LinkedIn, then run `publish resolve PATH --urn URN` " +
         "(it is there) or `publish resolve PATH --not-published` (post it again), and push.",
+      "A `gone` post (LinkedIn answered 404): `publish resolve PATH --gone` posts it " +
+        "again on the next run; `status: deleted` in the file leaves it off LinkedIn.",
+      "An `expired` post: move its schedule, or set `status: draft`.",
     ],
   },
   2: {
     kind: "config",
-    what: "Configuration or usage error, a retired LinkedIn API version, or a held lock.",
+    what: "Configuration or usage error, a retired LinkedIn API version, a held lock, " +
+      "or a checkout that was not the newest state of the publish branch (nothing was posted).",
     todo: [
       "Read the `Error:` line below: it names the file and key.",
       "A retired version (HTTP 426): set `[linkedin].version` in publish.toml to the one named.",
+      "`nothing was posted` because main moved while the run started: the next run " +
+        "publishes, and a clean run closes this issue.",
     ],
   },
   3: {

@@ -348,8 +348,9 @@ def _warn_of_version_sunset(config: Config, now: datetime) -> None:
         warn([message])
 
 
-# Outcomes whose message the summary prints (on stderr), so progress does not repeat it.
-SUMMARIZED = ("failed", "unknown", "deferred")
+# Outcomes the summary names again at the end. Their reason is printed once, by the
+# progress line as it happens: that line survives a run that is killed before its summary.
+SUMMARIZED = ("failed", "unknown", "gone", "deferred")
 
 
 def print_sync_result(result: SyncResult, config: Config) -> int:
@@ -361,7 +362,9 @@ def print_sync_result(result: SyncResult, config: Config) -> int:
             click.echo(f"  {outcome.post}: {outcome.url}")
     for outcome in report.outcomes:
         if outcome.result in SUMMARIZED:
-            click.echo(f"  {outcome.result}: {outcome.post}: {outcome.message}", err=True)
+            click.echo(f"  {outcome.result}: {outcome.post} (why: above)", err=True)
+    for change in report.held:
+        click.echo(f"  {change.action}: {change.post}: {change.reason}", err=True)
     if report.stopped:
         click.echo(f"Stopped: {report.stopped}", err=True)
     if report.exit_code == EXIT_AUTH:
@@ -402,6 +405,7 @@ def summary(result: SyncResult) -> str:
         (result.plan.summary["blocked"], "blocked"),
         (result.plan.summary["expired"], "expired"),
         (report.count("unknown"), "unknown"),
+        (report.count("gone"), "gone"),
     ]
     return "Done: " + (", ".join(f"{n} {word}" for n, word in parts if n) or "nothing to do")
 
@@ -434,10 +438,7 @@ class TerminalProgress:
 
     def finish(self, outcome: Outcome) -> None:
         detail = outcome.message
-        if outcome.result in SUMMARIZED:
-            # The summary at the end says why, once: the progress line only marks it.
-            detail = "(why: at the end)"
-        elif outcome.result in ("created", "updated") and outcome.url:
+        if outcome.result in ("created", "updated") and outcome.url:
             # The URL, and why when it is not a plain new post (found, confirmed by 422).
             plain = outcome.message in ("published", "text updated")
             detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
@@ -464,16 +465,19 @@ def _parse_now(text: str | None, config: Config) -> datetime:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--now", "now_text", metavar="TIME",
+              help="Check as if it were TIME (for schedules that have passed).")
 @click.pass_obj
-def check(obj: Context, paths: tuple[Path, ...]) -> None:
+def check(obj: Context, paths: tuple[Path, ...], now_text: str | None) -> None:
     """Validate publish.toml and the posts (all, or PATHS); exit 1 on any error."""
     from publisher.post import load_post
 
     config = obj.config()
+    now = _parse_now(now_text, config)
     files = _post_paths(config, paths)
     diagnostics: list[Diagnostic] = []
     for path in files:
-        diagnostics += load_post(config, path).diagnostics
+        diagnostics += load_post(config, path, now=now).diagnostics
     for diagnostic in diagnostics:
         click.echo(str(diagnostic))
     errors = sum(1 for d in diagnostics if d.severity == "error")
@@ -575,34 +579,43 @@ def new(
 
 @cli.command("resolve")
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--urn", help="The post is on LinkedIn with this URN.")
+@click.option("--urn", help="The post is on LinkedIn with this URN (looked up first).")
 @click.option("--not-published", is_flag=True, help="The post is not on LinkedIn: post it again.")
+@click.option("--gone", is_flag=True,
+              help="LinkedIn no longer has the post: forget its URN and post it again.")
 @click.pass_obj
-def resolve_command(obj: Context, path: Path, urn: str | None, not_published: bool) -> None:
-    """Settle a post whose outcome is unknown (after checking LinkedIn)."""
-    if bool(urn) == not_published:
-        raise click.UsageError("give exactly one of --urn URN or --not-published")
+def resolve_command(obj: Context, path: Path, urn: str | None, not_published: bool,
+                    gone: bool) -> None:
+    """Settle a post whose outcome is unknown, or that LinkedIn no longer has."""
+    if [bool(urn), not_published, gone].count(True) != 1:
+        raise click.UsageError("give exactly one of --urn URN, --not-published or --gone")
     from publisher import resolve
+    from publisher.sync import Clients
 
     config = obj.config()
-    click.echo(resolve.resolve(config, _one_post(config, path), urn, datetime.now(UTC)))
+    client_for = Clients(config) if urn else None
+    click.echo(resolve.resolve(config, _one_post(config, path), urn, datetime.now(UTC),
+                               gone=gone, client_for=client_for))
 
 
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--urn", required=True, help="The URN of the post on LinkedIn.")
+@click.option("--urn", required=True, help="The URN of the post on LinkedIn (looked up first).")
 @click.pass_obj
 def adopt(obj: Context, path: Path, urn: str) -> None:
     """Track a post that was published by hand, so it is never posted again."""
     from publisher import resolve
+    from publisher.sync import Clients
 
     config = obj.config()
-    click.echo(resolve.adopt(config, _one_post(config, path), urn, datetime.now(UTC)))
+    click.echo(resolve.adopt(config, _one_post(config, path), urn, datetime.now(UTC),
+                             client_for=Clients(config)))
 
 
 def _one_post(config: Config, path: Path) -> str:
     target = path if path.is_absolute() else Path.cwd() / path
-    if not target.exists() and (config.root / path).exists():
+    if not target.exists() and not path.is_absolute():
+        # From the repo root, even when the file is gone: a removed post can be resolved.
         target = config.root / path
     try:
         return target.resolve().relative_to(config.root.resolve()).as_posix()
