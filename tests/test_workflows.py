@@ -79,12 +79,34 @@ def test_no_expression_is_pasted_into_a_shell_script(path: Path) -> None:
         assert "${{" not in script, script
 
 
+# The current majors, all on Node 24 (GitHub retires Node 20 for actions). The artifact
+# actions: upload-artifact v7 and download-artifact v8, their newest majors (v6 and v7
+# were the first on Node 24; the inputs used here are unchanged since v4).
+MAJORS = {
+    "actions/checkout": "v7",
+    "actions/setup-python": "v7",
+    "actions/github-script": "v8",
+    "actions/upload-artifact": "v7",
+    "actions/download-artifact": "v8",
+}
+
+
 @pytest.mark.parametrize("path", [*WORKFLOWS, ACTION], ids=lambda p: p.name)
 def test_actions_are_pinned_to_a_major_version(path: Path) -> None:
     for step in steps(load(path)):
         uses = step.get("uses")
         if uses and uses != "./":
             assert re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+", uses), uses
+
+
+@pytest.mark.parametrize("path", [*WORKFLOWS, ACTION, ROOT / "README.md",
+                                  *sorted((ROOT / "docs").glob("*.md")),
+                                  *sorted((ROOT / "publisher" / "skeleton").rglob("*.yml"))],
+                         ids=lambda p: p.name)
+def test_actions_are_on_their_current_major(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for action, major in re.findall(r"uses: (actions/[\w.-]+)@(v\d+)", text):
+        assert MAJORS.get(action) == major, f"{path.name}: {action}@{major}"
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
