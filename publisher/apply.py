@@ -173,6 +173,7 @@ class Applier:
         self.report = Report()
         self.stopped_authors: dict[str, _StopAuthorError] = {}
         self.ready_media: set[str] = set()  # media URNs known AVAILABLE in this run
+        self.answered: set[str] = set()  # authors for whom LinkedIn answered in this run
         self.journal = ledger_io.Journal(config.ledger_path, book)
         # Set (by a signal handler) to why the run must end: no new change is started.
         self.stop_requested: str | None = None
@@ -321,6 +322,7 @@ class Applier:
             return self._reconcile(change, post, client, entry)
         if self._published_meanwhile(post.path):
             return self._skip_published(post.path)
+        self._linkedin_answers(client, post.author, post.path)
         self._write_ahead(change)
         if self._published_meanwhile(post.path):
             return self._skip_published(post.path)
@@ -372,6 +374,29 @@ class Applier:
             raise _StopRunError(
                 f"the intents could not be made durable before posting ({error}); "
                 "nothing more was posted", EXIT_FAILED) from None
+
+    def _linkedin_answers(self, client: LinkedInClient, author: str, path: str) -> None:
+        """Before intents are written ahead for an author: does LinkedIn answer at all?
+
+        With LinkedIn down, or the token refused, the create would fail after its intent
+        was committed and pushed, and a second commit would take the intent back: two
+        commits of nothing on every scheduled run while it lasts. One read first, once per
+        author and run, avoids both: any answer but a 5xx (a 403 included) means LinkedIn
+        is there; a 401 stops the author as the create's would.
+        """
+        if self.write_ahead is None or author in self.answered or path in self.ahead:
+            return
+        try:
+            client.userinfo()
+        except li.AuthenticationError:
+            raise
+        except (li.ServerError, li.TransportError, li.AmbiguousOutcome) as error:
+            raise _StopAuthorError(
+                "deferred", f"LinkedIn did not answer ({error}); nothing was sent or "
+                "committed: the next run tries again", EXIT_DEFERRED) from None
+        except li.LinkedInError:
+            pass  # LinkedIn answered: a member token without openid may not read userinfo
+        self.answered.add(author)
 
     def _published_meanwhile(self, path: str) -> bool:
         """Another run published the post: its ledger came in with a write-ahead push."""

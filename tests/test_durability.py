@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from publisher.apply import EXIT_DEFERRED
 from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.sync import LISTED_OUTCOMES, commit_message
@@ -220,6 +221,23 @@ def test_a_repeated_failure_makes_no_commit(tmp_path: Path, sandbox_url: str) ->
     assert again.code == 1, again.output
     assert world.commits()[0] == "publish: 1 failed" and len(world.commits()) == 2
     assert git(world.root, "status", "--porcelain") == ""
+
+
+def test_linkedin_down_makes_no_commit_and_posts_nothing(origin: Origin) -> None:
+    # Every answer a 503, as in an outage: the run must not commit an intent it cannot
+    # send and then a second commit taking it back, 96 times a day.
+    origin.control.add_faults([{"kind": "error", "status": 503, "times": None, "path": path}
+                               for path in ("/v2/userinfo", "/rest/posts")])
+    before = origin.subjects()
+    for _ in range(2):
+        run = origin.checkout().publish("--push")
+        assert run.code == EXIT_DEFERRED, run.output
+        assert "LinkedIn did not answer" in run.output
+        assert origin.subjects() == before
+    origin.control.clear_faults()
+    world = origin.checkout()
+    assert world.publish("--push").code == 0
+    assert set(live_counts(world).values()) == {1} and len(live_counts(world)) == len(POSTS)
 
 
 def test_a_big_run_has_a_short_commit_message() -> None:
