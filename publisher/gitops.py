@@ -263,10 +263,16 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
     return found
 
 
+def not_a_repository(root: Path) -> GitError:
+    """The one message a plan and a sync give outside git."""
+    return GitError(f"{root} is not in a git repository: run `git init` and commit your "
+                    "posts (only what is in git is published)")
+
+
 def require_repo(root: Path) -> git.Repo:
     repo = open_repo(root)
     if repo is None:
-        raise GitError(f"{root} is not in a git repository: run `git init` and commit your posts")
+        raise not_a_repository(root)
     return repo
 
 

@@ -64,6 +64,7 @@ class Source:
     renamed_to: str | None = None  # a file gone: where git saw it renamed to, if asked
     removed_urns: tuple[str, ...] = ()  # a new post: urn: lines git history removed
     stated_urn: str | None = None  # an invalid post: the urn: line it seems to have
+    untracked: bool = False  # a new file git does not track yet
 
     @property
     def uncommitted(self) -> tuple[str, ...]:
@@ -396,6 +397,8 @@ def _gone(base: Change, post: Post, entry: Entry) -> Change:
 def _not_committed(source: Source, why: str) -> str:
     """Why an uncommitted post waits, naming the files when they are not just the post."""
     files = source.uncommitted
+    if files == (source.path,) and source.untracked:
+        return f"is not committed yet: add and commit it ({why}) or pass --allow-dirty"
     if files == (source.path,):
         return f"has uncommitted changes: commit it first ({why}) or pass --allow-dirty"
     return (f"has uncommitted changes in {', '.join(files)}: commit them first ({why}) "

@@ -18,19 +18,44 @@ from datetime import datetime
 from publisher import ledger as ledgers
 from publisher.config import Config
 from publisher.errors import Diagnostic
-from publisher.gitops import FileState, WorkTree, file_states, removed_urns, renamed, start_scan
+from publisher.gitops import (
+    FileState,
+    WorkTree,
+    file_states,
+    not_a_repository,
+    removed_urns,
+    renamed,
+    start_scan,
+)
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
-    """The ledger and the plan for every post; git is asked while the ledger is read."""
+    """The ledger and the plan for every post; git is asked while the ledger is read.
+
+    Outside a git repository only `--allow-dirty` plans: what is not in git is never
+    published, so a plan there would only say so of every post (a sync refuses too).
+    """
     scanning = start_scan(config.root)
+    if not options.allow_dirty:
+        scanning = _inside_git(config, scanning)
     with _fewer_collections():
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
         return book, build_plan(sources, book, now, config.defaults.timezone, options)
+
+
+def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
+                ) -> Callable[[], WorkTree | None]:
+    def answer() -> WorkTree | None:
+        tree = scanning()
+        if tree is None:
+            raise not_a_repository(config.root)
+        return tree
+
+    return answer
 
 
 @contextmanager
@@ -125,7 +150,8 @@ def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) ->
         return Source(path, state.blob, state.dirty, loaded, stated_urn=_stated_urn(config, path))
     committed, uncommitted = committed_files(tree, loaded.post.files)
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
-                  uncommitted_media=uncommitted)
+                  uncommitted_media=uncommitted,
+                  untracked=tree is not None and path not in tree.index)
 
 
 _URN_LINE = re.compile(r"^urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)", re.MULTILINE)

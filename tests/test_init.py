@@ -84,3 +84,22 @@ def test_the_documented_repository_is_what_init_writes() -> None:
         assert block == skeleton_text(by_target[name]), name
     assert skeleton_text("templates/release.md") == \
         (ROOT / "templates/release.md").read_text(encoding="utf-8")
+
+
+def test_outside_git_the_plan_and_the_sync_say_the_same(tmp_path: Path) -> None:
+    (tmp_path / "publish.toml").write_text(skeleton_text("publish.toml"), encoding="utf-8")
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "posts/a.md").write_text("---\nauthor: acme\n---\nHello\n", encoding="utf-8")
+    plan = run("--repo", str(tmp_path), "--dry-run")
+    sync = run("--repo", str(tmp_path), "sync", "--token", "AQ-not-used")
+    assert plan == sync
+    assert plan[0] == 2 and "is not in a git repository: run `git init`" in plan[1]
+
+
+def test_a_new_post_is_not_committed_yet(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    assert run("init", str(root))[0] == 0
+    (root / "posts/new.md").write_text("---\nauthor: acme\n---\nNew\n", encoding="utf-8")
+    code, plan = run("--repo", str(root), "--dry-run")
+    assert "posts/new.md" in plan and "is not committed yet: add and commit it" in plan
+    assert "has uncommitted changes" not in plan

@@ -88,8 +88,11 @@ def test_uncommitted_post_is_blocked_unless_allowed(make_repo: Callable[..., Pat
     root = make_repo()
     write_files(root, {"posts/p.md": post()})
     assert action(plan_for(root), "posts/p.md")[0] == "blocked"
-    assert "uncommitted" in action(plan_for(root), "posts/p.md")[1]
+    assert "is not committed yet" in action(plan_for(root), "posts/p.md")[1]  # untracked
     assert action(plan_for(root, allow_dirty=True), "posts/p.md")[0] == "create"
+    commit_all(root, "the post")
+    write_files(root, {"posts/p.md": post(body="Hello, edited")})
+    assert "has uncommitted changes" in action(plan_for(root), "posts/p.md")[1]
 
 
 def test_published_and_unchanged_is_noop_without_parsing(make_repo: Callable[..., Path]) -> None:

@@ -133,7 +133,7 @@ def test_a_removed_post_is_deleted_only_with_prune(world: World) -> None:
 def test_uncommitted_posts_wait_for_a_commit(world: World) -> None:
     write_files(world.root, {"posts/h-new.md": "---\nauthor: jane\n---\nNot committed yet.\n"})
     run = world.publish()
-    assert "has uncommitted changes" in run.output
+    assert "posts/h-new.md: is not committed yet: add and commit it" in run.output
     assert world.count_of("Not committed yet.") == 0
     run = world.publish("--allow-dirty")
     assert world.count_of("Not committed yet.") == 1, run.output
