@@ -101,5 +101,5 @@ def test_a_new_post_is_not_committed_yet(tmp_path: Path) -> None:
     assert run("init", str(root))[0] == 0
     (root / "posts/new.md").write_text("---\nauthor: acme\n---\nNew\n", encoding="utf-8")
     code, plan = run("--repo", str(root), "--dry-run")
-    assert "posts/new.md" in plan and "is not committed yet: add and commit it" in plan
+    assert code == 0 and "posts/new.md" in plan and "is not committed yet: add and commit it" in plan
     assert "has uncommitted changes" not in plan
