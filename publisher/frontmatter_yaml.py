@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -74,6 +75,8 @@ class Bounds:
     closing_line: int  # 1-based
 
 
+# The reader, the trial write-back and its checks ask of the same few texts in turn.
+@lru_cache(maxsize=16)
 def bounds(text: str) -> Bounds:
     """The front matter of `text` (a BOM and any of CRLF, CR or LF line breaks allowed).
 
