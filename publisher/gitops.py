@@ -238,6 +238,9 @@ def _moved_to(fields: list[str], path: str) -> str | None:
 
 
 _REMOVED_URN = re.compile(r"-urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)")
+# The same line commented out by publish itself (`resolve --gone`, `--prune`): the file
+# says the URN is no longer its post, so that removal is no revert.
+_RETIRED_URN = re.compile(r"\+#[ \t]*urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)")
 
 
 def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
@@ -252,15 +255,17 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
     except GitError:
         return {}  # no commit yet: no history to look in
     found: dict[str, list[str]] = {}
+    retired: set[tuple[str, str]] = set()
     current = ""
     for line in history.splitlines():
         if line.startswith("--- a/") or line.startswith("+++ b/"):
             current = line[6:].rstrip("\t")
-        else:
-            removed = _REMOVED_URN.match(line)
-            if removed and current:
-                found.setdefault(current, []).append(removed.group(1))
-    return found
+        elif current and (removed := _REMOVED_URN.match(line)):
+            found.setdefault(current, []).append(removed.group(1))
+        elif current and (commented := _RETIRED_URN.match(line)):
+            retired.add((current, commented.group(1)))
+    return {path: kept for path, urns in found.items()
+            if (kept := [urn for urn in urns if (path, urn) not in retired])}
 
 
 def not_a_repository(root: Path) -> GitError:

@@ -120,24 +120,7 @@ def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source]) -> 
         return
     history = removed_urns(config.root, config.posts_dir)
     for source in new:
-        source.removed_urns = _not_retired(config, source.path, history.get(source.path, ()))
-
-
-# A `urn:` line that publish itself commented out (`resolve --gone`, `--prune`): the file
-# says the URN is no longer its post, so its removal from git is no revert.
-RETIRED_URN = re.compile(r"^#\s*urn:\s*(\S+)", re.M)
-
-
-def _not_retired(config: Config, path: str, urns: Iterable[str]) -> tuple[str, ...]:
-    urns = tuple(urns)
-    if not urns:
-        return ()
-    try:
-        text = (config.root / path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return urns
-    retired = set(RETIRED_URN.findall(text))
-    return tuple(u for u in urns if u not in retired)
+        source.removed_urns = tuple(history.get(source.path, ()))
 
 
 def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
@@ -203,7 +186,7 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     book = ledgers.load(config.ledger_path, config.ledger)
     history = removed_urns(config.root, config.posts_dir) if _in_git(config) else {}
     candidates = {
-        p: Candidate(one.post, removed_urns=_not_retired(config, p, history.get(p, ())))
+        p: Candidate(one.post, removed_urns=tuple(history.get(p, ())))
         for p, one in loaded.items() if one.post is not None
     }
     identity = identify(candidates, set(every), book)
