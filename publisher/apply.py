@@ -36,6 +36,7 @@ from publisher.linkedin.client import LinkedInClient, build_post_payload
 from publisher.linkedin.media import media_kind
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
+from publisher.reshare import parent_urn, waiting_for
 from publisher.schedule import format_utc
 from publisher.writeback import WriteBackError, retire_keys, write_back
 
@@ -270,6 +271,9 @@ class Applier:
             return self._delete(change)
         post = change.source
         assert post is not None, "create, update and replace always carry the post"
+        waiting = waiting_for(post, self.book) if change.action != "update" else None
+        if waiting is not None:  # its parent's create failed or was put off in this run
+            return Outcome(post.path, change.action, "waiting", waiting)
         client = self._client(post.author, post.author_alias)
         if change.action == "update":
             return self._update(change, post, client)
@@ -911,11 +915,14 @@ class Applier:
             kwargs["media"] = _media_item(media[post.document.path], title=post.document.title)
         elif post.article is not None:
             kwargs["article"] = _article(post, media)
+        elif post.poll is not None:
+            kwargs["poll"] = post.poll.payload()
         return build_post_payload(
             post.author,
             post.commentary,
             post.visibility,
             reshare_disabled=not post.reshare,
+            reshare_parent=parent_urn(post, self.book),
             **kwargs,
         )
 

@@ -223,9 +223,11 @@ def _twins(
     existing: Collection[str],
 ) -> None:
     """Posts about to be created with the text of another post of the same author."""
+    # A reshare is told apart by the post it reshares too: three people may reshare
+    # three posts with the same words, or none.
     outgoing = {
         path: c.post for path, c in candidates.items()
-        if _outgoing(path, c.post, posts, identity)
+        if _outgoing(path, c.post, posts, identity) and not c.post.reshare_of
     }
     if not outgoing:
         return

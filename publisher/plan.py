@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from publisher.errors import Diagnostic
 from publisher.identity import Candidate, Identity, identify
 from publisher.ledger import Entry, Ledger, Settled
+from publisher.reshare import hold_reshares
 from publisher.schedule import format_utc
 
 if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
@@ -182,6 +183,7 @@ def build_plan(
         changes.sort(key=lambda c: _order(c, now))
     if any(c.action == "create" for c in changes):
         changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
+    changes = hold_reshares(changes, ledger)
     return Plan(now=now, timezone=timezone, changes=tuple(changes))
 
 
@@ -472,13 +474,13 @@ def _published(  # noqa: PLR0911
             return _with(
                 base,
                 "replace",
-                "media, article, author or visibility changed, which "
-                "LinkedIn cannot edit: delete and post again",
+                "media, article, poll, reshared post, author or visibility changed, "
+                "which LinkedIn cannot edit: delete and post again",
             )
         return _with(
             base,
             "blocked",
-            "media, article, author or visibility changed after "
+            "media, article, poll, reshared post, author or visibility changed after "
             "publishing; LinkedIn cannot edit those: revert, or run with "
             "--allow-replace to delete and post again (likes and comments are lost)",
         )

@@ -34,6 +34,7 @@ from publisher.config import (
 from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
+from publisher.poll import Poll, check_poll
 from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
 from publisher.schedule import TimeError, format_utc, parse_time, parse_utc
 from publisher.writeback import WriteBackError, updated_source
@@ -55,8 +56,10 @@ KEYS = (
     "urn",
     "published_at",
     "publish_when",
+    "poll",
+    "reshare_of",
 )
-CONTENT_KEYS = ("images", "video", "document", "article")
+CONTENT_KEYS = ("images", "video", "document", "article", "poll")
 STATUSES = ("ready", "draft", "deleted")
 MEDIA_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # key -> (required, optional)
@@ -66,6 +69,9 @@ MEDIA_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "article": (frozenset({"url", "title"}), frozenset({"description", "thumbnail"})),
 }
 POST_URN = re.compile(r"^urn:li:(share|ugcPost):[0-9]+$")
+# What LinkedIn's reshareContext.parent takes ("Allowed URN types are groupPost, share,
+# ugcPost"): not the activity URN of a post's web address.
+PARENT_URN = re.compile(r"^urn:li:(share|ugcPost|groupPost):[0-9]+$")
 MAX_ALT = 4086
 MAX_IMAGES = 20
 MAX_TITLE = 400
@@ -83,7 +89,8 @@ MAX_BODY_CHARACTERS = 30_000
 TRIAL_WRITE_BACK = {"urn": "urn:li:share:7000000000000000000",
                     "published_at": "2026-01-01T00:00:00Z"}
 
-ContentKind = Literal["text", "image", "multi_image", "video", "document", "article"]
+ContentKind = Literal["text", "image", "multi_image", "video", "document", "article", "poll",
+                      "reshare"]
 
 
 @dataclass(frozen=True)
@@ -146,6 +153,10 @@ class Post:
     video: MediaFile | None = None
     document: MediaFile | None = None
     article: Article | None = None
+    poll: Poll | None = None
+    # The post this one reshares: a post URN, or the path (from the repository's root) of
+    # another post file, whose URN it takes once that post is published.
+    reshare_of: str | None = None
     first_comment: str | None = None
     reshare: bool = True
     experiment: dict[str, str] | None = None
@@ -190,7 +201,7 @@ class Post:
         if self.article:
             thumb = self.article.thumbnail.sha256 if self.article.thumbnail else None
             article = [self.article.url, self.article.title, self.article.description, thumb]
-        return {
+        fingerprint: dict[str, Any] = {
             "author": self.author,
             "visibility": self.visibility,
             "reshare": self.reshare,
@@ -198,6 +209,13 @@ class Post:
             "media": [m.fingerprint() for m in self.media],
             "article": article,
         }
+        # Only when present, so that the posts published before polls and reshares keep
+        # their content hash; LinkedIn can edit neither, so a change to one is a replace.
+        if self.poll:
+            fingerprint["poll"] = self.poll.fingerprint()
+        if self.reshare_of:
+            fingerprint["reshare_of"] = self.reshare_of
+        return fingerprint
 
 
 @dataclass
@@ -417,8 +435,15 @@ class _PostChecker:
         if len(present) > 1:
             self.error(
                 (present[1],),
-                f"a post has at most one of images, video, document, article; "
-                f"found {' and '.join(present)}",
+                f"a post has at most one of images, video, document, article, poll; "
+                f"found {' and '.join(present)}"
+                + (": a poll carries no media, make it two posts" if "poll" in present else ""),
+            )
+        if present and self.data.get("reshare_of") is not None:
+            self.error(
+                (present[0],),
+                f"a reshare shows the post it reshares and carries no {present[0]} of its "
+                "own: remove it, or remove reshare_of",
             )
 
     def _string(self, key: str, required: bool = False) -> str | None:
@@ -564,7 +589,7 @@ class _PostChecker:
             ))
             body = ""
         rendered = render(body, options)
-        if not self.front.body.strip():
+        if not self.front.body.strip() and self.data.get("reshare_of") is None:
             self.diagnostics.append(
                 Diagnostic(
                     self.path,
@@ -621,7 +646,51 @@ class _PostChecker:
             fields["reshare"] = reshare
         fields["experiment"] = self._experiment()
         fields["publish_when_url"] = self._publish_when()
+        fields["reshare_of"] = self._reshare_of()
         return fields
+
+    def _reshare_of(self) -> str | None:
+        """The parent of a reshare: a post URN as written, or a post file's path from the
+        repository's root (written relative to this file, as media paths are). Whether
+        that post is published, or ever will be, is known only with the other posts and
+        the ledger: `publish check` and the plan say so."""
+        value = self._string("reshare_of")
+        if value is None:
+            return None
+        key = ("reshare_of",)
+        if value.startswith("urn:"):
+            if PARENT_URN.match(value):
+                return value
+            hint = (" (the activity URN of a post's address is not one: use the post's "
+                    "urn:li:share:… or urn:li:ugcPost:…)" if value.startswith("urn:li:activity:")
+                    else "")
+            self.error(key, f"reshare_of '{_shown(value)}' is not a post URN: LinkedIn "
+                       f"reshares urn:li:share:…, urn:li:ugcPost:… or urn:li:groupPost:…{hint}")
+            return None
+        return self._parent_path(value)
+
+    def _parent_path(self, relative: str) -> str | None:
+        key = ("reshare_of",)
+        shown = _shown(relative)
+        if not relative.endswith(".md") or "\x00" in relative or Path(relative).is_absolute():
+            self.error(key, f"reshare_of '{shown}' is neither a post URN nor the path of a "
+                       "post file (…/name.md, relative to this file)")
+            return None
+        root = self.config.root.resolve()
+        try:
+            target = (self.folder.resolve() / relative).resolve()
+        except (OSError, ValueError) as error:  # a name too long for the file system
+            self.error(key, f"reshare_of '{shown}' is not a usable path ({error})")
+            return None
+        if not target.is_relative_to(self.config.posts_path.resolve()):
+            self.error(key, f"reshare_of '{shown}' is not under {self.config.posts_dir}/: "
+                       "name a post file of this repository, relative to this file")
+            return None
+        path = target.relative_to(root).as_posix()
+        if path == self.path:
+            self.error(key, "reshare_of names this post itself: name the post to reshare")
+            return None
+        return path
 
     def _experiment(self) -> dict[str, str] | None:
         value = self.data.get("experiment")
@@ -672,6 +741,11 @@ class _PostChecker:
         elif self.data.get("article") is not None:
             content["article"] = self._article()
             content["kind"] = "article"
+        elif self.data.get("poll") is not None:
+            content["poll"] = check_poll(self.data["poll"], self.front.raw, self.error)
+            content["kind"] = "poll"
+        elif self.data.get("reshare_of") is not None:
+            content["kind"] = "reshare"
         return None if self._error_count() > errors_before else content
 
     def _error_count(self) -> int:

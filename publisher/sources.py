@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from publisher import ledger as ledgers
 from publisher.config import Config
@@ -30,6 +31,10 @@ from publisher.gitops import (
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
+from publisher.reshare import by_file, reshare_line, reshare_problems
+
+if TYPE_CHECKING:
+    from publisher.post import Post
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
@@ -191,4 +196,17 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     }
     identity = identify(candidates, set(every), book)
     diagnostics += [d for path, d in identity.problems.items() if path in named]
+    diagnostics += _reshare_problems(config, {p: loaded[p].post for p in loaded}, every, book,
+                                     named)
     return sorted(diagnostics, key=lambda d: d.path)
+
+
+def _reshare_problems(config: Config, posts: dict[str, Post | None], every: list[str],
+                      book: Ledger, named: set[str]) -> list[Diagnostic]:
+    """A reshare whose parent file will never be published (or is a draft)."""
+    reshares = [p for p in named if (post := posts.get(p)) is not None and by_file(post)]
+    if not reshares:
+        return []
+    lines = {p: reshare_line((config.root / p).read_text(encoding="utf-8")) for p in reshares}
+    found = reshare_problems(posts, set(every), book, lines)
+    return [d for d in found if d.path in named]

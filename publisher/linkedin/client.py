@@ -289,14 +289,19 @@ def build_post_payload(
     media: Mapping[str, str] | None = None,
     multi_image: Sequence[Mapping[str, str]] | None = None,
     article: Mapping[str, str] | None = None,
+    poll: Mapping[str, Any] | None = None,
+    reshare_parent: str | None = None,
     reshare_disabled: bool = False,
 ) -> dict[str, Any]:
-    """The body of ``POST /rest/posts`` (linkedin-api.md 4.1/4.2).
+    """The body of ``POST /rest/posts`` (linkedin-api.md 4.1/4.2/4.4).
 
     At most one of ``media`` (``{"id", "altText"?, "title"?}``: an image, video or
-    document URN; documents need a title), ``multi_image`` (2 to 20 ``{"id", "altText"?}``)
-    and ``article`` (``{"source", "title", "description"?, "thumbnail"?}``). Raises
-    ``ValueError`` for a payload LinkedIn would refuse for its shape.
+    document URN; documents need a title), ``multi_image`` (2 to 20 ``{"id", "altText"?}``),
+    ``article`` (``{"source", "title", "description"?, "thumbnail"?}``) and ``poll``
+    (``{"question", "options": [{"text"}], "settings": {"duration"}}``, sent as it is).
+    ``reshare_parent``, a share or ugcPost URN, makes the post a reshare of that post
+    (``reshareContext.parent``). Raises ``ValueError`` for a payload LinkedIn would refuse
+    for its shape.
     """
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {VISIBILITIES}, not {visibility!r}")
@@ -312,8 +317,14 @@ def build_post_payload(
         "isReshareDisabledByAuthor": reshare_disabled,
     }
     content = _content(media, multi_image, article)
+    if poll is not None:
+        if content is not None:
+            raise ValueError("a poll carries no other content")
+        content = {"poll": dict(poll)}
     if content is not None:
         payload["content"] = content
+    if reshare_parent is not None:
+        payload["reshareContext"] = {"parent": reshare_parent}
     return payload
 
 
