@@ -2,7 +2,8 @@
 
 LinkedIn's Posts API takes a poll as the post's content (`content.poll`): a question of at
 most 140 characters, 2 to 4 options of at most 30 characters each, and one of four
-durations. A poll carries no media, and LinkedIn does not let it be edited: a changed poll
+durations (lengths counted in UTF-16 units, as the text's: an emoji counts 2, the
+stricter reading). A poll carries no media, and LinkedIn does not let it be edited: a changed poll
 is a change that only a replace can make (see Post.content_fingerprint).
 
 `check_poll` reads the value of the `poll:` key and reports every problem through a
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from publisher.errors import did_you_mean
+from publisher.render import utf16_len
 
 DURATIONS = ("ONE_DAY", "THREE_DAYS", "SEVEN_DAYS", "FOURTEEN_DAYS")
 DEFAULT_DURATION = "SEVEN_DAYS"
@@ -88,9 +90,10 @@ def _question(value: object, raw: Mapping[Key, str], error: Report) -> str | Non
               "poll needs a question: add 'question:' with what people answer")
         return None
     question = raw.get(key, str(value))
-    if len(question) > MAX_QUESTION:
-        error(key, f"poll question is {len(question)} characters; LinkedIn allows "
-              f"{MAX_QUESTION}: shorten it by {len(question) - MAX_QUESTION}")
+    length = utf16_len(question)
+    if length > MAX_QUESTION:
+        error(key, f"poll question is {length} characters; LinkedIn allows "
+              f"{MAX_QUESTION}: shorten it by {length - MAX_QUESTION}")
     return question
 
 
@@ -113,9 +116,10 @@ def _options(value: object, raw: Mapping[Key, str], error: Report) -> tuple[str,
             error(where, f"poll option {index + 1} is empty: write the answer or remove it")
             continue
         text = raw.get(where, str(option))
-        if len(text) > MAX_OPTION:
-            error(where, f"poll option {index + 1} is {len(text)} characters; LinkedIn "
-                  f"allows {MAX_OPTION}: shorten it by {len(text) - MAX_OPTION}")
+        length = utf16_len(text)
+        if length > MAX_OPTION:
+            error(where, f"poll option {index + 1} is {length} characters; LinkedIn "
+                  f"allows {MAX_OPTION}: shorten it by {length - MAX_OPTION}")
         options.append(text)
     if len(set(options)) < len(options):
         error(key, "poll options must differ from each other: two answers are the same")

@@ -26,7 +26,7 @@ from publisher.config import Config
 from publisher.errors import Diagnostic, PublisherError
 from publisher.plan import Change, Plan, PlanOptions
 from publisher.post import MediaFile, Post, is_organization, load_post
-from publisher.sandbox import cards
+from publisher.sandbox import cards, pollcard
 from publisher.sources import make_plan
 
 PAGES = Path(__file__).parent / "templates"
@@ -147,6 +147,7 @@ def _entry(config: Config, plan: Plan, change: Change, media: _MediaCopies) -> E
     when, relative, iso = _when(post, plan.now, plan.timezone)
     card = _card(config, post, media, (when, relative, iso), diagnostics)
     card.href = page or ""
+    _add_parent(config, plan, post, card, media)
     text = cards.read_commentary(post.commentary, lambda mention: None)
     return Entry(change.post, change.action, change.reason, when, relative, iso,
                  card.author_name, post.kind, post.rendered.length, page, card, diagnostics,
@@ -204,7 +205,28 @@ def _card(config: Config, post: Post, media: _MediaCopies, when: tuple[str, str,
         card.notes.append(cut)
     card.images = [_image(media, image) for image in post.images]
     card.attachment = _attachment(post, media)
+    if post.poll:
+        card.poll = pollcard.poll_card(post.poll.question, post.poll.options,
+                                       post.poll.duration)
     return card
+
+
+def _add_parent(config: Config, plan: Plan, post: Post, card: cards.Card,
+                media: _MediaCopies) -> None:
+    """A reshare's card holds the card of the post file it reshares, as the feed will
+    show it; a parent named by URN is not read from LinkedIn, the card names it."""
+    parent = post.reshare_of
+    if parent is None:
+        return
+    if parent.startswith("urn:"):
+        card.reshare_note = f"Reshares the LinkedIn post {parent}"
+        return
+    shared = load_post(config, parent, keep_invalid=True).post if (
+        config.root / parent).is_file() else None
+    if shared is None:
+        card.reshare_note = f"Reshares {parent}, which cannot be read: see its problems"
+        return
+    card.reshared = _card(config, shared, media, _when(shared, plan.now, plan.timezone), ())
 
 
 def _note(diagnostic: Diagnostic) -> str:

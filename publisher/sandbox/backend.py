@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from publisher.sandbox import errors, littletext, mediainfo
+from publisher.sandbox import errors, littletext, mediainfo, reshares
 from publisher.sandbox.faults import FaultSet
 from publisher.sandbox.metrics import ZERO, PostMetrics, post_metrics
 from publisher.sandbox.options import Options
@@ -788,10 +788,13 @@ class Backend:
         self._check_write_author(caller, post_input.author, "CREATE")
         for _, urn in post_input.media_refs:
             self._check_post_media(urn, post_input.author)
+        reshares.check_parent(self.posts, post_input)
         parsed = littletext.parse(post_input.commentary)
         if parsed.cut_at is not None and self.options.strict_little_text:
             raise _little_text_error(parsed)
-        keys = _duplicate_keys(post_input.author, post_input.commentary, post_input.content)
+        keys = _duplicate_keys(post_input.author,
+                               reshares.duplicate_text(post_input.commentary, post_input.extras),
+                               post_input.content)
         existing = self.duplicates.get(keys[self.options.duplicate_match])
         if existing is not None:
             age_ms = self.now_ms() - self.posts[existing].created_ms
@@ -1412,7 +1415,8 @@ class Backend:
                 "lifecycleState": post.lifecycle_state, "edited": post.edited,
                 "deleted": post.deleted, "created_at": iso(post.created_ms / 1000),
                 "createdAt": post.created_ms, "lastModifiedAt": post.modified_ms,
-                "deletedAt": post.deleted_ms, "client_id": post.client_id}
+                "deletedAt": post.deleted_ms, "client_id": post.client_id,
+                "parent": reshares.parent_of(post.extras)}
 
     def snapshot(self) -> JSON:
         """Everything needed to resume later (media bytes are not kept)."""

@@ -24,6 +24,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from publisher.sandbox import littletext
+from publisher.sandbox.pollcard import PollCard
 
 TEMPLATES = Path(__file__).parent / "templates"
 LIMIT = 3000
@@ -79,6 +80,9 @@ class Card:
     errors: list[str] = field(default_factory=list)  # what stops the post, shown above notes
     comment: str = ""  # the author's first comment
     href: str = ""  # a page with more about this post
+    poll: PollCard | None = None
+    reshared: Card | None = None  # the post this one reshares, drawn inside it
+    reshare_note: str = ""  # a reshare whose post cannot be shown: why
 
     @property
     def over_limit(self) -> bool:

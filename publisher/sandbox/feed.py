@@ -3,7 +3,8 @@
 The feed shows what a reader sees, not what was sent: text cut where little text cuts it,
 folded at "...see more", mentions as links only when the name matches the entity, hashtags
 as links, images from their uploaded bytes, a video's thumbnail as its poster and its
-SubRip captions as a WebVTT track. Each post is a ``cards.Card`` drawn by the card
+SubRip captions as a WebVTT track, a poll's question and answers, and a reshare with the
+post it reshares inside it. Each post is a ``cards.Card`` drawn by the card
 template that ``publish preview`` shares. Jinja's autoescaping escapes every piece of text.
 """
 
@@ -13,7 +14,7 @@ import base64
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from publisher.sandbox import cards
+from publisher.sandbox import cards, pollcard, reshares
 from publisher.sandbox.backend import iso
 
 if TYPE_CHECKING:
@@ -46,6 +47,7 @@ def feed_post(backend: Backend, post: Post) -> cards.Card:
         when=created, when_iso=created, visibility=post.visibility, edited=post.edited,
         hook=hook, more=more, length=cards.utf16_length(post.commentary))
     _add_content(backend, card, post.content)
+    _add_parent(backend, card, reshares.parent_of(post.extras))
     note = cards.cut_note(text, post.commentary)
     if note:
         card.notes.append(f"Sandbox: {note}")
@@ -75,10 +77,22 @@ def _add_content(backend: Backend, card: cards.Card, content: Mapping[str, Any] 
             "article", str(value.get("title", "")), cards.domain(source), source,
             str(value.get("description") or ""))
     elif kind == "poll":
-        options = " / ".join(str(o.get("text", "")) for o in value.get("options", []))
-        card.attachment = cards.Attachment("poll", str(value.get("question", "")), options)
+        card.poll = pollcard.from_content(value)
     else:
         card.attachment = cards.Attachment(kind, kind)
+
+
+def _add_parent(backend: Backend, card: cards.Card, parent: str | None) -> None:
+    """A reshare shows the post it reshares inside it; once that post is deleted, the
+    reshare stays and says so, as LinkedIn's feed does."""
+    if parent is None:
+        return
+    shared = backend.posts.get(parent)
+    if shared is None or shared.deleted:
+        card.reshare_note = "This post cannot be displayed: it was deleted by its author."
+        return
+    # The parent existed before its reshare, so the chain of parents always ends.
+    card.reshared = feed_post(backend, shared)
 
 
 def _image(backend: Backend, urn: object, alt: object) -> cards.Image:

@@ -22,6 +22,8 @@ VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER")
 FEED_DISTRIBUTIONS = ("MAIN_FEED", "NONE")
 LIFECYCLE_STATES = ("PUBLISHED", "DRAFT", "PUBLISH_REQUESTED", "PUBLISH_FAILED")
 POLL_DURATIONS = ("ONE_DAY", "THREE_DAYS", "SEVEN_DAYS", "FOURTEEN_DAYS")
+MAX_POLL_QUESTION = 140  # third-party figures (linkedin-api.md 4.4, the fidelity review)
+MAX_POLL_OPTION = 30
 CALLS_TO_ACTION = ("APPLY", "DOWNLOAD", "VIEW_QUOTE", "LEARN_MORE", "SIGN_UP", "SUBSCRIBE",
                    "REGISTER", "JOIN", "ATTEND", "REQUEST_DEMO", "SEE_MORE", "BUY_NOW",
                    "SHOP_NOW")
@@ -84,7 +86,9 @@ def validate_post(body: object) -> PostInput:
         raise errors.invalid_json()
     _refuse_unknown_fields(body, CREATE_FIELDS)
     author = _author(body)
-    commentary = check_commentary(body.get("commentary"), present="commentary" in body)
+    # A reshare may say nothing of its own (assumption: postiz posts reshares with "").
+    commentary = check_commentary(body.get("commentary"), present="commentary" in body,
+                                  blank_ok=isinstance(body.get("reshareContext"), dict))
     visibility = _enum(body, "visibility", VISIBILITIES)
     if visibility == "CONNECTIONS" and author.startswith("urn:li:organization:"):
         raise errors.invalid_value("/visibility", visibility)
@@ -120,12 +124,12 @@ def _author(body: JSON) -> str:
 
 
 def check_commentary(value: object, *, present: bool, field: str = "/commentary",
-                     maximum: int = MAX_COMMENTARY) -> str:
+                     maximum: int = MAX_COMMENTARY, blank_ok: bool = False) -> str:
     if not present:
         raise errors.missing_field(field)
     if not isinstance(value, str):
         raise errors.invalid_value(field, value)
-    if not value.strip():
+    if not value.strip() and not blank_ok:
         raise errors.blank_field(field)
     length = utf16_length(value)
     if length > maximum:
@@ -243,18 +247,28 @@ def _poll(poll: JSON) -> None:
     question = poll.get("question")
     if not isinstance(question, str) or not question.strip():
         raise errors.missing_field("/content/poll/question")
+    _short_enough("/content/poll/question", question, MAX_POLL_QUESTION)
     options = poll.get("options")
     if not isinstance(options, list) or not 2 <= len(options) <= 4:
         raise errors.invalid_value("/content/poll/options", options)
     for index, option in enumerate(options):
+        field = f"/content/poll/options/{index}/text"
         if not isinstance(option, dict) or not isinstance(option.get("text"), str):
-            raise errors.missing_field(f"/content/poll/options/{index}/text")
+            raise errors.missing_field(field)
+        if not option["text"].strip():
+            raise errors.blank_field(field)
+        _short_enough(field, option["text"], MAX_POLL_OPTION)
     settings = poll.get("settings")
     duration = settings.get("duration") if isinstance(settings, dict) else None
     if duration is None:
         raise errors.missing_field("/content/poll/settings/duration")
     if duration not in POLL_DURATIONS:
         raise errors.invalid_value("/content/poll/settings/duration", duration)
+
+
+def _short_enough(field: str, text: str, maximum: int) -> None:
+    if utf16_length(text) > maximum:
+        raise errors.too_long(field, utf16_length(text), maximum)
 
 
 def _check_extras(extras: JSON) -> None:
