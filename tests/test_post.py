@@ -73,7 +73,7 @@ BAD = [
     ("images:\n  - path: media/a.png\n    alt: x\n    caption: y", "posts/p.md:5: error: unknown key 'caption' in images[0]"),
     ("images:\n  - path: media/fake.png\n    alt: x", "posts/p.md:3: error: media/fake.png: "),
     ("images: []", "posts/p.md:2: error: images must be a list of {path, alt} entries"),
-    ("images:\n  - path: media/a.png\n    alt: x\ndocument: {path: media/a.png, title: t}", "error: a post has at most one of images, video, document, article; found images and document"),
+    ("images:\n  - path: media/a.png\n    alt: x\ndocument: {path: media/a.png, title: t}", "error: a post has at most one of images, video, document, article, poll; found images and document"),
     ("document: {path: media/a.png}", "posts/p.md:2: error: document needs 'title'"),
     ("article: {url: example.com/x, title: T}", "posts/p.md:2: error: article url must start with http"),
     ("mentions:\n  bob: {urn: 'urn:li:person:b'}", "posts/p.md:3: error: mentions.bob: name must be the exact name"),

@@ -1416,7 +1416,7 @@ class Backend:
                 "deleted": post.deleted, "created_at": iso(post.created_ms / 1000),
                 "createdAt": post.created_ms, "lastModifiedAt": post.modified_ms,
                 "deletedAt": post.deleted_ms, "client_id": post.client_id,
-                "parent": reshares.parent_of(post.extras)}
+                **reshares.parent_state(post.extras)}
 
     def snapshot(self) -> JSON:
         """Everything needed to resume later (media bytes are not kept)."""

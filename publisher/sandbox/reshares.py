@@ -29,6 +29,12 @@ def parent_of(extras: Mapping[str, object]) -> str | None:
     return str(parent) if parent else None
 
 
+def parent_state(extras: Mapping[str, object]) -> dict[str, str]:
+    """``{"parent": URN}`` for a reshare in the state dump; nothing for another post."""
+    parent = parent_of(extras)
+    return {"parent": parent} if parent else {}
+
+
 def check_parent(posts: Mapping[str, Post], post_input: PostInput) -> None:
     """The 422 for a reshare of a post that cannot be reshared by this author."""
     parent = parent_of(post_input.extras)
