@@ -1,0 +1,274 @@
+"""Reshares: `reshare_of:` names a post by URN or by its file; a reshare waits for its
+parent, goes out after it (in a later run, or later in the same run), and is refused or
+held with a clear message when its parent will never be on LinkedIn. The oracle is the
+sandbox's live posts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from publisher.config import load_config
+from publisher.post import load_post
+from publisher.preview import build_preview
+from publisher.sandbox import running_sandbox
+from publisher.sandbox.control import SandboxControl
+from tests.publishing import NOW, PAGE_SCOPES, PERSON_SCOPES, World
+from tests.support import CONFIG, commit_all, git, write_files
+
+PAGE = "urn:li:organization:2414183"
+TEAM = CONFIG.replace('jane = "urn:li:person:782bbtaQ"\n', 'jane = "urn:li:person:782bbtaQ"\n'
+                      'bob = "urn:li:person:bob42"\ncarol = "urn:li:person:carol7"\n')
+LAUNCH = """\
+---
+author: acme
+schedule: 2026-12-01 10:00
+---
+We launched the new dashboard today. #launch
+"""
+
+
+def reshare(author: str, at: str, text: str = "", parent: str = "../launch.md") -> str:
+    return f"---\nauthor: {author}\nschedule: 2026-12-01 {at}\nreshare_of: {parent}\n---\n{text}"
+
+
+ADVOCACY = {
+    "posts/launch.md": LAUNCH,
+    "posts/team/jane.md": reshare("jane", "11:00", "Proud of this team.\n"),
+    "posts/team/bob.md": reshare("bob", "11:30"),
+    "posts/team/carol.md": reshare("carol", "12:00", "Worth a look.\n"),
+}
+
+
+# ------------------------------------------------------------------ front matter
+
+
+def loaded(make_repo: Callable[..., Path], text: str, extra: dict[str, str] | None = None
+           ) -> tuple[list[str], object]:
+    root = make_repo({"posts/team/r.md": text, "posts/launch.md": LAUNCH, **(extra or {})},
+                     config=TEAM)
+    result = load_post(load_config(root, environ={}), "posts/team/r.md")
+    return [str(d) for d in result.diagnostics], result.post
+
+
+def test_a_reshare_names_a_file_relative_to_itself_and_may_say_nothing(
+        make_repo: Callable[..., Path]) -> None:
+    found, post = loaded(make_repo, reshare("jane", "11:00"))
+    assert found == []
+    assert post.reshare_of == "posts/launch.md" and post.kind == "reshare"  # type: ignore[attr-defined]
+    assert post.commentary == ""  # type: ignore[attr-defined]
+
+
+def test_a_reshare_by_urn(make_repo: Callable[..., Path]) -> None:
+    found, post = loaded(make_repo, reshare("jane", "11:00", "Look", "urn:li:ugcPost:7000"))
+    assert found == [] and post.reshare_of == "urn:li:ugcPost:7000"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("parent", "expected"), [
+    ("urn:li:activity:7000", "posts/team/r.md:4: error: reshare_of 'urn:li:activity:7000' is "
+     "not a post URN: LinkedIn reshares urn:li:share:…, urn:li:ugcPost:… or urn:li:groupPost:… "
+     "(the activity URN of a post's address is not one"),
+    ("../../publish.toml", "posts/team/r.md:4: error: reshare_of '../../publish.toml' is neither "
+     "a post URN nor the path of a post file"),
+    ("../../outside.md", "posts/team/r.md:4: error: reshare_of '../../outside.md' is not under "
+     "posts/"),
+    ("r.md", "posts/team/r.md:4: error: reshare_of names this post itself"),
+])
+def test_a_bad_parent_is_an_error_on_its_line(make_repo: Callable[..., Path], parent: str,
+                                              expected: str) -> None:
+    found, post = loaded(make_repo, reshare("jane", "11:00", "Look", parent))
+    assert post is None
+    assert any(line.startswith(expected) for line in found), found
+
+
+def test_a_reshare_carries_no_media_of_its_own(make_repo: Callable[..., Path]) -> None:
+    text = reshare("jane", "11:00", "Look").replace(
+        "reshare_of:", "poll: {question: Q?, options: [a, b]}\nreshare_of:")
+    found, post = loaded(make_repo, text)
+    assert post is None
+    assert "posts/team/r.md:4: error: a reshare shows the post it reshares and carries no poll " \
+           "of its own: remove it, or remove reshare_of" in found
+
+
+def test_a_post_that_is_no_reshare_still_needs_text(make_repo: Callable[..., Path]) -> None:
+    found, _ = loaded(make_repo, "---\nauthor: jane\n---\n")
+    assert any("the post has no text" in line for line in found)
+
+
+# ------------------------------------------------------------------ against the sandbox
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    with running_sandbox(seed=5) as url:
+        yield url
+
+
+def team_world(root: Path, url: str, posts: dict[str, str]) -> World:
+    root.mkdir(parents=True, exist_ok=True)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "test@example.com")
+    git(root, "config", "user.name", "Test")
+    write_files(root, {"publish.toml": TEAM, **posts})
+    commit_all(root, "posts")
+    control = SandboxControl(url)
+    control.reset(seed=5)
+    control.set_clock(NOW)
+    control.add_member("782bbtaQ", "Jane Doe")
+    control.add_member("bob42", "Bob Stone")
+    control.add_member("carol7", "Carol Hill")
+    control.add_organization(2414183, "Acme Corp", admins=["782bbtaQ"])
+    world = World(root, url, control)
+    world.tokens = {"acme": control.token("782bbtaQ", PAGE_SCOPES),
+                    **{alias: control.token(member, PERSON_SCOPES) for alias, member in
+                       (("jane", "782bbtaQ"), ("bob", "bob42"), ("carol", "carol7"))}}
+    return world
+
+
+@pytest.fixture
+def world(tmp_path: Path, sandbox_url: str) -> World:
+    return team_world(tmp_path / "repo", sandbox_url, ADVOCACY)
+
+
+def at(world: World, hhmm: str) -> str:
+    """Move the sandbox's clock to 2026-12-01 HH:MM UTC, and return that time for --now."""
+    when = f"2026-12-01T{hhmm}:00Z"
+    world.control.set_clock(when)
+    return when
+
+
+def reshares_of(world: World, urn: str) -> list[dict[str, object]]:
+    return [p for p in world.sandbox_posts() if p.get("parent") == urn]
+
+
+def test_a_page_post_then_three_peoples_reshares_scheduled_after_it(world: World) -> None:
+    first = world.publish(now=at(world, "09:05"))        # 10:05 in Berlin: the page's post
+    assert first.code == 0, first.output
+    page = world.entry("posts/launch.md")["urn"]
+    assert [p["urn"] for p in world.sandbox_posts()] == [page]
+    plan = world.publish("--dry-run", now=at(world, "09:30"))
+    assert plan.output.count("wait") >= 3, plan.output
+
+    later = world.publish(now=at(world, "11:05"))         # 12:05 in Berlin: all three due
+    assert later.code == 0, later.output
+    live = world.sandbox_posts()
+    assert len(live) == 4
+    shared = reshares_of(world, page)
+    assert sorted(str(p["author"]) for p in shared) == [
+        "urn:li:person:782bbtaQ", "urn:li:person:bob42", "urn:li:person:carol7"]
+    assert sorted(str(p["commentary"]) for p in shared) == [
+        "", "Proud of this team.", "Worth a look."]
+    # Each reshare's file got its own URN, and the feed shows the page's post inside each.
+    urns = {world.entry(f"posts/team/{name}.md")["urn"] for name in ("jane", "bob", "carol")}
+    assert urns == {p["urn"] for p in shared}
+    feed = world.control.feed_html()
+    assert feed.count('class="reshared"') == 3
+    assert feed.count("We launched the new dashboard today.") == 4
+    assert world.publish(now=at(world, "12:00")).code == 0 and len(world.sandbox_posts()) == 4
+
+
+def test_reshares_due_with_their_parent_go_out_after_it_in_the_same_run(
+        tmp_path: Path, sandbox_url: str) -> None:
+    # The reshares are due before the page's post, and their files sort before it.
+    posts = {"posts/zz-launch.md": LAUNCH.replace("10:00", "11:50"),
+             "posts/a.md": reshare("jane", "11:00", "First!\n", "zz-launch.md"),
+             "posts/b.md": reshare("bob", "11:10", "", "zz-launch.md")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    plan = world.publish("--dry-run", now=at(world, "11:00"))
+    order = [line.split()[2] for line in plan.output.splitlines()
+             if line.strip().startswith("+ create")]
+    assert order == ["posts/zz-launch.md", "posts/a.md", "posts/b.md"], plan.output
+    assert "after its parent posts/zz-launch.md is posted in this run" in plan.output
+    run = world.publish(now=at(world, "11:00"))
+    assert run.code == 0, run.output
+    page = world.entry("posts/zz-launch.md")["urn"]
+    assert len(world.sandbox_posts()) == 3 and len(reshares_of(world, page)) == 2
+
+
+def test_a_reshare_waits_for_a_parent_scheduled_later(tmp_path: Path, sandbox_url: str) -> None:
+    posts = {"posts/launch.md": LAUNCH.replace("10:00", "15:00"),
+             "posts/team/jane.md": reshare("jane", "10:00", "Soon!\n")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    run = world.publish(now=at(world, "10:00"))
+    assert run.code == 0, run.output
+    assert "waits for its parent posts/launch.md (wait: scheduled for 2026-12-01T14:00:00Z)" \
+        in run.output
+    assert world.sandbox_posts() == []
+    assert world.publish(now=at(world, "14:30")).code == 0
+    assert len(reshares_of(world, world.entry("posts/launch.md")["urn"])) == 1
+
+
+def test_a_reshare_of_a_draft_waits_and_check_says_why(tmp_path: Path, sandbox_url: str) -> None:
+    posts = {"posts/launch.md": LAUNCH.replace("---\nWe", "status: draft\n---\nWe"),
+             "posts/team/jane.md": reshare("jane", "10:00", "Soon!\n")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    check = world.publish("check")
+    assert "posts/team/jane.md:4: warning: reshare_of: posts/launch.md is a draft: this " \
+           "reshare waits until it is published" in check.output
+    run = world.publish(now=at(world, "10:00"))
+    assert "waits for its parent posts/launch.md, a draft: set its status: ready to publish " \
+           "both" in run.output
+    assert world.sandbox_posts() == []
+
+
+@pytest.mark.parametrize(("parent", "check_says", "plan_says"), [
+    ("status: deleted", "reshare_of: posts/launch.md has status: deleted and is never published",
+     "its parent posts/launch.md has status: deleted and will never be published"),
+    ("missing", "reshare_of: posts/launch.md does not exist: name a post file",
+     "reshare_of: posts/launch.md is no post file, and the ledger has no post of that path"),
+])
+def test_a_reshare_of_a_post_never_published_fails_check_and_is_blocked(
+        tmp_path: Path, sandbox_url: str, parent: str, check_says: str, plan_says: str) -> None:
+    posts = {"posts/team/jane.md": reshare("jane", "10:00", "Soon!\n")}
+    if parent != "missing":
+        posts["posts/launch.md"] = LAUNCH.replace("---\nWe", f"{parent}\n---\nWe")
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    check = world.publish("check")
+    assert check.code == 1
+    assert f"posts/team/jane.md:4: error: {check_says}" in check.output, check.output
+    run = world.publish(now=at(world, "10:00"))
+    assert run.code == 1 and plan_says in run.output, run.output
+    assert world.sandbox_posts() == []
+
+
+def test_a_reshare_whose_parent_is_deleted_later(world: World) -> None:
+    assert world.publish(now=at(world, "11:05")).code == 0
+    page = world.entry("posts/launch.md")["urn"]
+    assert len(reshares_of(world, page)) == 3
+    launch = world.root / "posts/launch.md"
+    launch.write_text(launch.read_text(encoding="utf-8").replace(
+        "---\nWe", "status: deleted\n---\nWe"), encoding="utf-8")
+    write_files(world.root, {"posts/team/dan.md": reshare("jane", "11:40", "Late to it.\n")})
+    commit_all(world.root, "take the launch post down")
+    pruned = world.publish("--prune", now=at(world, "11:45"))
+    # The reshares already out stay up (LinkedIn keeps them), and say their post is gone.
+    assert page not in {p["urn"] for p in world.sandbox_posts()}
+    assert len(reshares_of(world, page)) == 3
+    assert world.control.feed_html().count("it was deleted by its author") == 3
+    # A new reshare of it is never sent: the plan holds it, check says why.
+    assert pruned.code == 1
+    assert "its parent posts/launch.md is deleted in this run" in pruned.output, pruned.output
+    again = world.publish(now=at(world, "11:50"))
+    assert "its parent posts/launch.md was deleted from LinkedIn on 2026-12-01" in again.output
+    assert world.publish("check").code == 1
+    assert len(world.sandbox_posts()) == 3
+
+
+def test_a_reshare_by_urn_of_a_post_linkedin_does_not_have_fails_clearly(
+        tmp_path: Path, sandbox_url: str) -> None:
+    posts = {"posts/jane.md": reshare("jane", "10:00", "Look\n", "urn:li:share:424242")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    run = world.publish(now=at(world, "10:00"))
+    assert run.code == 1
+    assert "urn:li:share:424242 does not exist or is not visible" in run.output, run.output
+    assert world.entry("posts/jane.md")["state"] == "failed"
+    assert world.sandbox_posts() == []
+
+
+def test_the_preview_draws_the_reshared_post_inside(world: World) -> None:
+    preview = build_preview(load_config(world.root, None), NOW, world.root.parent / "preview")
+    entry = next(e for e in preview.entries if e.path == "posts/team/bob.md")
+    html = (preview.out / str(entry.page)).read_text(encoding="utf-8")
+    assert 'class="reshared"' in html and "We launched the new dashboard today." in html
