@@ -283,6 +283,12 @@ def _media_lines(change: Change) -> list[str]:
     if post.article:
         # Not a link: the reviewer reads the address; the comment does not invite a click.
         lines.append(f"- 🔗 {_code(post.article.url)} — {_code(post.article.title)}")
+    if post.poll:
+        answers = " / ".join(_code(option) for option in post.poll.options)
+        lines.append(f"- 📊 poll: {_code(post.poll.question)} — {answers} "
+                     f"({post.poll.days} day{'s' if post.poll.days != 1 else ''})")
+    if post.reshare_of:
+        lines.append(f"- 🔁 reshares {_code(post.reshare_of)}")
     if post.first_comment:
         lines.append(f"- 💬 first comment: {_code(post.first_comment)}")
     return [*lines, ""] if lines else []

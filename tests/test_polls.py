@@ -222,3 +222,9 @@ def test_check_names_the_poll_line_in_the_cli(world: World) -> None:
     assert run.code == 1
     assert "posts/poll.md:8: error: poll option 2 is 31 characters; LinkedIn allows 30: " \
            "shorten it by 1" in run.output
+
+
+def test_the_pull_request_plan_shows_the_poll(world: World) -> None:
+    run = world.publish("--dry-run", "--format", "markdown")
+    assert "- 📊 poll: `Which day suits the launch?` — `Monday` / `Friday` / `Yes` (3 days)" \
+        in run.output, run.output

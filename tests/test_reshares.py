@@ -272,3 +272,8 @@ def test_the_preview_draws_the_reshared_post_inside(world: World) -> None:
     entry = next(e for e in preview.entries if e.path == "posts/team/bob.md")
     html = (preview.out / str(entry.page)).read_text(encoding="utf-8")
     assert 'class="reshared"' in html and "We launched the new dashboard today." in html
+
+
+def test_the_pull_request_plan_names_what_a_reshare_shares(world: World) -> None:
+    run = world.publish("--dry-run", "--format", "markdown", now=at(world, "11:05"))
+    assert run.output.count("- 🔁 reshares `posts/launch.md`") == 3, run.output
