@@ -277,3 +277,23 @@ def test_the_preview_draws_the_reshared_post_inside(world: World) -> None:
 def test_the_pull_request_plan_names_what_a_reshare_shares(world: World) -> None:
     run = world.publish("--dry-run", "--format", "markdown", now=at(world, "11:05"))
     assert run.output.count("- 🔁 reshares `posts/launch.md`") == 3, run.output
+
+
+def test_a_reshare_whose_parent_fails_in_the_same_run_is_not_sent(
+        tmp_path: Path, sandbox_url: str) -> None:
+    posts = {"posts/launch.md": LAUNCH, "posts/team/jane.md": reshare("jane", "10:00", "Yes!\n")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    world.control.add_fault("error", status=400, times=1, method="POST", path="/rest/posts")
+    run = world.publish(now=at(world, "10:00"))
+    assert run.code == 1
+    assert "waits for posts/launch.md, which is not published yet: the next sync posts it " \
+           "after it" in run.output, run.output
+    assert world.sandbox_posts() == []
+    assert "posts/team/jane.md" not in world.ledger()["posts"]
+    # The parent is edited (so tried again): both go out, the reshare after it.
+    launch = world.root / "posts/launch.md"
+    launch.write_text(launch.read_text(encoding="utf-8").replace("today", "this morning"),
+                      encoding="utf-8")
+    commit_all(world.root, "try again")
+    assert world.publish(now=at(world, "10:30")).code == 0
+    assert len(reshares_of(world, world.entry("posts/launch.md")["urn"])) == 1
