@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -228,3 +229,9 @@ def test_the_pull_request_plan_shows_the_poll(world: World) -> None:
     run = world.publish("--dry-run", "--format", "markdown")
     assert "- 📊 poll: `Which day suits the launch?` — `Monday` / `Friday` / `Yes` (3 days)" \
         in run.output, run.output
+
+
+def test_the_json_plan_names_the_kind(world: World) -> None:
+    run = world.publish("--dry-run", "--format", "json")
+    [change] = json.loads(run.output)["changes"]
+    assert (change["post"], change["kind"], change["action"]) == ("posts/poll.md", "poll", "create")
