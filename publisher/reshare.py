@@ -22,7 +22,7 @@ from publisher.errors import Diagnostic, Severity
 from publisher.ledger import Entry, Ledger
 
 if TYPE_CHECKING:
-    from publisher.plan import Change
+    from publisher.plan import Action, Change
     from publisher.post import Post
 
 SENDING = ("create", "replace")  # the actions that post a new post
@@ -146,8 +146,8 @@ def _gone(entry: Entry) -> str:
     return f"is no longer on LinkedIn (404{day})"
 
 
-def _held(change: Change, action: str, reason: str) -> Change:
-    return replace(change, action=action, reason=reason)  # type: ignore[arg-type]
+def _held(change: Change, action: Action, reason: str) -> Change:
+    return replace(change, action=action, reason=reason)
 
 
 # ----------------------------------------------------------------------------- check
