@@ -297,3 +297,17 @@ def test_a_reshare_whose_parent_fails_in_the_same_run_is_not_sent(
     commit_all(world.root, "try again")
     assert world.publish(now=at(world, "10:30")).code == 0
     assert len(reshares_of(world, world.entry("posts/launch.md")["urn"])) == 1
+
+
+def test_a_reshares_words_are_edited_in_place_even_to_none(world: World) -> None:
+    assert world.publish(now=at(world, "11:05")).code == 0
+    urn = world.entry("posts/team/jane.md")["urn"]
+    path = world.root / "posts/team/jane.md"
+    text = path.read_text(encoding="utf-8")
+    assert "urn:" in text
+    path.write_text(text.replace("Proud of this team.\n", ""), encoding="utf-8")
+    commit_all(world.root, "no words after all")
+    run = world.publish(now=at(world, "12:30"))
+    assert run.code == 0 and "1 updated" in run.output, run.output
+    [live] = [p for p in world.sandbox_posts() if p["urn"] == urn]
+    assert live["commentary"] == "" and live["edited"]

@@ -894,7 +894,7 @@ class Backend:
     def update_post(self, caller: Caller, urn: str, body: object) -> None:
         post = self._live_post(urn)
         self._check_write_author(caller, post.author, "PARTIAL_UPDATE")
-        changes = validate_patch(body)
+        changes = validate_patch(body, blank_ok=reshares.parent_of(post.extras) is not None)
         if "commentary" in changes:
             parsed = littletext.parse(changes["commentary"])
             if parsed.cut_at is not None and self.options.strict_little_text:

@@ -292,15 +292,16 @@ def _check_extras(extras: JSON) -> None:
                     f"ERROR :: /adContext/{read_only} :: field is read-only")
 
 
-def validate_patch(body: object) -> JSON:
-    """The ``$set`` of a PARTIAL_UPDATE body, restricted to editable fields."""
+def validate_patch(body: object, *, blank_ok: bool = False) -> JSON:
+    """The ``$set`` of a PARTIAL_UPDATE body, restricted to editable fields. `blank_ok`: the
+    post is a reshare, whose commentary may be empty."""
     if not isinstance(body, dict) or not isinstance(body.get("patch"), dict):
         raise errors.missing_field("/patch")
     changes: JSON = {}
     for key, value in body["patch"].items():
         changes.update(_patch_entry(key, value))
     if "commentary" in changes:
-        check_commentary(changes["commentary"], present=True)
+        check_commentary(changes["commentary"], present=True, blank_ok=blank_ok)
     if "lifecycleState" in changes and changes["lifecycleState"] != "PUBLISHED":
         raise errors.invalid_value("/lifecycleState", changes["lifecycleState"])
     if "contentCallToActionLabel" in changes:

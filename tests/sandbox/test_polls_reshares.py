@@ -125,3 +125,12 @@ def test_a_reshare_outlives_its_parent_and_says_so(control: SandboxControl, alic
     assert bob.get_post(reshare).status_code == 200
     feed = control.feed_html()
     assert "Soon gone" not in feed and "it was deleted by its author" in feed
+
+
+def test_a_reshares_words_may_be_taken_back(alice: Api, bob: Api) -> None:
+    parent = alice.created_urn(author=ACME, commentary="News")
+    reshare = bob.created_urn(author=BOB, commentary="Great news",
+                              reshareContext={"parent": parent})
+    assert bob.update(reshare, {"patch": {"$set": {"commentary": ""}}}).status_code == 204
+    assert bob.get_post(reshare).json()["commentary"] == ""
+    assert alice.update(parent, {"patch": {"$set": {"commentary": " "}}}).status_code == 400
