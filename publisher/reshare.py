@@ -60,8 +60,9 @@ def waiting_for(post: Post, ledger: Ledger) -> str | None:
 def hold_reshares(changes: list[Change], ledger: Ledger) -> list[Change]:
     """The changes, with each reshare whose parent is not on LinkedIn held back (wait, or
     blocked when the parent will never be), or placed after its parent's create."""
-    if not any(c.action in SENDING and c.source and by_file(c.source) for c in changes):
+    if not any(c.action in SENDING and c.source and c.source.reshare_of for c in changes):
         return changes
+    changes = _by_urn(changes, ledger)
     plan = {c.post: c for c in changes}
     decided: dict[str, Change] = {}
     follows: dict[str, list[str]] = {}  # parent path -> reshares moved after it
@@ -88,6 +89,25 @@ def hold_reshares(changes: list[Change], ledger: Ledger) -> list[Change]:
         if change.post not in moved:
             place(change)
     return ordered
+
+
+def _by_urn(changes: list[Change], ledger: Ledger) -> list[Change]:
+    """The changes, with each reshare of a URN that publish deleted from LinkedIn blocked:
+    LinkedIn would refuse it."""
+    urns = [c.source.reshare_of for c in changes if c.action in SENDING and c.source
+            and c.source.reshare_of and not by_file(c.source)]
+    if not urns:
+        return changes
+    deleted = {urn: path for path, entry in ledger.posts.items()
+               for urn in (*entry.retired_urns, entry.urn if entry.state == "deleted" else None)
+               if urn in urns}
+    return [
+        _held(c, "blocked", f"it reshares {c.source.reshare_of}, the post of "
+              f"{deleted[c.source.reshare_of]} that publish deleted from LinkedIn: a reshare "
+              "of it would be refused; remove reshare_of, or the reshare")
+        if c.action in SENDING and c.source and c.source.reshare_of in deleted else c
+        for c in changes
+    ]
 
 
 def _reconciling(change: Change, ledger: Ledger) -> bool:

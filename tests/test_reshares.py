@@ -254,6 +254,12 @@ def test_a_reshare_whose_parent_is_deleted_later(world: World) -> None:
     assert "its parent posts/launch.md was deleted from LinkedIn on 2026-12-01" in again.output
     assert world.publish("check").code == 1
     assert len(world.sandbox_posts()) == 3
+    # Named by its URN, it is held too: the ledger knows publish deleted it.
+    write_files(world.root, {"posts/team/erin.md": reshare("bob", "11:55", "Hm.\n", page)})
+    commit_all(world.root, "by urn")
+    by_urn = world.publish("--dry-run", now=at(world, "11:58"))
+    assert f"it reshares {page}, the post of posts/launch.md that publish deleted from " \
+           "LinkedIn" in by_urn.output, by_urn.output
 
 
 def test_a_reshare_by_urn_of_a_post_linkedin_does_not_have_fails_clearly(
