@@ -119,6 +119,9 @@ def _reconciling(change: Change, ledger: Ledger) -> bool:
 
 def _decide(change: Change, parent: str, planned: Change | None, ledger: Ledger) -> Change:
     entry = ledger.posts.get(parent)
+    refused = _not_resharable(change.source, planned.source if planned else None, parent)
+    if refused:
+        return _held(change, "blocked", refused)
     if planned is not None and planned.action in SENDING:
         parent_post = planned.source
         if parent_post is not None and parent_post.reshare_of == change.post:
@@ -157,6 +160,21 @@ def _not_yet(change: Change, parent: str, planned: Change | None, entry: Entry |
                      "published: remove reshare_of, or the reshare")
     return _held(change, "wait", f"waits for its parent {parent} ({planned.action}: "
                  f"{planned.reason})")
+
+
+def _not_resharable(post: Post | None, parent_post: Post | None, parent: str) -> str:
+    """Why LinkedIn would refuse this author's reshare of the parent ("" when it would
+    not): its author set `reshare: false`, or posted it to CONNECTIONS only."""
+    if post is None or parent_post is None or parent_post.author == post.author:
+        return ""
+    if not parent_post.reshare:
+        why = "has reshare: false"
+    elif parent_post.visibility == "CONNECTIONS":
+        why = "is for its author's connections only"
+    else:
+        return ""
+    return (f"{parent} {why}: LinkedIn lets no one else reshare it; remove reshare_of, or "
+            "change the parent")
 
 
 def _gone(entry: Entry) -> str:
@@ -214,6 +232,9 @@ def _parent_problem(  # noqa: PLR0911
     if other.status == "draft":
         return "warning", f"reshare_of: {parent} is a draft: this reshare waits until it " \
             "is published"
+    refused = _not_resharable(posts.get(path), other, parent)
+    if refused:
+        return "error", f"reshare_of: {refused}"
     if by_file(other) == path:
         return "error", f"reshare_of: {parent} reshares this post: remove reshare_of from " \
             "one of them"

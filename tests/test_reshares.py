@@ -317,3 +317,18 @@ def test_a_reshares_words_are_edited_in_place_even_to_none(world: World) -> None
     assert run.code == 0 and "1 updated" in run.output, run.output
     [live] = [p for p in world.sandbox_posts() if p["urn"] == urn]
     assert live["commentary"] == "" and live["edited"]
+
+
+def test_a_parent_that_others_may_not_reshare_fails_check_and_is_blocked(
+        tmp_path: Path, sandbox_url: str) -> None:
+    posts = {"posts/launch.md": LAUNCH.replace("---\nWe", "reshare: false\n---\nWe"),
+             "posts/team/jane.md": reshare("jane", "10:00", "Look!\n")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    check = world.publish("check")
+    assert check.code == 1
+    assert "posts/team/jane.md:4: error: reshare_of: posts/launch.md has reshare: false: " \
+           "LinkedIn lets no one else reshare it" in check.output, check.output
+    run = world.publish(now=at(world, "10:00"))
+    assert run.code == 1 and "posts/launch.md has reshare: false" in run.output
+    assert [p["parent"] for p in world.sandbox_posts() if "parent" in p] == []
+    assert len(world.sandbox_posts()) == 1
