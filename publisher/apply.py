@@ -661,11 +661,15 @@ class Applier:
             return None
         # The text that was sent: the file's, unless it was edited since the intent.
         wanted = normalize_commentary(post.commentary) if _as_sent(post, entry) else None
+        # Reshares may share their words (or have none): one is told apart by its parent.
+        parent = parent_urn(post, self.book)
         try:
             for index, element in enumerate(client.find_posts_by_author(post.author)):
                 shown = str(element.get("commentary", ""))
                 sent = entry.commentary_hash
-                if normalize_commentary(shown) == wanted or _sent_hash(shown) == sent:
+                same_parent = (element.get("reshareContext") or {}).get("parent") == parent
+                if same_parent and (normalize_commentary(shown) == wanted
+                                    or _sent_hash(shown) == sent):
                     return str(element["id"])
                 if index >= FINDER_SCAN:
                     break

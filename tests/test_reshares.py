@@ -16,6 +16,7 @@ from publisher.preview import build_preview
 from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from tests.publishing import NOW, PAGE_SCOPES, PERSON_SCOPES, World
+from tests.sandbox.helpers import Api
 from tests.support import CONFIG, commit_all, git, write_files
 
 PAGE = "urn:li:organization:2414183"
@@ -332,3 +333,25 @@ def test_a_parent_that_others_may_not_reshare_fails_check_and_is_blocked(
     assert run.code == 1 and "posts/launch.md has reshare: false" in run.output
     assert [p["parent"] for p in world.sandbox_posts() if "parent" in p] == []
     assert len(world.sandbox_posts()) == 1
+
+
+def test_a_silent_page_reshare_with_no_answer_is_never_taken_for_another(
+        tmp_path: Path, sandbox_url: str) -> None:
+    """The page's finder shows two reshares without words: the one whose create got no
+    answer is told apart by its parent, never recorded as the other one."""
+    world = team_world(tmp_path / "repo", sandbox_url, {"posts/.keep": ""})
+    jane = Api(world.url, world.tokens["jane"])
+    parents = [jane.created_urn(author="urn:li:person:782bbtaQ", commentary=f"Parent {n}")
+               for n in (1, 2)]
+    write_files(world.root, {"posts/a.md": reshare("acme", "10:00", "", parents[0]),
+                             "posts/b.md": reshare("acme", "10:01", "", parents[1])})
+    commit_all(world.root, "two reshares")
+    # The second create answers 500: it may or may not have landed (it has not).
+    world.control.add_fault("error", status=500, times=1, skip=1, method="POST",
+                            path="/rest/posts")
+    run = world.publish(now=at(world, "10:05"))
+    assert run.code == 0, run.output
+    live = {p["urn"]: p["parent"] for p in world.sandbox_posts() if "parent" in p}
+    a, b = world.entry("posts/a.md")["urn"], world.entry("posts/b.md")["urn"]
+    assert a != b
+    assert live == {a: parents[0], b: parents[1]}
