@@ -105,7 +105,8 @@ def _by_urn(changes: list[Change], ledger: Ledger) -> list[Change]:
         _held(c, "blocked", f"it reshares {c.source.reshare_of}, the post of "
               f"{deleted[c.source.reshare_of]} that publish deleted from LinkedIn: a reshare "
               "of it would be refused; remove reshare_of, or the reshare")
-        if c.action in SENDING and c.source and c.source.reshare_of in deleted else c
+        if c.action in SENDING and c.source and c.source.reshare_of in deleted
+        and not _reconciling(c, ledger) else c
         for c in changes
     ]
 
