@@ -183,7 +183,7 @@ def build_plan(
         changes.sort(key=lambda c: _order(c, now))
     if any(c.action == "create" for c in changes):
         changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
-    changes = hold_reshares(changes, ledger)
+    changes = hold_reshares(changes, ledger, _with)
     return Plan(now=now, timezone=timezone, changes=tuple(changes))
 
 

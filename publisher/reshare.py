@@ -14,15 +14,13 @@ published. Pure: values in, values out.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from publisher.errors import Diagnostic, Severity
 from publisher.ledger import Entry, Ledger
 
 if TYPE_CHECKING:
-    from publisher.plan import Action, Change
     from publisher.post import Post
 
 SENDING = ("create", "replace")  # the actions that post a new post
@@ -57,30 +55,49 @@ def waiting_for(post: Post, ledger: Ledger) -> str | None:
 # ----------------------------------------------------------------------------- the plan
 
 
-def hold_reshares(changes: list[Change], ledger: Ledger) -> list[Change]:
+class Planned(Protocol):
+    """What the plan's rule reads of a plan.Change (plan imports this module, so this
+    module names no type of plan's)."""
+
+    @property
+    def post(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def source(self) -> Post | None: ...
+
+
+C = TypeVar("C", bound=Planned)
+Verdict = tuple[str, str]  # (action, reason) for a reshare the rule holds or moves
+
+
+def hold_reshares(changes: list[C], ledger: Ledger, retag: Callable[[C, Any, str], C]
+                  ) -> list[C]:
     """The changes, with each reshare whose parent is not on LinkedIn held back (wait, or
-    blocked when the parent will never be), or placed after its parent's create."""
+    blocked when the parent will never be), or placed after its parent's create.
+    `retag(change, action, reason)` makes the changed copy of a change."""
     if not any(c.action in SENDING and c.source and c.source.reshare_of for c in changes):
         return changes
-    changes = _by_urn(changes, ledger)
     plan = {c.post: c for c in changes}
-    decided: dict[str, Change] = {}
-    follows: dict[str, list[str]] = {}  # parent path -> reshares moved after it
     position = {c.post: i for i, c in enumerate(changes)}
+    decided: dict[str, C] = {}
+    follows: dict[str, list[str]] = {}  # parent path -> reshares moved after it
     for change in changes:
-        post = change.source
-        parent = by_file(post) if post is not None and change.action in SENDING else None
-        if parent is None or _reconciling(change, ledger):
+        verdict = _verdict(change, plan, ledger)
+        if verdict is None:
             continue
-        decided[change.post] = _decide(change, parent, plan.get(parent), ledger)
-        sent = plan.get(parent)
-        if (decided[change.post].action in SENDING and sent is not None
-                and sent.action in SENDING and position[parent] > position[change.post]):
+        decided[change.post] = retag(change, *verdict)
+        parent = by_file(change.source) if change.source else None
+        sent = plan.get(parent) if parent else None
+        if (parent and verdict[0] in SENDING and sent is not None and sent.action in SENDING
+                and position[parent] > position[change.post]):
             follows.setdefault(parent, []).append(change.post)
     moved = {path for paths in follows.values() for path in paths}
-    ordered: list[Change] = []
+    ordered: list[C] = []
 
-    def place(change: Change) -> None:
+    def place(change: C) -> None:
         ordered.append(decided.get(change.post, change))
         for path in follows.get(change.post, ()):
             place(plan[path])
@@ -91,76 +108,72 @@ def hold_reshares(changes: list[Change], ledger: Ledger) -> list[Change]:
     return ordered
 
 
-def _by_urn(changes: list[Change], ledger: Ledger) -> list[Change]:
-    """The changes, with each reshare of a URN that publish deleted from LinkedIn blocked:
-    LinkedIn would refuse it."""
-    urns = [c.source.reshare_of for c in changes if c.action in SENDING and c.source
-            and c.source.reshare_of and not by_file(c.source)]
-    if not urns:
-        return changes
-    deleted = {urn: path for path, entry in ledger.posts.items()
-               for urn in (*entry.retired_urns, entry.urn if entry.state == "deleted" else None)
-               if urn in urns}
-    return [
-        _held(c, "blocked", f"it reshares {c.source.reshare_of}, the post of "
-              f"{deleted[c.source.reshare_of]} that publish deleted from LinkedIn: a reshare "
-              "of it would be refused; remove reshare_of, or the reshare")
-        if c.action in SENDING and c.source and c.source.reshare_of in deleted
-        and not _reconciling(c, ledger) else c
-        for c in changes
-    ]
-
-
-def _reconciling(change: Change, ledger: Ledger) -> bool:
-    """A create left pending by an interrupted run: it may be on LinkedIn, so it is
-    settled first, whatever its parent is now."""
+def _verdict(change: Planned, plan: Mapping[str, Planned], ledger: Ledger) -> Verdict | None:
+    """What becomes of one change: None when it is no reshare about to be sent, or one
+    left pending by an interrupted run (it may be on LinkedIn: it is settled first)."""
+    post = change.source
+    if change.action not in SENDING or post is None or not post.reshare_of:
+        return None
     entry = ledger.posts.get(change.post)
-    return entry is not None and entry.state == "pending"
+    if entry is not None and entry.state == "pending":
+        return None
+    parent = by_file(post)
+    if parent is None:
+        return _deleted_urn(post.reshare_of, ledger)
+    return _decide(change, parent, plan.get(parent), ledger)
 
 
-def _decide(change: Change, parent: str, planned: Change | None, ledger: Ledger) -> Change:
+def _deleted_urn(urn: str, ledger: Ledger) -> Verdict | None:
+    """A reshare of a URN that publish deleted from LinkedIn: LinkedIn would refuse it."""
+    for path, entry in ledger.posts.items():
+        if urn in entry.retired_urns or (entry.state == "deleted" and entry.urn == urn):
+            return "blocked", (f"it reshares {urn}, the post of {path} that publish deleted "
+                               "from LinkedIn: a reshare of it would be refused; remove "
+                               "reshare_of, or the reshare")
+    return None
+
+
+def _decide(change: Planned, parent: str, planned: Planned | None, ledger: Ledger
+            ) -> Verdict | None:
     entry = ledger.posts.get(parent)
     refused = _not_resharable(change.source, planned.source if planned else None, parent)
     if refused:
-        return _held(change, "blocked", refused)
+        return "blocked", refused
     if planned is not None and planned.action in SENDING:
         parent_post = planned.source
         if parent_post is not None and parent_post.reshare_of == change.post:
-            return _held(change, "blocked", f"it and its parent {parent} reshare each other: "
-                         "remove reshare_of from one of them")
-        return _held(change, change.action,
-                     f"{change.reason}; after its parent {parent} is posted in this run")
+            return "blocked", (f"it and its parent {parent} reshare each other: remove "
+                               "reshare_of from one of them")
+        return change.action, f"{change.reason}; after its parent {parent} is posted in this run"
     if planned is not None and planned.action == "delete":
-        return _held(change, "blocked", f"its parent {parent} is deleted in this run: a "
-                     "reshare of it would be refused; remove reshare_of or the reshare")
+        return "blocked", (f"its parent {parent} is deleted in this run: a reshare of it "
+                           "would be refused; remove reshare_of or the reshare")
     if entry is not None and entry.state == "published" and entry.urn:
-        return change
-    return _not_yet(change, parent, planned, entry)
+        return None
+    return _not_yet(parent, planned, entry)
 
 
-def _not_yet(change: Change, parent: str, planned: Change | None, entry: Entry | None
-             ) -> Change:
+def _not_yet(parent: str, planned: Planned | None, entry: Entry | None) -> Verdict:
     """A reshare whose parent is not on LinkedIn and is not posted in this run."""
     if entry is not None and entry.state in GONE_STATES and (
             planned is None or planned.action not in ("wait", "blocked")):
-        return _held(change, "blocked", f"its parent {parent} {_gone(entry)}: a reshare of it "
-                     "would be refused; remove reshare_of, or the reshare")
+        return "blocked", (f"its parent {parent} {_gone(entry)}: a reshare of it would be "
+                           "refused; remove reshare_of, or the reshare")
     if planned is None and entry is None:
-        return _held(change, "blocked", f"reshare_of: {parent} is no post file, and the "
-                     "ledger has no post of that path: fix the path")
+        return "blocked", (f"reshare_of: {parent} is no post file, and the ledger has no "
+                           "post of that path: fix the path")
     if planned is None:
-        return _held(change, "blocked", f"the file of its parent {parent} is removed, and "
-                     f"its post is {entry.state if entry else 'unknown'}: restore the file "
-                     "or fix reshare_of")
+        return "blocked", (f"the file of its parent {parent} is removed, and its post is "
+                           f"{entry.state if entry else 'unknown'}: restore the file or fix "
+                           "reshare_of")
     if planned.action == "skip" and planned.source and planned.source.status == "draft":
-        return _held(change, "wait", f"waits for its parent {parent}, a draft: set its "
-                     "status: ready to publish both")
+        return "wait", (f"waits for its parent {parent}, a draft: set its status: ready to "
+                        "publish both")
     if planned.action in ("skip", "expired"):
         why = "has status: deleted" if planned.action == "skip" else "expired"
-        return _held(change, "blocked", f"its parent {parent} {why} and will never be "
-                     "published: remove reshare_of, or the reshare")
-    return _held(change, "wait", f"waits for its parent {parent} ({planned.action}: "
-                 f"{planned.reason})")
+        return "blocked", (f"its parent {parent} {why} and will never be published: remove "
+                           "reshare_of, or the reshare")
+    return "wait", f"waits for its parent {parent} ({planned.action}: {planned.reason})"
 
 
 def _not_resharable(post: Post | None, parent_post: Post | None, parent: str) -> str:
@@ -183,10 +196,6 @@ def _gone(entry: Entry) -> str:
     if entry.state == "deleted":
         return f"was deleted from LinkedIn{day}"
     return f"is no longer on LinkedIn (404{day})"
-
-
-def _held(change: Change, action: Action, reason: str) -> Change:
-    return replace(change, action=action, reason=reason)
 
 
 # ----------------------------------------------------------------------------- check
