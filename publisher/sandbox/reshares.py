@@ -11,15 +11,26 @@ author's connections see (``CONNECTIONS``) when another author reshares it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from publisher.sandbox import errors
 from publisher.sandbox.validation import PostInput
 
-if TYPE_CHECKING:
-    from publisher.sandbox.backend import Post
-
 FIELD = "/reshareContext/parent"
+
+
+class Stored(Protocol):
+    """What the rules read of a stored post (the backend imports this module, so this
+    module names none of the backend's types)."""
+
+    @property
+    def author(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+    @property
+    def reshare_disabled(self) -> bool: ...
+    @property
+    def deleted(self) -> bool: ...
 
 
 def parent_of(extras: Mapping[str, object]) -> str | None:
@@ -35,7 +46,7 @@ def parent_state(extras: Mapping[str, object]) -> dict[str, str]:
     return {"parent": parent} if parent else {}
 
 
-def check_parent(posts: Mapping[str, Post], post_input: PostInput) -> None:
+def check_parent(posts: Mapping[str, Stored], post_input: PostInput) -> None:
     """The 422 for a reshare of a post that cannot be reshared by this author."""
     parent = parent_of(post_input.extras)
     if parent is None:
