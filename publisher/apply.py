@@ -138,6 +138,7 @@ class _StopAuthorError(Exception):
         self.result: Result = result
         self.message = message
         self.exit_code = exit_code
+        self.post: str | None = None  # the post whose request stopped the author
 
 
 class _StopRunError(Exception):
@@ -245,7 +246,8 @@ class Applier:
         author = change.author or ""
         if author in self.stopped_authors:
             stop = self.stopped_authors[author]
-            return Outcome(change.post, change.action, stop.result, stop.message)
+            return Outcome(change.post, change.action, stop.result,
+                           _not_sent(change, stop.post or change.post, stop.message))
         try:
             try:
                 return self._dispatch(change)
@@ -255,14 +257,18 @@ class Applier:
                     raise
                 raise halt from error
         except _StopAuthorError as stop:
+            stop.post = change.post
             self.stopped_authors[author] = stop
             self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
-            return Outcome(change.post, change.action, stop.result, stop.message)
+            return Outcome(change.post, change.action, stop.result,
+                           _naming(change, stop.message))
         except _StopRunError as stop:
             self.report.stopped = stop.message
             self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
             return Outcome(change.post, change.action, "failed", stop.message)
-        except (li.LinkedInError, PublisherError) as error:
+        except li.LinkedInError as error:
+            return self._failed(change, _naming(change, str(error)))
+        except PublisherError as error:
             return self._failed(change, str(error))
 
     def _dispatch(self, change: Change) -> Outcome:
@@ -953,6 +959,26 @@ class Applier:
 
     def _failed(self, change: Change, message: str) -> Outcome:
         return Outcome(change.post, change.action, "failed", message)
+
+
+def _requester(change: Change) -> str:
+    """Who sent a change's requests: the post file and its author (alias and URN)."""
+    alias = change.source.author_alias if change.source else None
+    author = change.author or "its author"
+    who = f"{alias} ({author})" if alias else author
+    return f"{change.post}, as {who}"
+
+
+def _naming(change: Change, message: str) -> str:
+    """An error of LinkedIn's on one post, naming that request: with many posts of many
+    authors in one run, the call alone (`POST /rest/images`) does not say whose it was."""
+    return f"{_requester(change)}: {message}"
+
+
+def _not_sent(change: Change, stopped_at: str, message: str) -> str:
+    """Why a post of an author stopped earlier in the run was not sent: the error is
+    the earlier post's request, so it says so rather than passing as this post's."""
+    return f"{_requester(change)}: not sent, the author was stopped at {stopped_at}: {message}"
 
 
 def _ghost(refused: str, what: str) -> str:
