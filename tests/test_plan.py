@@ -147,7 +147,11 @@ def test_status_deleted_on_a_published_post(make_repo: Callable[..., Path]) -> N
     root = make_repo({"posts/p.md": post()})
     book = Ledger(posts={"posts/p.md": published(root, "posts/p.md")})
     write_files(root, {"posts/p.md": post("author: acme\nstatus: deleted")})
+    assert action(plan_for(root, book), "posts/p.md")[0] == "blocked", "not committed yet"
     commit_all(root)
+    # An explicit, reviewed statement about one post: no --prune needed (unlike a removal).
+    assert action(plan_for(root, book), "posts/p.md") == (
+        "delete", "status: deleted: delete the LinkedIn post")
     assert action(plan_for(root, book, prune=True), "posts/p.md")[0] == "delete"
 
 
