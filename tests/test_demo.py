@@ -36,7 +36,7 @@ def test_the_demo_publishes_every_ready_example_once(tmp_path: Path) -> None:
     assert "Feed page:" in result.output
     # The story is the examples' own: it starts a day before the first one is due.
     assert "The sandbox's clock starts at 2026-11-30 08:00 UTC" in result.output
-    assert "== Sync at 2026-12-01 08:01 UTC ==" in result.output
+    assert "== Sync at 2026-12-01 08:01 UTC (09:01 Europe/Berlin) ==" in result.output
     assert "== Metrics on 2026-12-20 08:01 UTC" in result.output
     # Everything the demo did is committed, the metrics too, as the workflows do.
     assert git(repo, "status", "--porcelain") == ""

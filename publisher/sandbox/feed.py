@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from publisher.sandbox import cards
@@ -43,13 +44,21 @@ def feed_post(backend: Backend, post: Post) -> cards.Card:
     card = cards.Card(
         id=post.urn, author_name=backend.display_name(post.author),
         author_kind="page" if ":organization:" in post.author else "person",
-        when=created, when_iso=created, visibility=post.visibility, edited=post.edited,
+        when=for_people(post.created_ms), when_iso=created, visibility=post.visibility,
+        edited=post.edited,
         hook=hook, more=more, length=cards.utf16_length(post.commentary))
     _add_content(backend, card, post.content)
     note = cards.cut_note(text, post.commentary)
     if note:
         card.notes.append(f"Sandbox: {note}")
     return card
+
+
+def for_people(moment_ms: int) -> str:
+    """When a post was made, as a person reads it: 'Tue 01 Dec 2026, 08:00 UTC'. The
+    sandbox knows no team's zone, so it says UTC, and says that it does."""
+    moment = datetime.fromtimestamp(moment_ms / 1000, UTC)
+    return f"{moment:%a %d %b %Y, %H:%M} UTC"
 
 
 def _add_content(backend: Backend, card: cards.Card, content: Mapping[str, Any] | None) -> None:
