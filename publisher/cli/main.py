@@ -636,15 +636,11 @@ def _one_post(config: Config, path: Path) -> str:
 )
 def sandbox(host: str, port: int, seed: int, state_file: Path | None) -> None:
     """Run the LinkedIn emulator locally (no account, no network)."""
-    from publisher.sandbox import client_environ
+    from publisher.sandbox.rehearsal import Rehearsal
     from publisher.sandbox.server import serve
 
-    def ready(url: str) -> None:
-        click.echo(f"LinkedIn sandbox on {url}")
-        click.echo(f"  feed:     {url}/_sandbox/feed")
-        pointers = " ".join(f"{name}={value}" for name, value in client_environ(url).items())
-        click.echo(f"  point the tool at it: {pointers}")
-        click.echo("Ctrl-C stops it.")
+    def ready(rehearsal: Rehearsal) -> None:
+        click.echo("\n".join(rehearsal.lines()))
 
     serve(host, port, seed, state_file, on_ready=ready)
 

@@ -22,6 +22,7 @@ from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from publisher.sandbox.backend import Backend
 from publisher.sandbox.handlers import AFTER_RESPONSE, SandboxApp
 from publisher.sandbox.options import Options
+from publisher.sandbox.rehearsal import Rehearsal, rehearsal_for
 
 LOG = logging.getLogger("publisher.sandbox")
 SAVE_INTERVAL = 0.2
@@ -155,9 +156,12 @@ class SandboxServer:
 
 
 def serve(host: str, port: int, seed: int, state: Path | None,
-          on_ready: Callable[[str], None] | None = None) -> None:
-    """Blocking: serve the sandbox until interrupted (Ctrl-C raises KeyboardInterrupt here)."""
-    server = SandboxServer(Backend(seed, Options()), host, port, state)
+          on_ready: Callable[[Rehearsal], None] | None = None) -> None:
+    """Blocking: serve the sandbox until interrupted (Ctrl-C raises KeyboardInterrupt here).
+
+    `on_ready` is told, before the first request, how a shell rehearses against it."""
+    backend = Backend(seed, Options())
+    server = SandboxServer(backend, host, port, state)
     if on_ready is not None:
-        on_ready(server.base_url)
+        on_ready(rehearsal_for(backend, server.base_url))
     server.serve_forever()
