@@ -139,6 +139,7 @@ class _StopAuthorError(Exception):
         self.message = message
         self.exit_code = exit_code
         self.post: str | None = None  # the post whose request stopped the author
+        self.names_author = False  # the message names the author (no token for it)
 
 
 class _StopRunError(Exception):
@@ -260,8 +261,9 @@ class Applier:
             stop.post = change.post
             self.stopped_authors[author] = stop
             self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
-            return Outcome(change.post, change.action, stop.result,
-                           _naming(change, stop.message))
+            named = f"{change.post}: {stop.message}" if stop.names_author else _naming(
+                change, stop.message)
+            return Outcome(change.post, change.action, stop.result, named)
         except _StopRunError as stop:
             self.report.stopped = stop.message
             self.report.exit_code = worse(self.report.exit_code, stop.exit_code)
@@ -287,9 +289,9 @@ class Applier:
         try:
             return self.client_for(author, alias)
         except PublisherError as error:
-            raise _StopAuthorError(
-                "failed", str(error), getattr(error, "exit_code", EXIT_AUTH)
-            ) from None
+            stop = _StopAuthorError("failed", str(error), getattr(error, "exit_code", EXIT_AUTH))
+            stop.names_author = True
+            raise stop from None
 
     def _set_exit_code(self, plan: Plan) -> None:
         # Every post that will not go out fails the run until a person settles it, so the

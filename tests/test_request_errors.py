@@ -81,3 +81,18 @@ def test_a_page_token_without_the_role_names_the_page_post(tmp_path: Path,
     assert failed[PAGE_POST].startswith(
         f"{PAGE_POST}, as acme (urn:li:organization:2414183): LinkedIn answered 403"), failed
     assert "POST /rest/posts" in failed[PAGE_POST] and JANE_IMAGE not in failed[PAGE_POST]
+
+
+def test_an_author_without_a_token_is_named_once_on_its_own_post(tmp_path: Path,
+                                                                 sandbox_url: str) -> None:
+    world = world_with(tmp_path, sandbox_url, (PAGE_POST, JANE_IMAGE))
+    del world.tokens["jane"]
+    run = world.publish()
+    assert run.code == EXIT_AUTH, run.output
+    assert world.count_of(TEXTS[PAGE_POST]) == 1 and world.count_of(TEXTS[JANE_IMAGE]) == 0
+    failed = failure_lines(run.output)
+    assert list(failed) == [JANE_IMAGE], run.output
+    message = failed[JANE_IMAGE]
+    assert message.startswith(f"{JANE_IMAGE}: no LinkedIn token for author 'jane' "
+                              "(urn:li:person:782bbtaQ)"), message
+    assert message.count("urn:li:person:782bbtaQ") == 1
