@@ -312,9 +312,9 @@ def _markdown_detail(change: Change) -> list[str]:
 def _deletion_lines(change: Change) -> list[str]:
     """What a merge deletes: the post on LinkedIn, and what goes with it."""
     target = _code(change.urn) if change.urn else "the post"
+    again = " (setting `status: ready` again posts it anew)" if change.source else ""
     return [f"- 🗑 deletes {target} from LinkedIn, with its likes, comments and "
-            "reshares; this cannot be undone (setting `status: ready` again posts it anew)",
-            ""]
+            f"reshares; this cannot be undone{again}", ""]
 
 
 def _media_lines(change: Change) -> list[str]:
