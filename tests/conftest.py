@@ -8,8 +8,9 @@ day never depend on the day the tests run; tests that plan pass --now or set the
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import CodeType
 
 import pytest
 
@@ -20,6 +21,58 @@ SANDBOX_CLOCK = "2026-12-01T09:00:00Z"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PUBLISH_SANDBOX_CLOCK", SANDBOX_CLOCK)
+
+
+TESTS = Path(__file__).resolve().parent
+# The tiers (markers registered in pyproject.toml), given by where a test lives...
+FOLDER_MARKS = {
+    "browser": ("browser",),
+    "workflows": ("act", "slow", "sandbox"),
+    "sandbox": ("sandbox",),
+    "contract": ("sandbox",),
+}
+SLOW_MODULES = {"test_soak.py", "test_crash_matrix.py"}
+# ...or by what it calls: a name here in a test's code or in one of its fixtures' code.
+SANDBOX_STARTERS = {"running_sandbox", "sandbox_target", "run_demo"}
+# `World.spawn`: `publish` as its own process, killed or signalled by the sandbox.
+SLOW_CALLS = {"spawn"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        for name in sorted(marks_of(item)):
+            item.add_marker(name)
+
+
+def marks_of(item: pytest.Item) -> set[str]:
+    path = Path(str(item.path)).resolve().relative_to(TESTS)
+    marks = {m for folder in path.parts[:-1] for m in FOLDER_MARKS.get(folder, ())}
+    if path.name in SLOW_MODULES:
+        marks.add("slow")
+    names = names_called(item)
+    if names & SANDBOX_STARTERS:
+        marks.add("sandbox")
+    if names & SLOW_CALLS:
+        marks.add("slow")
+    return marks
+
+
+def names_called(item: pytest.Item) -> set[str]:
+    """The global and attribute names that a test and the fixtures it uses refer to."""
+    functions = [getattr(item, "function", None)]
+    info = getattr(item, "_fixtureinfo", None)
+    if info is not None:
+        functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
+    return {name for f in functions if hasattr(f, "__code__")
+            for code in nested_code(f.__code__) for name in code.co_names}
+
+
+def nested_code(code: CodeType) -> Iterator[CodeType]:
+    """A code object and those of the functions and classes defined inside it."""
+    yield code
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):
+            yield from nested_code(constant)
 
 
 @pytest.fixture
