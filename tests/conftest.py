@@ -14,7 +14,8 @@ from types import CodeType
 
 import pytest
 
-from tests.support import CONFIG, Files, commit_all, git, write_files
+from tests.builders import repository
+from tests.support import CONFIG, Files
 
 SANDBOX_CLOCK = "2026-12-01T09:00:00Z"
 
@@ -80,14 +81,6 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
     """Build a git repository with publish.toml and the given files, all committed."""
 
     def build(files: Files | None = None, config: str = CONFIG, commit: bool = True) -> Path:
-        root = tmp_path / "repo"
-        root.mkdir(exist_ok=True)
-        git(root, "init", "-q", "-b", "main")
-        git(root, "config", "user.email", "test@example.com")
-        git(root, "config", "user.name", "Test")
-        write_files(root, {"publish.toml": config, **(files or {})})
-        if commit:
-            commit_all(root)
-        return root
+        return repository(tmp_path / "repo", files, config, commit)
 
     return build
