@@ -73,6 +73,8 @@ def test_the_demo_ends_with_a_short_report(demo: Demo) -> None:
 
 
 # About four years on and two years back: the demo and the examples must not care.
+# Slow: the whole demo again, twice, each in its own process under faketime.
+@pytest.mark.slow
 @pytest.mark.parametrize("offset", ["+1500d", "-800d"])
 def test_the_demo_tells_the_same_story_on_any_day(offset: str, tmp_path: Path) -> None:
     faketime = shutil.which("faketime")
