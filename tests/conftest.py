@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
-from types import CodeType
+from types import CodeType, FunctionType
 
 import pytest
 
@@ -46,10 +47,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def marks_of(item: pytest.Item) -> set[str]:
-    path = Path(str(item.path)).resolve().relative_to(TESTS)
-    marks = {m for folder in path.parts[:-1] for m in FOLDER_MARKS.get(folder, ())}
-    if path.name in SLOW_MODULES:
-        marks.add("slow")
+    marks = set(marks_of_file(item.path))
     names = names_called(item)
     if names & SANDBOX_STARTERS:
         marks.add("sandbox")
@@ -58,14 +56,38 @@ def marks_of(item: pytest.Item) -> set[str]:
     return marks
 
 
+@cache
+def marks_of_file(path: Path) -> frozenset[str]:
+    relative = path.relative_to(TESTS)
+    marks = {m for folder in relative.parts[:-1] for m in FOLDER_MARKS.get(folder, ())}
+    return frozenset(marks | ({"slow"} if relative.name in SLOW_MODULES else set()))
+
+
 def names_called(item: pytest.Item) -> set[str]:
-    """The global and attribute names that a test and the fixtures it uses refer to."""
+    """The global and attribute names that a test, the fixtures it uses and the helpers of
+    the tests that these call refer to."""
     functions = [getattr(item, "function", None)]
     info = getattr(item, "_fixtureinfo", None)
     if info is not None:
         functions += [d.func for defs in info.name2fixturedefs.values() for d in defs]
-    return {name for f in functions if hasattr(f, "__code__")
-            for code in nested_code(f.__code__) for name in code.co_names}
+    return {name for f in functions if isinstance(f, FunctionType) for name in reachable(f)}
+
+
+@cache
+def reachable(start: FunctionType) -> frozenset[str]:
+    """The names in `start` and in the functions of the tests it calls, and so on."""
+    todo, seen, names = [start], set(), set()
+    while todo:
+        function = todo.pop()
+        if function in seen:
+            continue
+        seen.add(function)
+        for code in nested_code(function.__code__):
+            names.update(code.co_names)
+            todo += [helper for name in code.co_names
+                     if isinstance(helper := function.__globals__.get(name), FunctionType)
+                     and helper.__module__.startswith("tests.")]
+    return frozenset(names)
 
 
 def nested_code(code: CodeType) -> Iterator[CodeType]:
