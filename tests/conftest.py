@@ -1,4 +1,9 @@
-"""Shared fixtures: a repository of posts in a temp folder, with git.
+"""Shared fixtures (a repository of posts in a temp folder, with git) and the tiers.
+
+The tiers are markers (registered in pyproject.toml) that pytest_collection_modifyitems
+gives each test from the folder it lives in and from the names its code, its fixtures'
+code and the helpers of the tests these call refer to: `pytest -m "not slow and not
+browser"` is the fast loop (README.md, Development).
 
 Every sandbox the tests start, in this process or in another, runs its clock from one
 fixed time (PUBLISH_SANDBOX_CLOCK), so the API versions it serves and what it counts per
@@ -35,7 +40,7 @@ FOLDER_MARKS = {
 }
 SLOW_MODULES = {"test_soak.py", "test_crash_matrix.py"}
 # ...or by what it calls: a name here in a test's code or in one of its fixtures' code.
-SANDBOX_STARTERS = {"running_sandbox", "sandbox_target", "run_demo"}
+SANDBOX_STARTERS = {"running_sandbox", "sandbox_target"}
 # `World.spawn`: `publish` as its own process, killed or signalled by the sandbox.
 SLOW_CALLS = {"spawn"}
 
