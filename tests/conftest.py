@@ -41,8 +41,10 @@ FOLDER_MARKS = {
 SLOW_MODULES = {"test_soak.py", "test_crash_matrix.py"}
 # ...or by what it calls: a name here in a test's code or in one of its fixtures' code.
 SANDBOX_STARTERS = {"running_sandbox", "sandbox_target"}
-# `World.spawn`: `publish` as its own process, killed or signalled by the sandbox.
-SLOW_CALLS = {"spawn"}
+# Processes of their own: `World.spawn` (`publish`, killed or signalled by the sandbox)
+# and subprocess.Popen (a sync holding the lock, contenders for it, a sandbox elsewhere):
+# each pays Python's start and publisher's imports again.
+SLOW_CALLS = {"spawn", "Popen"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -23,7 +23,7 @@ def test_a_folder_or_module_gives_its_marks(path: str, marks: set[str]) -> None:
 
 # Never run: only the names they refer to count.
 def _kills() -> None:
-    _world().spawn()
+    _world().publish()
 
 
 def _world() -> Any:
@@ -35,7 +35,7 @@ def test_the_names_of_the_helpers_a_test_calls_count_as_its_own() -> None:
         _kills()
 
     names = reachable(test_body)
-    assert {"_kills", "_world", "spawn"} <= names
+    assert {"_kills", "_world", "publish"} <= names
 
 
 def test_a_sandbox_fixture_marks_the_test(base_url: str, request: pytest.FixtureRequest) -> None:
