@@ -9,8 +9,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from publisher.cli import cli
-from tests.publishing import mp4
-from tests.support import commit_all, png_bytes
+from tests.builders import mp4, png_bytes
+from tests.support import commit_all
 
 SRT = "1\n00:00:00,500 --> 00:00:02,000\nHello.\n\n2\n00:00:02,500 --> 00:00:04,000\nBye.\n"
 WITH = "{path: media/clip.mp4, title: The clip, thumbnail: media/poster.png, captions: media/clip.srt}"
