@@ -25,7 +25,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -35,6 +34,7 @@ from typing import Any
 import platformdirs
 
 from publisher.errors import PublisherError
+from publisher.files import atomic_write
 
 STORE_NAME = "tokens.json"
 TOKEN_TEXT = re.compile(r"[!-~]+")  # printable ASCII, no space
@@ -109,7 +109,7 @@ def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 class TokenStore:
-    """tokens.json: {alias: StoredToken}; written atomically with mode 0600."""
+    """tokens.json: {alias: StoredToken}; written atomically (``atomic_write``) with mode 0600."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -146,16 +146,8 @@ class TokenStore:
     def _write(self, records: dict[str, StoredToken]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data: dict[str, Any] = {alias: asdict(token) for alias, token in sorted(records.items())}
-        fd, temp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-                handle.write("\n")
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+        atomic_write(self.path, text.encode("utf-8"), mode=0o600, prefix=".tokens-")
 
 
 def resolve(
