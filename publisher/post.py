@@ -35,7 +35,8 @@ from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
 from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
-from publisher.schedule import TimeError, format_utc, parse_time, parse_utc
+from publisher.schedule import TimeError, parse_time, parse_utc
+from publisher.utc import format_utc
 from publisher.writeback import WriteBackError, updated_source
 
 KEYS = (

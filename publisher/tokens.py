@@ -12,7 +12,8 @@ The store also keeps what a later refresh needs: the refresh token and the app's
 id and secret, so that a token refreshed on this machine needs no environment at all, and
 which of the two apps (``member`` or ``page``) issued the token.
 
-A token is never printed whole: `mask` shows its first and last three characters.
+A token is never printed whole: `mask` (the client's own, ``linkedin.errors.mask``) shows
+its first and last three characters, and nothing of a token shorter than 12.
 
 Every token is checked where it is read (`resolve`): LinkedIn's access tokens are printable
 ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`)
@@ -35,6 +36,7 @@ import platformdirs
 
 from publisher.errors import PublisherError
 from publisher.files import atomic_write
+from publisher.linkedin.errors import mask
 
 STORE_NAME = "tokens.json"
 TOKEN_TEXT = re.compile(r"[!-~]+")  # printable ASCII, no space
@@ -80,13 +82,6 @@ class Credential:
     @property
     def masked(self) -> str:
         return mask(self.token)
-
-
-def mask(token: str) -> str:
-    """`AQX…4f2`: enough to tell tokens apart, never enough to use one."""
-    if len(token) <= 8:
-        return "…"
-    return f"{token[:3]}…{token[-3:]}"
 
 
 def env_name(alias: str | None) -> str:

@@ -385,7 +385,10 @@ def _scrub(text: str, secrets: Sequence[str]) -> str:
 
 
 def mask(secret: str) -> str:
-    """``AQX…4f2``: enough to tell two tokens apart, never enough to use one."""
+    """``AQX…4f2``: enough to tell two tokens apart, never enough to use one.
+
+    The one mask of the product (the token store and the CLI use it too). Under 12
+    characters, six shown would be half of the secret or more: nothing is shown."""
     if len(secret) < 12:
         return "…"
     return f"{secret[:3]}…{secret[-3:]}"
