@@ -45,6 +45,7 @@ from publisher.linkedin.errors import (
     LinkedInError,
     RateLimited,
 )
+from publisher.post import EXPERIMENT_FORM, experiment_of
 from publisher.utc import format_utc
 
 METRICS_FILE = "metrics.jsonl"
@@ -109,12 +110,11 @@ def read_experiment(root: Path, path: str) -> tuple[tuple[str, str] | None, str 
     value = front.data.get("experiment")
     if value is None:
         return None, None
-    if (isinstance(value, dict) and set(value) == {"name", "variant"}
-            and all(str(v).strip() for v in value.values())):
-        return (str(value["name"]), str(value["variant"])), None
-    return None, (f"{path}:{front.line('experiment')}: experiment must be "
-                  "{name: <experiment>, variant: <A, B, ...>}: the post is left out of "
-                  "experiments until it is fixed")
+    found = experiment_of(value)
+    if found is not None:
+        return found, None
+    return None, (f"{path}:{front.line('experiment')}: {EXPERIMENT_FORM}: the post is left "
+                  "out of experiments until it is fixed")
 
 
 def _parse_time(text: str | None) -> datetime | None:

@@ -87,6 +87,22 @@ TRIAL_WRITE_BACK = {"urn": "urn:li:share:7000000000000000000",
 ContentKind = Literal["text", "image", "multi_image", "video", "document", "article"]
 
 
+EXPERIMENT_FORM = "experiment must be {name: <experiment>, variant: <A, B, ...>}"
+
+
+def experiment_of(value: object) -> tuple[str, str] | None:
+    """(name, variant) of an ``experiment:`` value, or None when it is not of that form.
+
+    The one reading of the key: ``publish check`` refuses what this refuses, and the
+    report leaves out of its experiments exactly the posts that check would refuse.
+    """
+    if not isinstance(value, dict) or set(value) != {"name", "variant"}:
+        return None
+    if not all(isinstance(v, (str, int)) and str(v).strip() for v in value.values()):
+        return None
+    return str(value["name"]), str(value["variant"])
+
+
 @dataclass(frozen=True)
 class MediaFile:
     """A file a post uploads: path from the repo root, its checks and its digest."""
@@ -628,16 +644,12 @@ class _PostChecker:
         value = self.data.get("experiment")
         if value is None:
             return None
-        if (
-            not isinstance(value, dict)
-            or set(value) != {"name", "variant"}
-            or not all(isinstance(v, (str, int)) and str(v).strip() for v in value.values())
-        ):
-            self.error(
-                ("experiment",), "experiment must be {name: <experiment>, variant: <A, B, ...>}"
-            )
+        found = experiment_of(value)
+        if found is None:
+            self.error(("experiment",), EXPERIMENT_FORM)
             return None
-        return {"name": str(value["name"]), "variant": str(value["variant"])}
+        name, variant = found
+        return {"name": name, "variant": variant}
 
     def _publish_when(self) -> str | None:
         value = self.data.get("publish_when")
