@@ -17,8 +17,8 @@ its first and last three characters, and nothing of a token shorter than 12.
 
 Every token is checked where it is read (`resolve`): LinkedIn's access tokens are printable
 ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`)
-or a character beyond ASCII (the masked form `AQX…4f2` pasted back) is refused with the
-reason, instead of failing every call later (or crashing the HTTP library).
+or a character beyond ASCII (the masked form `AQX…4f2` pasted back), or a run of `***` or
+`...` (the masked forms of other tools and of GitHub's logs) is refused with the reason, instead of failing every call later (or crashing the HTTP library).
 """
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ from publisher.linkedin.errors import mask
 
 STORE_NAME = "tokens.json"
 TOKEN_TEXT = re.compile(r"[!-~]+")  # printable ASCII, no space
+# How masked secrets are shown: GitHub's logs print "***", other tools "AQV*****x7Q" or
+# "AQV...x7Q". No LinkedIn token holds such a run.
+MASKED = re.compile(r"\*{2,}|\.{3,}")
 
 
 class TokenError(PublisherError):
@@ -182,10 +185,16 @@ def checked_token(token: object, source: str) -> str:
     the first character that cannot be in one (never the token itself)."""
     if not isinstance(token, str) or not token:
         raise TokenError(f"the token from {source} is empty: set it to the whole access token")
-    if TOKEN_TEXT.fullmatch(token):
-        return token
-    position, char = next((i, c) for i, c in enumerate(token) if not TOKEN_TEXT.fullmatch(c))
-    raise TokenError(f"the token from {source} {_token_problem(token, position, char)}")
+    if not TOKEN_TEXT.fullmatch(token):
+        position, char = next((i, c) for i, c in enumerate(token)
+                              if not TOKEN_TEXT.fullmatch(c))
+        raise TokenError(f"the token from {source} {_token_problem(token, position, char)}")
+    masked = MASKED.search(token)
+    if masked is not None:
+        raise TokenError(f"the token from {source} holds '{masked.group()}', so it is a masked "
+                         "form (like AQX…4f2 or AQX***4f2), not the token: paste the whole "
+                         "access token")
+    return token
 
 
 def _token_problem(token: str, position: int, char: str) -> str:

@@ -194,6 +194,11 @@ def _check_author(check: AuthorCheck, transport: Transport, cli_token: str | Non
         if stored.scopes:
             check.scopes, check.scopes_from = tuple(stored.scopes), "login"
     _probe(check, transport, credential.token)
+    if check.status in REFUSED:
+        # No app can introspect a token LinkedIn refuses, and its scopes no longer matter:
+        # the one thing to say is how to get a new one.
+        check.findings.append(_refused(check, credential))
+        return
     app = _owner(check, transport, credential.token,
                  _candidate_apps(app_kind(check.urn), environ, apps, stored))
     if check.member is None and check.status == "active" and check.scopes:
@@ -272,6 +277,24 @@ def _introspect(check: AuthorCheck, transport: Transport, token: str, app: App) 
     return True
 
 
+REFUSED = {
+    "invalid": "LinkedIn does not know it (INVALID_ACCESS_TOKEN): it was changed or cut short "
+               "when it was copied, or it is not an access token",
+    "revoked": "LinkedIn no longer accepts it (REVOKED_ACCESS_TOKEN): the member removed the "
+               "app's access, or a later login of the member with other scopes replaced it",
+}
+
+
+def _refused(check: AuthorCheck, credential: Credential) -> Finding:
+    return Finding("error", f"the token is {check.status}: {REFUSED[check.status]}; get a new "
+                   f"one: {_renew(check, credential)}")
+
+
+def _renew(check: AuthorCheck, credential: Credential) -> str:
+    login = f"run `publish login --author {store_key(check.alias, check.urn)}`"
+    return login if credential.stored else f"{login} and update {credential.source}"
+
+
 def _app_findings(check: AuthorCheck, app: App | None) -> list[Finding]:
     """A token that cannot be refreshed (a member app's): say when to log in again."""
     if app is None or check.status != "active" or check.refreshable or not check.expires_at:
@@ -283,10 +306,7 @@ def _app_findings(check: AuthorCheck, app: App | None) -> list[Finding]:
 
 def _token_findings(check: AuthorCheck, now: float, refreshable: bool,
                     credential: Credential) -> list[Finding]:
-    login = f"run `publish login --author {store_key(check.alias, check.urn)}`"
-    renew = login if credential.stored else f"{login} and update {credential.source}"
-    if check.status in ("revoked", "invalid"):
-        return [Finding("error", f"LinkedIn refuses this token ({check.status}): {renew}")]
+    renew = _renew(check, credential)
     days = None if check.expires_at is None else (check.expires_at - now) / DAY
     if check.status == "expired" or (days is not None and days < 0):
         if refreshable:
