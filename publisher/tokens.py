@@ -16,9 +16,10 @@ A token is never printed whole: `mask` (the client's own, ``linkedin.errors.mask
 its first and last three characters, and nothing of a token shorter than 12.
 
 Every token is checked where it is read (`resolve`): LinkedIn's access tokens are printable
-ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`)
-or a character beyond ASCII (the masked form `AQX…4f2` pasted back), or a run of `***` or
-`...` (the masked forms of other tools and of GitHub's logs) is refused with the reason, instead of failing every call later (or crashing the HTTP library).
+ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`),
+a character beyond ASCII (the masked form `AQX…4f2` pasted back), or a run of `***` or
+`...` (the masked forms of other tools and of GitHub's logs) is refused with the reason,
+instead of failing every call later (or crashing the HTTP library).
 """
 
 from __future__ import annotations
