@@ -32,8 +32,9 @@ from publisher.config import (
     mention_target,
 )
 from publisher.errors import Diagnostic, Severity, did_you_mean
+from publisher.formats.common import MediaKind
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
-from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
+from publisher.mediarules import MediaInfo, inspect_media, sha256_file
 from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
 from publisher.schedule import TimeError, parse_time, parse_utc
 from publisher.utc import format_utc

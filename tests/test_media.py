@@ -15,7 +15,9 @@ import pypdf
 import pytest
 from PIL import Image
 
-from publisher.media import MediaInfo, MediaKind, identify, inspect_media, sha256_file
+from publisher.formats.common import MediaKind
+from publisher.formats.sniff import identify
+from publisher.mediarules import MediaInfo, inspect_media, sha256_file
 
 MB = 1000 * 1000
 Build = Callable[[Path], Path]
