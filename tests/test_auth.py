@@ -25,6 +25,8 @@ from click.testing import CliRunner
 
 from publisher import auth
 from publisher.cli import cli
+from publisher.linkedin import errors as li
+from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
 from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
@@ -713,6 +715,24 @@ def test_an_expired_token_is_refreshed_once_and_the_call_sent_again(env: Env) ->
             f"EXPIRED_ACCESS_TOKEN): {mask(page['access_token'])} -> ") in output
     assert "The secret LINKEDIN_ACCESS_TOKEN_ACME still holds" in output
     assert page["access_token"] not in output and page["refresh_token"] not in output
+
+
+def test_the_token_hook_refreshes_once_per_run_and_never_twice(env: Env) -> None:
+    page = env.issue(JANE_ID, PAGE)
+    keeper = auth.TokenKeeper(transport(env), store=env.store, environ={
+        **env.environ, "LINKEDIN_ACCESS_TOKEN_ACME": page["access_token"],
+        "LINKEDIN_REFRESH_TOKEN_ACME": page["refresh_token"]})
+    hook = auth.RefreshingToken(keeper, keeper.token_for("acme", ACME))
+    client = LinkedInClient(transport(env), hook)
+    env.control.expire_token_after(page["access_token"], 0)
+    assert list(client.find_posts_by_author(ACME)) == []       # refreshed, sent again
+    renewed = hook()
+    assert renewed and renewed != page["access_token"] and _token_calls(env) == 1
+    env.control.expire_token_after(renewed, 0)
+    with pytest.raises(li.ExpiredToken):
+        list(client.find_posts_by_author(ACME))
+    assert _token_calls(env) == 1 and hook() == renewed
+    assert page["access_token"] not in repr(client) and renewed not in repr(client)
 
 
 def test_an_environment_token_near_its_end_is_refreshed_before_use(env: Env) -> None:
