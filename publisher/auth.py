@@ -1,6 +1,6 @@
 """Accounts and tokens: the names the CLI and scripts use, from ``publisher.accounts``.
 
-The package draws four lines, none of which prints:
+Five parts, none of which prints:
 
 * ``publisher.tokens``: which token each author uses, and the token store (0600);
 * ``accounts.apps``: the member app and the page app, their credentials and scopes;
@@ -18,8 +18,6 @@ from __future__ import annotations
 from publisher.accounts.apps import (
     APP_NAMES,
     DAY,
-    DEFAULT_PORT,
-    LOGIN_TIMEOUT,
     MEMBER,
     PAGE,
     App,
@@ -34,11 +32,18 @@ from publisher.accounts.apps import (
     login_app,
     login_groups,
     parse_scope_list,
-    redirect_uri,
     token_app,
 )
 from publisher.accounts.doctor import DoctorReport, Finding, doctor, version_check
-from publisher.accounts.login import LoginRequest, LoginResult, login, whoami
+from publisher.accounts.login import (
+    DEFAULT_PORT,
+    LOGIN_TIMEOUT,
+    LoginRequest,
+    LoginResult,
+    login,
+    redirect_uri,
+    whoami,
+)
 from publisher.accounts.refresh import LiveToken, RefreshingToken, TokenKeeper
 
 __all__ = [

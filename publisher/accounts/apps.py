@@ -14,16 +14,9 @@ from dataclasses import dataclass, field
 
 from publisher.config import AppSettings
 from publisher.errors import PublisherError
-from publisher.tokens import (
-    StoredToken,
-)
+from publisher.tokens import StoredToken
 
 DAY = 86400
-REFRESH_WITHIN_DAYS = 7
-WARN_WITHIN_DAYS = 14
-DEFAULT_PORT = 3000
-CALLBACK_PATH = "/callback"
-LOGIN_TIMEOUT = 300.0
 ORGANIZATION = "urn:li:organization:"
 MEMBER, PAGE = "member", "page"
 PERSON_SCOPES = ("openid", "profile", "w_member_social")
@@ -34,18 +27,7 @@ ORGANIZATION_SCOPES = ("w_organization_social", "r_organization_social",
 # A person through the page app: posting, and their post analytics, which only a
 # Community Management app grants.
 PAGE_PERSON_SCOPES = ("w_member_social", "r_member_postAnalytics")
-ACL_SCOPES = ("rw_organization_admin", "r_organization_admin")
-POSTING_ROLES = ("ADMINISTRATOR", "CONTENT_ADMIN", "DIRECT_SPONSORED_CONTENT_POSTER")
 APP_NAMES = {MEMBER: "member app", PAGE: "page app"}
-CAPABILITIES = (
-    ("w_member_social", "post as the member"),
-    ("w_organization_social", "post as the pages the member may post for"),
-    ("r_organization_social", "read page posts back"),
-    ("rw_organization_admin", "read page statistics"),
-    ("r_member_postAnalytics", "read the member's post statistics"),
-    ("openid", "name the member (/v2/userinfo)"),
-)
-CANCELLED = ("user_cancelled_authorize", "user_cancelled_login")
 Clock = Callable[[], float]
 
 
@@ -205,10 +187,6 @@ def check_login_apps(groups: list[LoginGroup], chosen: list[App]) -> None:
 
 def parse_scope_list(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in text.replace(",", " ").split() if s))
-
-
-def redirect_uri(port: int) -> str:
-    return f"http://localhost:{port}{CALLBACK_PATH}"
 
 
 def days_text(days: float) -> str:

@@ -15,14 +15,12 @@ from datetime import UTC, date, datetime
 
 from publisher import apiversion
 from publisher.accounts.apps import (
-    CAPABILITIES,
     DAY,
     MEMBER,
     ORGANIZATION,
     PAGE,
     PAGE_PERSON_SCOPES,
     PERSON_SCOPES,
-    WARN_WITHIN_DAYS,
     App,
     Clock,
     app_kind,
@@ -31,20 +29,22 @@ from publisher.accounts.apps import (
     token_app,
 )
 from publisher.accounts.login import whoami
-from publisher.accounts.refresh import refresh_token_for
+from publisher.accounts.refresh import WARN_WITHIN_DAYS, refresh_token_for
 from publisher.config import AppSettings, Config, is_author_urn
 from publisher.linkedin import errors as li
 from publisher.linkedin import oauth
 from publisher.linkedin.client import LinkedInClient, person_urn
 from publisher.linkedin.transport import Transport
 from publisher.post import discover, load_post
-from publisher.tokens import (
-    Credential,
-    StoredToken,
-    TokenError,
-    TokenStore,
-    resolve,
-    store_key,
+from publisher.tokens import Credential, StoredToken, TokenError, TokenStore, resolve, store_key
+
+CAPABILITIES = (
+    ("w_member_social", "post as the member"),
+    ("w_organization_social", "post as the pages the member may post for"),
+    ("r_organization_social", "read page posts back"),
+    ("rw_organization_admin", "read page statistics"),
+    ("r_member_postAnalytics", "read the member's post statistics"),
+    ("openid", "name the member (/v2/userinfo)"),
 )
 
 Level = str  # "ok" | "note" | "warning" | "error"

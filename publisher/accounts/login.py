@@ -19,28 +19,23 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from publisher.accounts.apps import (
-    ACL_SCOPES,
-    CALLBACK_PATH,
-    CANCELLED,
-    DEFAULT_PORT,
-    LOGIN_TIMEOUT,
-    ORGANIZATION,
-    POSTING_ROLES,
-    App,
-    Clock,
-    LoginError,
-    PortInUseError,
-    redirect_uri,
-)
+from publisher.accounts.apps import ORGANIZATION, App, Clock, LoginError, PortInUseError
 from publisher.linkedin import errors as li
 from publisher.linkedin import oauth
 from publisher.linkedin.client import LinkedInClient, person_urn
 from publisher.linkedin.transport import Transport
-from publisher.tokens import (
-    StoredToken,
-    TokenStore,
-)
+from publisher.tokens import StoredToken, TokenStore
+
+DEFAULT_PORT = 3000
+CALLBACK_PATH = "/callback"
+LOGIN_TIMEOUT = 300.0
+ACL_SCOPES = ("rw_organization_admin", "r_organization_admin")
+POSTING_ROLES = ("ADMINISTRATOR", "CONTENT_ADMIN", "DIRECT_SPONSORED_CONTENT_POSTER")
+CANCELLED = ("user_cancelled_authorize", "user_cancelled_login")
+
+
+def redirect_uri(port: int) -> str:
+    return f"http://localhost:{port}{CALLBACK_PATH}"
 
 
 @dataclass(frozen=True)

@@ -15,27 +15,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from publisher.accounts.apps import (
-    DAY,
-    REFRESH_WITHIN_DAYS,
-    WARN_WITHIN_DAYS,
-    App,
-    Clock,
-    app_kind,
-    days_text,
-    token_app,
-)
+from publisher.accounts.apps import DAY, App, Clock, app_kind, days_text, token_app
 from publisher.config import AppSettings
 from publisher.linkedin import errors as li
 from publisher.linkedin import oauth
 from publisher.linkedin.transport import Transport
-from publisher.tokens import (
-    Credential,
-    TokenStore,
-    default_store_path,
-    resolve,
-    store_key,
-)
+from publisher.tokens import Credential, TokenStore, default_store_path, resolve, store_key
+
+REFRESH_WITHIN_DAYS = 7
+WARN_WITHIN_DAYS = 14
 
 
 @dataclass
