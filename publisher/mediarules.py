@@ -93,6 +93,7 @@ class MediaInfo:
     cues: int | None = None  # captions
     duration: float | None = None  # video, in seconds, when the file states it
 
+
 def sha256_file(path: Path) -> str:
     """The file's SHA-256 as "sha256:<hex>", read in chunks so size does not matter."""
     with path.open("rb") as file:
@@ -139,6 +140,7 @@ def _maybe_text(path: Path, found: str) -> bool:
     with path.open("rb") as file:
         return b"\x00" not in file.read(HEAD_BYTES)
 
+
 def _wrong_format(found: str, expected: MediaKind) -> str:
     kind = FORMATS.get(found, (None, ""))[0]
     accepted = _ACCEPTED_TEXT[expected]
@@ -153,6 +155,7 @@ def _wrong_format(found: str, expected: MediaKind) -> str:
             f"LinkedIn accepts {accepted} here: {fix}")
 
 # --- images ---------------------------------------------------------------------------------
+
 
 def _inspect_image(path: Path, found: str, size: int) -> tuple[MediaInfo | None, list[str]]:
     try:
@@ -191,6 +194,7 @@ def _image_problems(info: MediaInfo) -> list[str]:
 
 # --- videos ---------------------------------------------------------------------------------
 
+
 def _inspect_video(path: Path, size: int) -> tuple[MediaInfo | None, list[str]]:
     try:
         with path.open("rb") as file:
@@ -228,6 +232,7 @@ def _video_problems(info: MediaInfo, movie: Movie) -> list[str]:
 
 # --- captions -------------------------------------------------------------------------------
 
+
 def _inspect_captions(path: Path, size: int) -> tuple[MediaInfo | None, list[str]]:
     """SubRip: numbered cues of a timing line and text, separated by blank lines."""
     if size > MAX_CAPTIONS_BYTES:
@@ -244,6 +249,7 @@ def _inspect_captions(path: Path, size: int) -> tuple[MediaInfo | None, list[str
                      content_type=CONTENT_TYPES["SRT"], cues=cues), []
 
 # --- documents ------------------------------------------------------------------------------
+
 
 def _inspect_document(path: Path, found: str, size: int) -> tuple[MediaInfo | None, list[str]]:
     if size > MAX_DOCUMENT_BYTES:
@@ -269,6 +275,7 @@ def _inspect_document(path: Path, found: str, size: int) -> tuple[MediaInfo | No
         return info, ["has no pages, so LinkedIn would show an empty document: "
                       "export it again with its content"]
     return info, []
+
 
 def _pdf_problem(path: Path) -> tuple[int | None, str | None]:
     """The page count, or the reason the PDF cannot be read."""

@@ -37,6 +37,7 @@ def iso_media_format(head: bytes) -> str:
         return "M4A"
     return "MP4"
 
+
 @dataclass
 class Movie:
     """What the MP4 index (the 'moov' box) says about the video."""
@@ -46,6 +47,7 @@ class Movie:
     duration: float | None = None
     width: int | None = None
     height: int | None = None
+
 
 def read_movie(file: BinaryIO, size: int) -> Movie:
     """Walk the box headers (ISO/IEC 14496-12) by seeking; media data is never read."""

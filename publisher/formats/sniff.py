@@ -76,6 +76,7 @@ def describe(found: str) -> str:
         return FORMATS[found][1]
     return f"a file of unknown type (first bytes: {found.removeprefix('UNKNOWN:')})"
 
+
 _PREFIXES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "JPEG"),
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -133,6 +134,7 @@ def _is_bmp(head: bytes) -> bool:
     # follows the 14-byte file header takes one of a few known values.
     return (head.startswith(b"BM") and len(head) >= 18
             and struct.unpack_from("<I", head, 14)[0] in _BMP_HEADER_SIZES)
+
 
 def _text_format(head: bytes) -> str | None:
     """SVG, HTML, captions (WebVTT, SubRip) or plain text when the start of the file is

@@ -98,6 +98,7 @@ def _member_problem(archive: zipfile.ZipFile, name: str, error: Exception) -> st
         return f"its part '{name}' is compressed with {method}, which cannot be read here"
     return f"its part '{name}' is damaged ({type(error).__name__}: {error})"
 
+
 _DOCX_PAGES = re.compile(r"<(?:\w+:)?Pages>(\d+)</(?:\w+:)?Pages>")
 _SLIDE = re.compile(r"ppt/slides/slide\d+\.xml")
 
