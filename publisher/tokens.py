@@ -12,7 +12,7 @@ The store also keeps what a later refresh needs: the refresh token and the app's
 id and secret, so that a token refreshed on this machine needs no environment at all, and
 which of the two apps (``member`` or ``page``) issued the token.
 
-A token is never printed whole: `mask` (the client's own, ``linkedin.errors.mask``) shows
+A token is never printed whole: `mask` (``publisher.masking``, the client's too) shows
 its first and last three characters, and nothing of a token shorter than 12.
 
 Every token is checked where it is read (`resolve`): LinkedIn's access tokens are printable
@@ -37,7 +37,7 @@ import platformdirs
 
 from publisher.errors import PublisherError
 from publisher.files import atomic_write
-from publisher.linkedin.errors import mask
+from publisher.masking import mask
 
 STORE_NAME = "tokens.json"
 TOKEN_TEXT = re.compile(r"[!-~]+")  # printable ASCII, no space

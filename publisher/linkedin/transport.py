@@ -55,8 +55,8 @@ from publisher.linkedin.errors import (
     TransportError,
     UploadError,
     error_from_response,
-    mask,
 )
+from publisher.masking import mask
 
 __all__ = ["FilePart", "Reply", "RetryPolicy", "Token", "TokenHook", "Transport", "bearer",
            "full_jitter", "is_sandbox", "mask", "url_is_live"]
