@@ -36,7 +36,7 @@ from publisher.linkedin.client import LinkedInClient, build_post_payload
 from publisher.linkedin.media import media_kind
 from publisher.plan import Change, Plan
 from publisher.post import MediaFile, Post, is_organization
-from publisher.schedule import format_utc
+from publisher.utc import format_utc
 from publisher.writeback import WriteBackError, retire_keys, write_back
 
 # A re-POST is a safe probe only while LinkedIn would still call it a duplicate of the

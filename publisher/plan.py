@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from publisher.errors import Diagnostic
 from publisher.identity import Candidate, Identity, identify
 from publisher.ledger import Entry, Ledger, Settled
-from publisher.schedule import format_utc
+from publisher.utc import format_utc
 
 if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
     from publisher.post import LoadedPost, Post

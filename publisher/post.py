@@ -32,10 +32,12 @@ from publisher.config import (
     mention_target,
 )
 from publisher.errors import Diagnostic, Severity, did_you_mean
+from publisher.formats.common import MediaKind
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
-from publisher.media import MediaInfo, MediaKind, inspect_media, sha256_file
+from publisher.mediarules import MediaInfo, inspect_media, sha256_file
 from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
-from publisher.schedule import TimeError, format_utc, parse_time, parse_utc
+from publisher.schedule import TimeError, parse_time, parse_utc
+from publisher.utc import format_utc
 from publisher.writeback import WriteBackError, updated_source
 
 KEYS = (
@@ -84,6 +86,22 @@ TRIAL_WRITE_BACK = {"urn": "urn:li:share:7000000000000000000",
                     "published_at": "2026-01-01T00:00:00Z"}
 
 ContentKind = Literal["text", "image", "multi_image", "video", "document", "article"]
+
+
+EXPERIMENT_FORM = "experiment must be {name: <experiment>, variant: <A, B, ...>}"
+
+
+def experiment_of(value: object) -> tuple[str, str] | None:
+    """(name, variant) of an ``experiment:`` value, or None when it is not of that form.
+
+    The one reading of the key: ``publish check`` refuses what this refuses, and the
+    report leaves out of its experiments exactly the posts that check would refuse.
+    """
+    if not isinstance(value, dict) or set(value) != {"name", "variant"}:
+        return None
+    if not all(isinstance(v, (str, int)) and str(v).strip() for v in value.values()):
+        return None
+    return str(value["name"]), str(value["variant"])
 
 
 @dataclass(frozen=True)
@@ -627,16 +645,12 @@ class _PostChecker:
         value = self.data.get("experiment")
         if value is None:
             return None
-        if (
-            not isinstance(value, dict)
-            or set(value) != {"name", "variant"}
-            or not all(isinstance(v, (str, int)) and str(v).strip() for v in value.values())
-        ):
-            self.error(
-                ("experiment",), "experiment must be {name: <experiment>, variant: <A, B, ...>}"
-            )
+        found = experiment_of(value)
+        if found is None:
+            self.error(("experiment",), EXPERIMENT_FORM)
             return None
-        return {"name": str(value["name"]), "variant": str(value["variant"])}
+        name, variant = found
+        return {"name": name, "variant": variant}
 
     def _publish_when(self) -> str | None:
         value = self.data.get("publish_when")

@@ -2,7 +2,7 @@
 
 Media come as bytes (`*_bytes`, for the sandbox's upload URLs and for tables of cases)
 and as files (`png`, `pdf`, `mp4`, written where a post points). They are the smallest
-files that pass the checks of publisher.media and of the sandbox, made on the spot.
+files that pass the checks of publisher.mediarules and of the sandbox, made on the spot.
 """
 
 from __future__ import annotations

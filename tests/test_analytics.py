@@ -180,6 +180,16 @@ def test_experiment_is_read_from_the_front_matter(tmp_path: Path) -> None:
 # ---- the report's figures
 
 
+@pytest.mark.parametrize("value", ["{name: hook, variant: [B]}", "{name: hook, variant: ' '}",
+                                   "{name: hook}", "{name: {a: 1}, variant: B}"])
+def test_the_report_leaves_out_the_experiments_that_check_refuses(tmp_path: Path,
+                                                                   value: str) -> None:
+    (tmp_path / "p.md").write_text(f"---\nexperiment: {value}\n---\nHi\n")
+    experiment, warning = analytics.read_experiment(tmp_path, "p.md")
+    assert experiment is None and warning is not None
+    assert warning.startswith("p.md:2: experiment must be {name: <experiment>, variant:")
+
+
 def published(post: str, when: str, experiment: tuple[str, str] | None = None,
               author: str = "urn:li:organization:1") -> Published:
     return Published(post, f"urn:li:share:{post}", author, None,

@@ -159,7 +159,7 @@ def test_start_up_does_not_load_what_only_some_commands_need() -> None:
 
 
 HEAVY = ("git", "yaml", "frontmatter", "markdown_it", "PIL", "requests", "logging")
-PARSER = ("publisher.post", "publisher.render", "publisher.media", "publisher.frontmatter_yaml")
+PARSER = ("publisher.post", "publisher.render", "publisher.mediarules", "publisher.frontmatter_yaml")
 
 
 def modules_after(root: Path, *args: str) -> set[str]:

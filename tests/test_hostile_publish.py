@@ -86,8 +86,12 @@ def test_a_post_linked_to_a_file_outside_is_refused_and_nothing_of_it_is_committ
     [
         ("{token}\n", "ends with a line break, which LinkedIn refuses in every call"),
         ("{head}…{tail}", "holds '…', so it is the masked form that publish prints"),
+        ("{head}*****{tail}", "holds '*****', so it is a masked form (like AQX…4f2 or "
+                              "AQX***4f2), not the token: paste the whole access token"),
+        ("{head}...{tail}", "holds '...', so it is a masked form"),
+        ("***", "holds '***', so it is a masked form"),
     ],
-    ids=["trailing-newline", "masked-form"],
+    ids=["trailing-newline", "masked-form", "asterisks", "dots", "github-log"],
 )
 def test_a_token_that_cannot_work_is_refused_and_the_other_author_goes_on(
     tmp_path: Path, sandbox_url: str, token: str, expected: str

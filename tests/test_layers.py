@@ -7,8 +7,9 @@
 - No import cycle at all among publisher's modules, counting imports at module level,
   inside functions, under TYPE_CHECKING, and the modules named to importlib.import_module.
 - The LinkedIn client (publisher.linkedin) and the sandbox (publisher.sandbox) import
-  nothing else of publisher; the sandbox is imported only by itself, the demo, the CLI's
-  `sandbox` and `demo` commands, and the tests.
+  nothing else of publisher but the leaves (modules that import nothing of publisher but
+  each other, shared by the product and the sandbox); the sandbox is imported only by
+  itself, the demo, the CLI's `sandbox` and `demo` commands, and the tests.
 - Only the CLI imports click or prints; only gitops runs or imports git.
 """
 
@@ -26,11 +27,15 @@ PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
 
 # Lowest first. Names are relative to `publisher`; "" is the package's own __init__.
 LAYERS: dict[str, tuple[str, ...]] = {
+    # One way to write a time, one atomic write, one mask, LinkedIn's little text format,
+    # the feed card templates, the file-format readers: they import nothing of publisher
+    # but each other, so the client and the sandbox may use them too.
+    "leaves": ("utc", "files", "masking", "littletext", "cards", "formats"),
     # Posts, rendering, configuration, the ledger, the plan: files and values, no git,
     # no network.
-    "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "media", "render",
-                "config", "tokens", "writeback", "post", "ledger", "identity", "plan",
-                "planview", "newpost"),
+    "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
+                "render", "config", "tokens", "writeback", "post", "ledger", "identity",
+                "plan", "planview", "newpost"),
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
     # What runs against LinkedIn and git together, and what reads its results.
@@ -39,7 +44,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "demo": ("demo",),
     "cli": ("cli",),
 }
-STANDALONE = ("linkedin", "sandbox")  # reusable parts: they import only themselves
+STANDALONE = ("linkedin", "sandbox")  # reusable parts: they import only themselves ...
+LEAVES = LAYERS["leaves"]                # ... and these
 # Who may import the sandbox (fnmatch patterns over full module names). cli.main holds the
 # `sandbox` and `demo` commands until they move into command modules of their own.
 SANDBOX_USERS = ("publisher.sandbox", "publisher.sandbox.*", "publisher.demo",
@@ -136,7 +142,17 @@ def test_a_package_named_in_a_layer_takes_every_module_under_it(name: str,
 @pytest.mark.parametrize("package", STANDALONE)
 def test_the_client_and_the_sandbox_import_only_themselves(package: str) -> None:
     outside = [f"{name} imports {target}" for name in MODULES if part_of(name, package)
-               for target in imports_of(name) if not part_of(target, package)]
+               for target in imports_of(name)
+               if not part_of(target, package) and not any(part_of(target, leaf)
+                                                           for leaf in LEAVES)]
+    assert outside == []
+
+
+def test_the_leaves_import_only_one_another() -> None:
+    outside = [f"{name} imports {target}" for name in MODULES
+               if any(part_of(name, leaf) for leaf in LEAVES)
+               for target in imports_of(name)
+               if not any(part_of(target, leaf) for leaf in LEAVES)]
     assert outside == []
 
 

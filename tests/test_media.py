@@ -14,7 +14,9 @@ import pypdf
 import pytest
 from PIL import Image
 
-from publisher.media import MediaInfo, MediaKind, identify, inspect_media, sha256_file
+from publisher.formats.common import MediaKind
+from publisher.formats.sniff import identify
+from publisher.mediarules import MediaInfo, inspect_media, sha256_file
 from tests.builders import box, mp4, mp4_head, pdf_bytes, png_header
 
 MB = 1000 * 1000

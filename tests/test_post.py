@@ -10,7 +10,7 @@ import pytest
 
 from publisher.config import load_config
 from publisher.post import discover, load_post
-from publisher.schedule import format_utc
+from publisher.utc import format_utc
 from tests.builders import png_bytes
 
 POST = "posts/p.md"

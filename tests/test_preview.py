@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from publisher import cards
 from publisher.cli import cli
 from publisher.config import load_config
 from publisher.post import load_post
 from publisher.preview import Preview, PreviewError, build_preview, relative_time
 from publisher.render import fold_index, render
-from publisher.sandbox import cards
 from tests.browser.gallery import NOW, build_gallery
 from tests.support import commit_all
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from publisher.config import load_config
-from publisher.media import inspect_media, srt_problem
+from publisher.formats.srt import srt_problem
+from publisher.mediarules import inspect_media
 from publisher.post import load_post
 from tests.builders import SRT, mp4, png_bytes
 

@@ -2,11 +2,13 @@
 
 It serves OAuth (``/oauth/v2``), ``/v2/userinfo``, the versioned ``/rest`` resources the
 publisher uses and the media upload URLs, all under one base URL, plus control routes under
-``/_sandbox/``. It imports nothing else of ``publisher``.
+``/_sandbox/``. It imports nothing else of ``publisher`` but the neutral leaves that the
+product shares with it: ``littletext`` (LinkedIn's little text format), ``cards`` (the
+feed card templates) and ``utc`` (how a time is written).
 
 Layout, in the manner of moto: ``routes`` (URL map), ``handlers`` (HTTP and Rest.li),
 ``backend`` (state and rules), ``errors`` (LinkedIn-worded errors), ``faults`` (injected
-faults), ``littletext`` (what the feed shows for a commentary), ``feed`` (HTML pages),
+faults), ``feed`` (HTML pages),
 ``server`` (threaded werkzeug server), ``control`` (a small client for the control routes).
 """
 

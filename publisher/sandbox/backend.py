@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from publisher.sandbox import errors, littletext, mediainfo
+from publisher import littletext
+from publisher.sandbox import errors, mediainfo
 from publisher.sandbox.faults import FaultSet
 from publisher.sandbox.metrics import ZERO, PostMetrics, post_metrics
 from publisher.sandbox.options import Options
@@ -38,6 +39,7 @@ from publisher.sandbox.validation import (
     validate_patch,
     validate_post,
 )
+from publisher.utc import format_utc_ms as iso
 
 JSON = dict[str, Any]
 
@@ -307,10 +309,6 @@ class Clock:
             self.frozen_at += seconds
         else:
             self.offset += seconds
-
-
-def iso(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def parse_iso(text: str) -> float:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publisher.sandbox import cards
-from publisher.sandbox.backend import iso
+from publisher import cards
+from publisher.utc import format_utc_ms
 
 if TYPE_CHECKING:
     from publisher.sandbox.backend import Backend, Member, Post
 
-_TEMPLATES = cards.environment()
+_TEMPLATES = cards.environment(Path(__file__).parent / "templates")
 _INLINE_LIMIT = 2_000_000  # bytes: bigger images show as placeholders to keep the page light
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
@@ -40,7 +41,7 @@ def feed_post(backend: Backend, post: Post) -> cards.Card:
 
     text = cards.read_commentary(post.commentary, mention_href)
     hook, more = cards.split_at(text.pieces, cards.feed_fold(text.shown))
-    created = iso(post.created_ms / 1000)
+    created = format_utc_ms(post.created_ms / 1000)
     card = cards.Card(
         id=post.urn, author_name=backend.display_name(post.author),
         author_kind="page" if ":organization:" in post.author else "person",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import socket
 import threading
 from collections.abc import Callable
@@ -19,6 +18,7 @@ from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
+from publisher.files import atomic_write
 from publisher.sandbox.backend import Backend
 from publisher.sandbox.handlers import AFTER_RESPONSE, SandboxApp
 from publisher.sandbox.options import Options
@@ -145,9 +145,7 @@ class SandboxServer:
         with self.backend.lock:
             snapshot = self.backend.snapshot()
             self.backend.changed.clear()
-        temporary = self.state.with_name(self.state.name + ".tmp")
-        temporary.write_text(json.dumps(snapshot), encoding="utf-8")
-        os.replace(temporary, self.state)
+        atomic_write(self.state, json.dumps(snapshot).encode("utf-8"), prefix=".sandbox-")
 
     def _save_loop(self) -> None:
         while not self._stopping.is_set():

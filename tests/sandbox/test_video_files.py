@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from publisher.sandbox import cards, running_sandbox
+from publisher import cards
+from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from tests.builders import SRT, gif_bytes, mp4_bytes, png_header
 from tests.sandbox.helpers import ALICE, NOW, Api, key
