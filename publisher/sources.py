@@ -30,6 +30,7 @@ from publisher.gitops import (
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
+from publisher.runs import schedule_problems, with_goes_out
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
@@ -44,7 +45,8 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
     with _fewer_collections():
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
-        return book, build_plan(sources, book, now, config.defaults.timezone, options)
+        plan = build_plan(sources, book, now, config.defaults.timezone, options)
+        return book, with_goes_out(plan, config.root)
 
 
 def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
@@ -191,4 +193,8 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     }
     identity = identify(candidates, set(every), book)
     diagnostics += [d for path, d in identity.problems.items() if path in named]
+    if now is not None:
+        waiting = {p: post for p in paths if (post := loaded[p].post) is not None
+                   and p not in book.posts}
+        diagnostics += schedule_problems(config.root, waiting, now)
     return sorted(diagnostics, key=lambda d: d.path)

@@ -169,7 +169,7 @@ def test_the_comment_workflow_never_runs_pull_request_code() -> None:
 def test_publish_runs_on_push_schedule_and_by_hand_one_at_a_time() -> None:
     publish = workflow("publish.yml")
     assert publish["on"]["push"]["branches"] == ["main"]
-    assert {"cron": "*/15 * * * *"} in publish["on"]["schedule"]
+    assert {"cron": "5-59/15 7-16 * * 1-5"} in publish["on"]["schedule"]
     assert "workflow_dispatch" in publish["on"]
     assert publish["concurrency"]["cancel-in-progress"] is False
     assert publish["permissions"] == {"contents": "write", "issues": "write"}
