@@ -30,7 +30,6 @@ from publisher.gitops import (
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
-from publisher.runs import schedule_problems, with_goes_out
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
@@ -46,7 +45,12 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
         plan = build_plan(sources, book, now, config.defaults.timezone, options)
-        return book, with_goes_out(plan, config.root)
+        if any(change.action == "wait" for change in plan.changes):
+            # Only a waiting post needs the workflow's schedule: others never load it.
+            from publisher.runs import with_goes_out
+
+            plan = with_goes_out(plan, config.root)
+        return book, plan
 
 
 def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
@@ -180,6 +184,7 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     it has with the others (a copy's urn, a twin's text), which need every post read.
     `now`: also warn of unpublished posts whose schedule has passed."""
     from publisher.post import discover, load_post
+    from publisher.runs import schedule_problems
 
     every = discover(config)
     loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
