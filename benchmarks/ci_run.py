@@ -58,7 +58,7 @@ def install_steps(installer: str, venv: Path) -> list[tuple[str, list[str]]]:
         return [("venv", [sys.executable, "-m", "venv", str(venv)]),
                 ("install", [python, "-m", "pip", "install", "--quiet", str(CHECKOUT)])]
     uv = uv_binary()
-    return [("venv", [uv, "venv", "--quiet", "--python", sys.executable, str(venv)]),
+    return [("venv", [uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv)]),
             ("install", [uv, "pip", "install", "--quiet",
                          "--require-hashes", "-r", str(CHECKOUT / "requirements.lock")]),
             ("tool", [uv, "pip", "install", "--quiet", "--no-deps", str(CHECKOUT)])]
