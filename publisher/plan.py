@@ -95,6 +95,7 @@ class Change:
     blob: str | None = None
     media_blobs: dict[str, str] | None = field(default=None, compare=False, repr=False)
     moved_from: str | None = None  # the path the ledger had for this post
+    goes_out: datetime | None = None  # a waiting post: the workflow's first run (runs.py)
 
     @property
     def commentary(self) -> str | None:
@@ -122,6 +123,7 @@ class Change:
             "fold": rendered.fold if rendered else None,
             "diagnostics": [d.to_json() for d in self.diagnostics] if self.diagnostics else [],
             "moved_from": self.moved_from,
+            "goes_out": format_utc(self.goes_out) if self.goes_out else None,
         }
 
 

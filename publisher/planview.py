@@ -97,6 +97,7 @@ def _changes_json(changes: Iterable[Change]) -> str:
         if (
             c.source is None and c.reason == UNCHANGED and c.action == "noop"
             and not c.diagnostics and c.scheduled_for is None and c.not_after is None
+            and c.goes_out is None
         ):  # an unchanged post as _template has it
             author = "null" if c.author is None else string(c.author)
             urn = "null" if c.urn is None else string(c.urn)
@@ -145,7 +146,13 @@ def _text_row(change: Change, plan: Plan, width: int) -> str:
     row = f"  {symbol} {change.action:<8} {change.post:<{width}}  {timing}"
     if length and change.action in ("create", "update", "replace", "wait"):
         row += f"  {length} chars"
-    return f"{row.rstrip()}\n      {change.reason}"
+    row = f"{row.rstrip()}\n      {change.reason}"
+    if change.goes_out is not None:
+        row += f"\n      goes out {when(change.goes_out, plan.timezone, plan.now)}: {GOES_OUT}"
+    return row
+
+
+GOES_OUT = "the workflow's first scheduled run at or after its time"
 
 
 def _video_extras(video: MediaFile) -> list[tuple[str, str | None, str]]:
@@ -233,6 +240,8 @@ def _markdown_row(change: Change, plan: Plan) -> str:
             if change.scheduled_for
             else "next sync after merge"
         )
+    if change.goes_out is not None:
+        timing += f" → goes out {when(change.goes_out, plan.timezone, plan.now)}"
     moved = f" (from {_code(change.moved_from, cell=True)})" if change.moved_from else ""
     return (
         f"| {SYMBOLS[change.action]} | **{change.action}** | {_code(change.post, cell=True)}"

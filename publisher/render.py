@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -269,6 +270,14 @@ class _Style:
 
 def _with_utm(url: str, utm: Mapping[str, str], domains: Sequence[str]) -> str:
     """`url` with the utm parameters it lacks, when its host is one of `domains`."""
+    return _utm_for(url, tuple(utm.items()), tuple(domains))
+
+
+@lru_cache(maxsize=4096)
+def _utm_for(url: str, utm_items: tuple[tuple[str, str], ...], domains: tuple[str, ...]) -> str:
+    # Cached: a team links the same few pages from many posts, and splitting and joining
+    # a URL took a twentieth of a cold plan.
+    utm = dict(utm_items)
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()

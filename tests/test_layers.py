@@ -35,7 +35,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
                 "render", "config", "tokens", "writeback", "post", "ledger", "identity",
-                "plan", "planview", "newpost"),
+                "plan", "planview", "newpost", "cron", "runs"),
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
     # What runs against LinkedIn and git together, and what reads its results.
