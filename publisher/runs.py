@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from publisher.cron import CronError, Schedule, parse_cron
 from publisher.errors import Diagnostic
 from publisher.plan import Change, Plan
-from publisher.schedule import format_utc
+from publisher.utc import format_utc
 
 if TYPE_CHECKING:
     from publisher.post import Post
