@@ -285,6 +285,8 @@ class Uploads(OAuth):
             raise errors.not_found()
         return data, mediainfo.THUMBNAIL_TYPES[image_format]
 
+    # ---- what a post may attach
+
     def _check_post_media(self, urn: str, author: str) -> None:
         kind = urn.split(":")[2]
         media = self.media.get(urn)
