@@ -13,13 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publisher.sandbox.backend import (
-    DEFAULT_MEMBER,
-    DEFAULT_ORGANIZATION,
-    PAGE_APP,
-    Backend,
-    ControlError,
-)
+from publisher.sandbox.backend import Backend, ControlError
+from publisher.sandbox.backend.identity import DEFAULT_MEMBER, DEFAULT_ORGANIZATION, PAGE_APP
 
 # What the page app may grant that a rehearsal of a sync and of `publish stats` uses:
 # posts as the member and as the page, reading the page's posts back.
