@@ -138,12 +138,12 @@ def test_the_example_posts_pass_check() -> None:
 
 
 def test_lazy_commands_are_all_there() -> None:
-    from publisher.cli.main import LAZY_COMMANDS, PublishGroup
+    from publisher.cli.app import COMMANDS, PublishGroup
 
     group = cli
     assert isinstance(group, PublishGroup)
     ctx = click.Context(group)
-    for name in LAZY_COMMANDS:
+    for name in COMMANDS:
         assert group.get_command(ctx, name) is not None, name
 
 
@@ -211,18 +211,14 @@ def test_every_run_warns_of_the_versions_sunset(make_repo: Callable[..., Path], 
 
 
 def test_every_option_of_every_command_has_help() -> None:
-    import importlib
-
-    from publisher.cli.main import LAZY_COMMANDS
-
-    for module in set(LAZY_COMMANDS.values()):
-        importlib.import_module(module)
-
     def missing(command: click.Command, name: str) -> list[str]:
         found = [f"{name} {'/'.join(p.opts)}" for p in command.params
                  if isinstance(p, click.Option) and not p.hidden and not p.help]
         if isinstance(command, click.Group):
-            for sub, child in command.commands.items():
+            ctx = click.Context(command)
+            for sub in command.list_commands(ctx):
+                child = command.get_command(ctx, sub)
+                assert child is not None, sub
                 found += missing(child, f"{name} {sub}")
         return found
 
