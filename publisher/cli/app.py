@@ -39,6 +39,7 @@ from publisher.errors import exit_code_for
 
 if TYPE_CHECKING:
     from publisher.api import Repository
+    from publisher.config import Config
 
 
 @dataclass
@@ -56,6 +57,10 @@ class Context:
         from publisher.api import open_repository
 
         return open_repository(self.repo, self.config_path)
+
+    def config(self) -> Config:
+        """publish.toml of the repository, for a command the library does not cover."""
+        return self.repository().config
 
 
 # name -> "module:attribute" of its click command. Loaded on first use: the commands'

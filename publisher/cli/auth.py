@@ -92,7 +92,7 @@ def login(obj: Context, authors: tuple[str, ...], scopes: str | None, app_kind: 
 
     A person logs in through the member app, a page through the page app; authors of both
     kinds take one login per app."""
-    config = obj.repository().config
+    config = obj.config()
     targets = dict(_login_target(config, author) for author in authors or (None,))
     store = _store()
     groups = auth.login_groups(targets, auth.parse_scope_list(scopes) if scopes else None,
@@ -171,7 +171,7 @@ def logout(author: str | None) -> None:
 @click.pass_obj
 def doctor(obj: Context, token: str | None) -> None:
     """Check each author's token, its expiry and scopes, and the LinkedIn-Version."""
-    config = obj.repository().config
+    config = obj.config()
     report = auth.doctor(config, _transport(config), cli_token=token, store=_store())
     _echo_doctor(report)
     sys.exit(report.exit_code)

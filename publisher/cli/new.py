@@ -28,7 +28,7 @@ def new(
     """
     from publisher import newpost
 
-    config = obj.repository().config
+    config = obj.config()
     if template is None and assignments:
         raise click.UsageError("--set fills a template: add --template NAME")
     if template is None and not title:

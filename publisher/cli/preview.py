@@ -29,7 +29,7 @@ def preview(
     """Write an HTML preview of the posts (all, or PATHS), with the plan's action for each."""
     from publisher.preview import build_preview
 
-    config = obj.repository().config
+    config = obj.config()
     only = post_paths(config, paths) if paths else None
     result = build_preview(
         config,

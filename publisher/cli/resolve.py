@@ -26,7 +26,7 @@ def resolve_command(obj: Context, path: Path, urn: str | None, not_published: bo
     from publisher import resolve
     from publisher.sync import Clients
 
-    config = obj.repository().config
+    config = obj.config()
     client_for = Clients(config) if urn else None
     click.echo(resolve.resolve(config, one_post(config, path), urn, datetime.now(UTC),
                                gone=gone, client_for=client_for))
@@ -41,6 +41,6 @@ def adopt(obj: Context, path: Path, urn: str) -> None:
     from publisher import resolve
     from publisher.sync import Clients
 
-    config = obj.repository().config
+    config = obj.config()
     click.echo(resolve.adopt(config, one_post(config, path), urn, datetime.now(UTC),
                              client_for=Clients(config)))
