@@ -116,13 +116,9 @@ class PublishGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
-            raise
         except Exception as error:
             code = exit_code_for(error)
-            if code is None:
+            if code is None:  # click's own exits and usage errors, or a bug: as they are
                 raise
             if isinstance(ctx.obj, Context) and ctx.obj.debug:
                 traceback.print_exc()
