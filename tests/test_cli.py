@@ -230,3 +230,28 @@ def test_the_command_list_cuts_no_description_short() -> None:
     commands = result.output.split("Commands:", 1)[1]
     assert "..." not in commands
     assert "Track a post that was published by hand, so it is never posted" in commands
+
+
+def test_command_modules_import_the_app_and_options_never_each_other() -> None:
+    """The layout of publisher/cli (see its app module): options <- app <- commands."""
+    import ast
+
+    from publisher.cli.app import COMMANDS
+
+    folder = Path(__file__).resolve().parent.parent / "publisher" / "cli"
+
+    def cli_imports(name: str) -> set[str]:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        found = {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+        found |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                  for a in node.names}
+        return {m.rsplit(".", 1)[1] for m in found if m.startswith("publisher.cli.")}
+
+    commands = {entry.split(":")[0].rsplit(".", 1)[1] for entry in COMMANDS.values()}
+    assert cli_imports("options") == set()
+    assert cli_imports("app") == {"options"}
+    for name in commands:
+        assert cli_imports(name) <= {"app", "options"}, name
+    assert {p.stem for p in folder.glob("*.py")} == commands | {"__init__", "app", "options",
+                                                                 "main"}
