@@ -30,7 +30,16 @@ from typing import TYPE_CHECKING
 
 from publisher import apiversion
 from publisher.config import Config, load_config
-from publisher.errors import EXIT_FAILED, EXIT_OK, Diagnostic, PublisherError, ValidationError
+from publisher.errors import (
+    EXIT_AUTH,
+    EXIT_CONFIG,
+    EXIT_DEFERRED,
+    EXIT_FAILED,
+    EXIT_OK,
+    Diagnostic,
+    PublisherError,
+    ValidationError,
+)
 from publisher.plan import Plan, PlanOptions
 
 # The engine, the client and git are imported by the calls that use them: a script (and
@@ -40,7 +49,7 @@ if TYPE_CHECKING:
     from publisher.apply import Progress
     from publisher.sync import SyncResult
 
-__all__ = ["CheckResult", "DryRun", "Repository", "open_repository"]
+__all__ = ["CheckResult", "DryRun", "Repository", "exit_code_for", "open_repository"]
 
 
 @dataclass(frozen=True)
@@ -209,3 +218,34 @@ def _now(now: datetime | None) -> datetime:
         raise PublisherError(f"the time {now} names no zone: give an aware datetime "
                              "(e.g. datetime(2026, 12, 1, 9, tzinfo=UTC))")
     return now.astimezone(UTC)
+
+
+def exit_code_for(error: BaseException) -> int | None:
+    """The exit code of an error the user can act on; None for anything else (a bug).
+
+    The LinkedIn client's errors outside a post take the code a sync gives them (a token
+    refused: 3; a retired version: 2; a rate limit: 75; any other answer, or none: 1), and
+    so does the HTTP library's own (connection refused, a timeout) wherever one escapes.
+    """
+    if isinstance(error, PublisherError):
+        return error.exit_code
+    if type(error).__module__.startswith("publisher.linkedin"):
+        return _linkedin_exit_code(error)
+    if type(error).__module__.split(".")[0] in ("requests", "urllib3"):
+        return EXIT_FAILED
+    if isinstance(error, OSError):
+        return EXIT_CONFIG  # a file or folder the command was given cannot be used
+    return None
+
+
+def _linkedin_exit_code(error: BaseException) -> int | None:
+    # Imported here: the client's error tree is loaded only once one of its errors exists.
+    from publisher.linkedin import errors as li
+
+    if isinstance(error, li.AuthenticationError):
+        return EXIT_AUTH
+    if isinstance(error, li.VersionRetired):
+        return EXIT_CONFIG
+    if isinstance(error, li.RateLimited):
+        return EXIT_DEFERRED
+    return EXIT_FAILED if isinstance(error, li.LinkedInError) else None

@@ -10,8 +10,8 @@ The tree::
     └── LockError                  another sync holds the lock on this checkout      (exit 2)
 
 The LinkedIn client has its own tree in ``publisher.linkedin.errors``; it imports nothing
-from here so that it can be reused on its own. ``exit_code_for`` gives any error of either
-tree (and of the HTTP library under the client) its exit code.
+from here so that it can be reused on its own. ``publisher.api.exit_code_for`` gives any
+error of either tree (and of the HTTP library under the client) its exit code.
 
 The exit codes, one table for the library and the command line::
 
@@ -105,34 +105,3 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-def exit_code_for(error: BaseException) -> int | None:
-    """The exit code of an error the user can act on; None for anything else (a bug).
-
-    The LinkedIn client's errors outside a post take the code a sync gives them (a token
-    refused: 3; a retired version: 2; a rate limit: 75; any other answer, or none: 1), and
-    so does the HTTP library's own (connection refused, a timeout) wherever one escapes.
-    """
-    if isinstance(error, PublisherError):
-        return error.exit_code
-    if type(error).__module__.startswith("publisher.linkedin"):
-        return _linkedin_exit_code(error)
-    if type(error).__module__.split(".")[0] in ("requests", "urllib3"):
-        return EXIT_FAILED
-    if isinstance(error, OSError):
-        return EXIT_CONFIG  # a file or folder the command was given cannot be used
-    return None
-
-
-def _linkedin_exit_code(error: BaseException) -> int | None:
-    # Imported here: the client's error tree is loaded only once one of its errors exists.
-    from publisher.linkedin import errors as li
-
-    if isinstance(error, li.AuthenticationError):
-        return EXIT_AUTH
-    if isinstance(error, li.VersionRetired):
-        return EXIT_CONFIG
-    if isinstance(error, li.RateLimited):
-        return EXIT_DEFERRED
-    return EXIT_FAILED if isinstance(error, li.LinkedInError) else None

@@ -29,7 +29,8 @@ from publisher.linkedin.transport import Transport
 from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.tokens import StoredToken, TokenError, TokenStore, mask, resolve
-from tests.support import CONFIG, commit_all, git, write_files
+from tests.builders import publish, repository
+from tests.support import CONFIG, commit_all
 
 JANE_ID = "782bbtaQ"
 JANE = f"urn:li:person:{JANE_ID}"
@@ -95,11 +96,7 @@ class Env:
 
     def publish(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
         """`publish --repo ROOT ARGS` in process; stdout and stderr together."""
-        result = CliRunner().invoke(cli, ["--repo", str(self.root), *args],
-                                    env={**self.environ, **(env or {})})
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result.exit_code, result.output
+        return publish(*args, repo=self.root, env={**self.environ, **(env or {})})
 
     def issue(self, member: str, scopes: list[str], **options: Any) -> dict[str, Any]:
         return self.control.issue_token(member, scopes, client_id=CLIENT_ID, **options)
@@ -138,13 +135,7 @@ def env(base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
                          products=["openid", "share"])
     control.register_app(PAGE_APP, PAGE_SECRET, [auth.redirect_uri(port)],
                          products=["community_management"])
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "config", "user.name", "Test")
-    write_files(root, {"publish.toml": this_months_version(CONFIG), **POSTS})
-    commit_all(root)
+    root = repository(tmp_path / "repo", POSTS, this_months_version(CONFIG))
     return Env(base_url, control, root, tmp_path / "config" / "tokens.json", port)
 
 

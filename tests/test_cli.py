@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.cli import cli
+from tests.builders import Run, publish
 from tests.support import CONFIG
 
 GOOD = "---\nschedule: 2026-12-01 09:00\n---\nHello (world) @jane #launch\n"
@@ -20,9 +21,8 @@ BEFORE = ("--now", "2026-12-01T07:00Z")  # before GOOD's schedule: check warns o
 BAD = "---\nshedule: 2026-12-01 09:00\n---\nHello\n"
 
 
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--repo", str(root), *args], catch_exceptions=False)
-    return result.exit_code, result.output
+def run(root: Path, *args: str) -> Run:
+    return publish(*args, repo=root)
 
 
 def test_check_passes_on_valid_posts(make_repo: Callable[..., Path]) -> None:

@@ -18,6 +18,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from publisher.api import exit_code_for
 from publisher.cli import cli
 from publisher.errors import (
     EXIT_AUTH,
@@ -28,7 +29,6 @@ from publisher.errors import (
     Diagnostic,
     PublisherError,
     ValidationError,
-    exit_code_for,
 )
 from publisher.linkedin import errors as li
 from publisher.tokens import TokenError

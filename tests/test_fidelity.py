@@ -20,7 +20,7 @@ from publisher.plan import PlanOptions, build_plan
 from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
-from tests.linkedin.media_files import png
+from tests.builders import png
 from tests.publishing import NOW, World, build_world
 from tests.support import commit_all
 

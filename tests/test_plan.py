@@ -17,7 +17,8 @@ from publisher.ledger import Entry, Ledger
 from publisher.plan import UNCHANGED, Change, Plan, PlanOptions, build_plan
 from publisher.post import load_post
 from publisher.sources import collect
-from tests.support import commit_all, git, png_bytes, write_files
+from tests.builders import png_bytes
+from tests.support import commit_all, git, write_files
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TEXT = "---\n{front}\n---\n{body}\n"

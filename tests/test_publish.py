@@ -20,6 +20,7 @@ from publisher.plan import PlanOptions, build_plan
 from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
+from tests.builders import SRT
 from tests.publishing import NOW, POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git, write_files
 
@@ -325,7 +326,6 @@ def test_a_run_without_the_ledger_posts_nothing_twice(tmp_path: Path, sandbox_ur
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "posted"
 
 
-SRT = "1\n00:00:00,500 --> 00:00:02,000\nHello.\n\n2\n00:00:02,500 --> 00:00:04,000\nBye.\n"
 VIDEO_POST = {"posts/v.md": """\
     ---
     author: acme

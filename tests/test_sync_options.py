@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from publisher.sandbox import running_sandbox
-from tests.linkedin.media_files import png
+from tests.builders import png
 from tests.publishing import NOW_TEXT, POSTS, Run, World, build_world
 from tests.support import commit_all, git, write_files
 

@@ -21,8 +21,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from publisher.api import open_repository
-from publisher.errors import PublisherError, exit_code_for
+from publisher.api import exit_code_for, open_repository
+from publisher.errors import PublisherError
 
 
 def post_text(payload: dict[str, Any], author: str) -> str:

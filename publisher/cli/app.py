@@ -18,7 +18,7 @@ Adding a command is one module and one line: write ``publisher/cli/NAME.py`` wit
 
 Errors: every error of this package (``PublisherError``), of the LinkedIn client
 (``publisher.linkedin.errors``) and of the HTTP library under it (a refused connection, a
-timeout) leaves as ``Error: ...`` with the exit code of ``publisher.errors.exit_code_for``;
+timeout) leaves as ``Error: ...`` with the exit code of ``publisher.api.exit_code_for``;
 a traceback is shown only with ``--debug``. Anything else is a bug and keeps its traceback.
 """
 
@@ -35,7 +35,6 @@ from click.core import ParameterSource
 
 from publisher import __version__
 from publisher.cli.options import SYNC_OPTION_NAMES, sync_options
-from publisher.errors import exit_code_for
 
 if TYPE_CHECKING:
     from publisher.api import Repository
@@ -117,6 +116,8 @@ class PublishGroup(click.Group):
         try:
             return super().invoke(ctx)
         except Exception as error:
+            from publisher.api import exit_code_for
+
             code = exit_code_for(error)
             if code is None:  # click's own exits and usage errors, or a bug: as they are
                 raise
