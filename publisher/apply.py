@@ -28,7 +28,15 @@ from typing import Any, Literal, Protocol
 
 from publisher import ledger as ledger_io
 from publisher.config import Config
-from publisher.errors import PublisherError
+from publisher.errors import (
+    EXIT_AUTH,
+    EXIT_CONFIG,
+    EXIT_DEFERRED,
+    EXIT_FAILED,
+    EXIT_OK,
+    PublisherError,
+    worse,
+)
 from publisher.gitops import blob_id
 from publisher.ledger import Entry, Ledger, MediaRecord
 from publisher.linkedin import errors as li
@@ -75,7 +83,6 @@ WRONG_URN_WAY_OUT = ("LinkedIn never had this URN, so the post may still be up: 
                      "on LinkedIn by hand, then run `publish resolve {path} --gone`")
 # Plan actions of posts that will not go out until a person acts: they fail the run.
 HELD = ("blocked", "expired")
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
 
 
 @dataclass(frozen=True)
@@ -1038,15 +1045,6 @@ def _article(post: Post, media: dict[str, str]) -> dict[str, str]:
     if article.thumbnail:
         card["thumbnail"] = media[article.thumbnail.path]
     return card
-
-
-# Which exit code wins when several things happened: configuration, then authentication,
-# then failed posts, then deferred ones.
-EXIT_PRIORITY = (EXIT_CONFIG, EXIT_AUTH, EXIT_FAILED, EXIT_DEFERRED, EXIT_OK)
-
-
-def worse(a: int, b: int) -> int:
-    return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
 
 
 # The value is little text: it may hold escaped reserved characters, "\\}" among them.

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from publisher import gitops, ledger
 from publisher.accounts.refresh import LiveToken, RefreshingToken, TokenKeeper
-from publisher.apply import EXIT_CONFIG, Applier, Progress, Report, worse
+from publisher.apply import Applier, Progress, Report
 from publisher.config import Config
-from publisher.errors import GitError, PublisherError
+from publisher.errors import EXIT_CONFIG, GitError, PublisherError, worse
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport, is_sandbox
 from publisher.plan import Plan, PlanOptions
@@ -42,6 +42,9 @@ class SyncResult:
     commit: str | None = None
     pushed_to: str | None = None
     credentials: dict[str, Credential] = field(default_factory=dict)
+    # What the user should hear about the tokens (expiring soon, refreshed, a secret to
+    # update): filled by whoever made the clients.
+    notices: list[str] = field(default_factory=list)
 
 
 class Clients:

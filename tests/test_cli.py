@@ -138,12 +138,12 @@ def test_the_example_posts_pass_check() -> None:
 
 
 def test_lazy_commands_are_all_there() -> None:
-    from publisher.cli.main import LAZY_COMMANDS, PublishGroup
+    from publisher.cli.app import COMMANDS, PublishGroup
 
     group = cli
     assert isinstance(group, PublishGroup)
     ctx = click.Context(group)
-    for name in LAZY_COMMANDS:
+    for name in COMMANDS:
         assert group.get_command(ctx, name) is not None, name
 
 
@@ -211,18 +211,14 @@ def test_every_run_warns_of_the_versions_sunset(make_repo: Callable[..., Path], 
 
 
 def test_every_option_of_every_command_has_help() -> None:
-    import importlib
-
-    from publisher.cli.main import LAZY_COMMANDS
-
-    for module in set(LAZY_COMMANDS.values()):
-        importlib.import_module(module)
-
     def missing(command: click.Command, name: str) -> list[str]:
         found = [f"{name} {'/'.join(p.opts)}" for p in command.params
                  if isinstance(p, click.Option) and not p.hidden and not p.help]
         if isinstance(command, click.Group):
-            for sub, child in command.commands.items():
+            ctx = click.Context(command)
+            for sub in command.list_commands(ctx):
+                child = command.get_command(ctx, sub)
+                assert child is not None, sub
                 found += missing(child, f"{name} {sub}")
         return found
 
@@ -234,3 +230,28 @@ def test_the_command_list_cuts_no_description_short() -> None:
     commands = result.output.split("Commands:", 1)[1]
     assert "..." not in commands
     assert "Track a post that was published by hand, so it is never posted" in commands
+
+
+def test_command_modules_import_the_app_and_options_never_each_other() -> None:
+    """The layout of publisher/cli (see its app module): options <- app <- commands."""
+    import ast
+
+    from publisher.cli.app import COMMANDS
+
+    folder = Path(__file__).resolve().parent.parent / "publisher" / "cli"
+
+    def cli_imports(name: str) -> set[str]:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        found = {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+        found |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                  for a in node.names}
+        return {m.rsplit(".", 1)[1] for m in found if m.startswith("publisher.cli.")}
+
+    commands = {entry.split(":")[0].rsplit(".", 1)[1] for entry in COMMANDS.values()}
+    assert cli_imports("options") == set()
+    assert cli_imports("app") == {"options"}
+    for name in commands:
+        assert cli_imports(name) <= {"app", "options"}, name
+    assert {p.stem for p in folder.glob("*.py")} == commands | {"__init__", "app", "options",
+                                                                 "main"}

@@ -41,7 +41,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # What runs against LinkedIn and git together, and what reads its results.
     "sync": ("auth", "accounts", "apply", "resolve", "sync", "analytics", "report",
              "preview"),
-    "demo": ("demo",),
+    "demo": ("api", "demo"),
     "cli": ("cli",),
 }
 STANDALONE = ("linkedin", "sandbox")  # reusable parts: they import only themselves ...

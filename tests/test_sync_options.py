@@ -174,7 +174,7 @@ CASES = {
 
 
 def test_every_sync_option_has_a_case() -> None:
-    from publisher.cli.main import sync_command
+    from publisher.cli.sync import sync_command
 
     options = {max(p.opts, key=len) for p in sync_command.params if p.opts}
     assert options == set(CASES)
