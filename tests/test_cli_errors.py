@@ -115,8 +115,8 @@ def test_a_sync_with_an_unreachable_api_fails_the_post_and_records_nothing(
     code, output = publish(root, {**unreachable, "LINKEDIN_ACCESS_TOKEN": "a-token"},
                            "sync", "--allow-stale")
     assert code == EXIT_FAILED, output
-    assert "failed: could not connect for POST /rest/posts (connection refused); " \
-           "nothing was sent" in output
+    assert "failed: posts/a.md, as jane (urn:li:person:782bbtaQ): could not connect for " \
+           "POST /rest/posts (connection refused); nothing was sent" in output
     assert "Done: 1 failed" in output
     assert "Traceback" not in output
     ledger = root / ".publish" / "ledger.json"
