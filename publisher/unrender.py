@@ -11,7 +11,8 @@ inverse of the renderer on everything the renderer produces:
 - mentions ``@[Name](urn:li:…)`` become ``@handle``: an entry of the mention registry with
   that URN and name keeps its handle, any other gets a new handle, returned to the caller
   to add to ``[mentions]`` or to the post's ``mentions:``;
-- hashtags ``#word`` and templates ``{hashtag|\\#|word\\_x}`` become ``#word`` / ``#word_x``;
+- hashtags ``#word`` and templates ``{hashtag|\\#|word\\_x}`` become ``#word`` / ``#word_x``
+  (LinkedIn returns every hashtag as a template: ``{hashtag|\\#|launch}`` is ``#launch``);
 - what Markdown itself would read as structure is neutralised: a line that would start a
   list, a heading underline or a code block, a backtick, an entity; leading spaces (which
   Markdown drops) and runs of blank lines (which it merges) are kept with ``&#32;``, an
@@ -272,8 +273,10 @@ def _mention(atom: _Mention, prev: str, after: str,
 def _hashtag(atom: _Tag, prev: str, after: str) -> tuple[str, str, bool]:
     tag = atom.tag
     makes_tag = re.fullmatch(r"\w+", tag) is not None and any(c.isalpha() for c in tag)
-    same_form = ("_" in tag) == atom.template  # the renderer picks the form by the "_"
-    if _joins_word(prev) or not makes_tag or not same_form:
+    # LinkedIn returns every hashtag as a template ({hashtag|\\#|launch}): it comes back as
+    # #launch, which the renderer sends as the plain element (the template only when the
+    # tag holds a "_"), and LinkedIn stores as the template again.
+    if _joins_word(prev) or not makes_tag:
         return "\\#" + _literal(tag), tag[-1:], False
     return "#" + tag, tag[-1], _runs_on(re.compile(r"\w+"), tag, after)
 

@@ -104,6 +104,8 @@ def test_each_construct_comes_back_as_readable_markdown(wire: str, markdown: str
     ("trailing spaces   \nnext", "trailing spaces\nnext"),
     ("x@[Jane Doe](urn:li:person:abc123)", "xJane Doe"),
     ("C#sharp and #2024", "C#sharp and #2024"),
+    # Hashtags as LinkedIn returns them: always the template.
+    ("{hashtag|\\#|launch} and {hashtag|\\#|dev\\_ops}", "#launch and #dev_ops"),
 ])
 def test_text_linkedin_wrote_reads_the_same(wire: str, visible: str) -> None:
     back = unrender(wire, options())

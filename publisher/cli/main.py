@@ -66,6 +66,7 @@ LAZY_COMMANDS = {
     "doctor": "publisher.cli.auth", "auth": "publisher.cli.auth",
     "preview": "publisher.cli.preview",
     "stats": "publisher.cli.stats", "report": "publisher.cli.stats",
+    "import": "publisher.cli.importing",
 }
 
 
