@@ -8,7 +8,7 @@ their texts, before and after; and the plan of the importing repository.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -171,3 +171,25 @@ def test_a_footer_is_not_imported_into_the_text(page: World, tmp_path: Path) -> 
                 if "With a footer." in f.read_text())
     assert "Follow us" not in text
     assert plan(repo)["summary"]["noop"] == 6  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("front", "message"), [
+    ("linkedin_content: {media: {id: 'urn:li:image:C4E'}}",
+     "linkedin_content is the content of a post already on LinkedIn and needs its urn: line"),
+    ("urn: urn:li:share:7000000000000000001\nlinkedin_content: {media: {id: 'urn:li:image:C'}}"
+     "\nimages:\n  - {path: ../media/one.png, alt: x}",
+     "linkedin_content and images together"),
+    ("urn: urn:li:share:7000000000000000001\nlinkedin_content: [1, 2]",
+     "linkedin_content must be LinkedIn's content object"),
+])
+def test_check_names_a_misused_linkedin_content(make_repo: Callable[..., Path], front: str,
+                                                message: str) -> None:
+    from click.testing import CliRunner
+
+    from publisher.cli import cli
+
+    root = make_repo({"posts/x.md": f"---\nauthor: acme\n{front}\n---\nText.\n"})
+    result = CliRunner().invoke(cli, ["--repo", str(root), "check"])
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "posts/x.md:3" in result.output or "posts/x.md:4" in result.output
