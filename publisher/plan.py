@@ -473,6 +473,11 @@ def _published(  # noqa: PLR0911
     if content_changed:
         if source.uncommitted and not options.allow_dirty:
             return _with(base, "blocked", _not_committed(source, "media or settings changed"))
+        if post.linkedin_content is not None:
+            return _with(base, "blocked", (
+                "the content of a post imported from LinkedIn (linkedin_content, author, "
+                "visibility) cannot change: LinkedIn cannot edit it and the files are not in "
+                "this repository to post again; revert it, or make a new post"))
         if options.allow_replace:
             return _with(
                 base,

@@ -58,6 +58,7 @@ KEYS = (
     "urn",
     "published_at",
     "publish_when",
+    "linkedin_content",
 )
 CONTENT_KEYS = ("images", "video", "document", "article")
 STATUSES = ("ready", "draft", "deleted")
@@ -171,6 +172,9 @@ class Post:
     urn: str | None = None
     published_at: datetime | None = None
     publish_when_url: str | None = None
+    # The content of a post imported from LinkedIn, as LinkedIn returned it (media by URN):
+    # what the post already shows; never uploaded or sent again.
+    linkedin_content: dict[str, Any] | None = None
 
     @property
     def commentary(self) -> str:
@@ -209,7 +213,7 @@ class Post:
         if self.article:
             thumb = self.article.thumbnail.sha256 if self.article.thumbnail else None
             article = [self.article.url, self.article.title, self.article.description, thumb]
-        return {
+        fingerprint: dict[str, Any] = {
             "author": self.author,
             "visibility": self.visibility,
             "reshare": self.reshare,
@@ -217,6 +221,9 @@ class Post:
             "media": [m.fingerprint() for m in self.media],
             "article": article,
         }
+        if self.linkedin_content is not None:  # only then: other posts keep their hashes
+            fingerprint["linkedin_content"] = self.linkedin_content
+        return fingerprint
 
 
 @dataclass
@@ -413,6 +420,7 @@ class _PostChecker:
         urn = self._post_urn()
         published_at = self._published_at()
         optional = self._optional_fields()
+        imported = self._linkedin_content(urn)
         if author is None or content is None:
             return None
         return Post(
@@ -427,6 +435,7 @@ class _PostChecker:
             rendered=rendered,
             urn=urn,
             published_at=published_at,
+            linkedin_content=imported,
             **content,
             **optional,
         )
@@ -605,6 +614,26 @@ class _PostChecker:
             line = self.front.body_line + issue.line - 1 if issue.line else self.front.body_line
             self.diagnostics.append(Diagnostic(self.path, line, issue.severity, issue.message))
         return rendered
+
+    def _linkedin_content(self, urn: str | None) -> dict[str, Any] | None:
+        """The content of an imported post: only next to its urn:, and alone."""
+        value = self.data.get("linkedin_content")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not value:
+            self.error(("linkedin_content",), "linkedin_content must be LinkedIn's content "
+                       "object as `publish import` wrote it (media, multiImage, article…)")
+            return None
+        if urn is None and self.data.get("urn") is None:
+            self.error(("linkedin_content",), (
+                "linkedin_content is the content of a post already on LinkedIn and needs "
+                "its urn: line; a new post attaches files with images:, video: or document:"))
+        present = [k for k in CONTENT_KEYS if self.data.get(k) is not None]
+        if present:
+            self.error(("linkedin_content",), (
+                f"linkedin_content and {present[0]} together: a post has one content; "
+                "LinkedIn cannot change an imported post's content, so make a new post"))
+        return dict(value)
 
     def _post_urn(self) -> str | None:
         urn = self._string("urn")

@@ -35,12 +35,12 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
                 "render", "config", "tokens", "writeback", "post", "ledger", "identity",
-                "plan", "planview", "newpost", "cron", "runs"),
+                "plan", "planview", "newpost", "cron", "runs", "unrender"),
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
     # What runs against LinkedIn and git together, and what reads its results.
     "sync": ("auth", "accounts", "apply", "resolve", "sync", "analytics", "report",
-             "preview"),
+             "preview", "importer"),
     "demo": ("api", "demo"),
     "cli": ("cli",),
 }

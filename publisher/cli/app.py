@@ -71,6 +71,7 @@ COMMANDS = {
     "new": "publisher.cli.new:new",
     "resolve": "publisher.cli.resolve:resolve_command",
     "adopt": "publisher.cli.resolve:adopt",
+    "import": "publisher.cli.importing:import_command",
     "sandbox": "publisher.cli.sandbox:sandbox",
     "demo": "publisher.cli.demo:demo",
     "login": "publisher.cli.auth:login",
