@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass
 
 # The renderer's own parser and address rules, so that the inverse cannot drift from them.
-from publisher.render import _PARSER, Mention, RenderOptions, _trim_url, _with_utm
+from publisher.render_options import Mention, RenderOptions
+from publisher.render_walk import _PARSER, _trim_url, _with_utm
 
 RESERVED = "|{}@[]()<>#\\*_~"
 

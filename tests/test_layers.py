@@ -34,8 +34,9 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # Posts, rendering, configuration, the ledger, the plan: files and values, no git,
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
-                "render", "config", "tokens", "writeback", "post", "ledger", "identity",
-                "plan", "planview", "newpost", "cron", "runs", "unrender"),
+                "render_options", "render_walk", "render", "config", "tokens", "writeback",
+                "post", "ledger", "identity", "plan", "planview", "newpost", "cron", "runs",
+                "unrender"),
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
     # What runs against LinkedIn and git together, and what reads its results.
