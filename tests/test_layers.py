@@ -35,7 +35,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
                 "render_options", "render_walk", "render", "config", "tokens", "writeback",
-                "post", "ledger", "identity", "plan", "planview", "newpost", "cron", "runs",
+                "postmodel", "postcheck", "post", "ledger", "identity", "plan", "planview",
+                "newpost", "cron", "runs",
                 "unrender"),
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
