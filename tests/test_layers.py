@@ -41,7 +41,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
     # What runs against LinkedIn and git together, and what reads its results.
-    "sync": ("auth", "accounts", "apply", "resolve", "sync", "analytics", "report",
+    "sync": ("auth", "accounts", "apply_steps", "apply_media", "apply_comments", "apply_record",
+             "apply", "resolve", "sync", "analytics", "report",
              "preview", "importer"),
     "demo": ("api", "demo"),
     "cli": ("cli",),
