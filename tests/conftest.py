@@ -113,3 +113,13 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return repository(tmp_path / "repo", files, config, commit)
 
     return build
+
+
+@pytest.fixture(scope="module")
+def sandbox_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """One sandbox per test module, over 127.0.0.1, seeded with the module's SANDBOX_SEED
+    (5 when it has none): tests that need a state of their own reset it."""
+    from publisher.sandbox import running_sandbox
+
+    with running_sandbox(seed=getattr(request.module, "SANDBOX_SEED", 5)) as url:
+        yield url

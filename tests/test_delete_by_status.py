@@ -4,12 +4,10 @@ request is enough. The sandbox's live posts are the oracle."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
 from tests.publishing import POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git
 
@@ -17,10 +15,6 @@ TEXT = "posts/a-text.md"
 KEEP = "posts/g-comment.md"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 @pytest.fixture

@@ -5,22 +5,16 @@ The oracle is the sandbox: what is live there, and how many times.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
 from tests.publishing import POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 GOOD = "---\nauthor: acme\nschedule: 2026-12-01 08:00\n---\nThe good post goes out.\n"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 def world_with(tmp_path: Path, url: str, posts: dict[str, str | bytes]) -> World:

@@ -8,22 +8,17 @@ their texts, before and after; and the plan of the importing repository.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
 from tests.publishing import NOW_TEXT, World, build_world
 from tests.support import CONFIG, commit_all, git, write_files
 
 PAGE = "urn:li:organization:2414183"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 @pytest.fixture

@@ -9,14 +9,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publisher.api import open_repository
 from publisher.errors import EXIT_FAILED, EXIT_OK, PublisherError, ValidationError
-from publisher.sandbox import running_sandbox
 from tests.publishing import NOW, World, build_world
 from tests.support import git
 
@@ -30,10 +28,6 @@ RELEASE = {
 ANNOUNCED = "acme/widget Widget 2.0 is out."
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from publisher import ledger
 from publisher.apply import Applier
 from publisher.config import load_config
 from publisher.plan import PlanOptions, build_plan
-from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
 from tests.builders import SRT
@@ -27,10 +25,6 @@ from tests.support import commit_all, git, write_files
 EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 1, 2, 3, 75
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 @pytest.fixture

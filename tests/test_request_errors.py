@@ -6,22 +6,14 @@ live posts are the oracle for what went out; each failure line must name its own
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from publisher.sandbox import running_sandbox
 from tests.publishing import POSTS, TEXTS, World, build_world
 
 EXIT_AUTH = 3
 PAGE_POST, JANE_IMAGE, JANE_DOCUMENT = "posts/a-text.md", "posts/b-image.md", "posts/e-document.md"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 def failure_lines(output: str) -> dict[str, str]:

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ import pytest
 from publisher.linkedin.analytics import _statistics_queries
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
-from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.sandbox.metrics import post_metrics
 from tests.builders import repository
@@ -60,10 +58,7 @@ POSTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=SEED) as url:
-        yield url
+SANDBOX_SEED = SEED  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 def make_world(root: Path, url: str, posts: dict[str, str] = POSTS,
