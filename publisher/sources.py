@@ -49,7 +49,13 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
     with _fewer_collections():
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
-        return book, build_plan(sources, book, now, config.defaults.timezone, options)
+        plan = build_plan(sources, book, now, config.defaults.timezone, options)
+        if any(change.action == "wait" for change in plan.changes):
+            # Only a waiting post needs the workflow's schedule: others never load it.
+            from publisher.runs import with_goes_out
+
+            plan = with_goes_out(plan, config.root)
+        return book, plan
 
 
 def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
@@ -183,6 +189,7 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     it has with the others (a copy's urn, a twin's text), which need every post read.
     `now`: also warn of unpublished posts whose schedule has passed."""
     from publisher.post import discover, load_post
+    from publisher.runs import schedule_problems
 
     every = discover(config)
     loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
@@ -196,6 +203,10 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     }
     identity = identify(candidates, set(every), book)
     diagnostics += [d for path, d in identity.problems.items() if path in named]
+    if now is not None:
+        waiting = {p: post for p in paths if (post := loaded[p].post) is not None
+                   and p not in book.posts}
+        diagnostics += schedule_problems(config.root, waiting, now)
     diagnostics += _reshare_problems(config, {p: loaded[p].post for p in loaded}, every, book,
                                      named)
     return sorted(diagnostics, key=lambda d: d.path)
