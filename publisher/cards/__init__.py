@@ -8,7 +8,8 @@ page both wrap their cards in); this package belongs to neither and imports noth
 
 The text of a card is the commentary as little text shows it (``littletext.parse``): text,
 mentions and hashtags, up to the character where LinkedIn would cut a post short. The card
-splits it at the fold, where the feed shows "...see more".
+splits it at the fold, where the feed shows "...see more". A poll is drawn under the text
+(``poll.PollCard``, ``poll.html.j2``); a reshare holds the card of the post it reshares.
 
 A video's captions come as SubRip (what LinkedIn takes) and play as WebVTT (what a browser's
 ``<track>`` reads): ``srt_to_vtt`` converts them for both pages.
