@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +17,6 @@ from publisher.config import load_config
 from publisher.linkedin.client import build_post_payload
 from publisher.post import load_post
 from publisher.preview import build_preview
-from publisher.sandbox import running_sandbox
 from publisher.sandbox.metrics import post_metrics
 from tests.publishing import NOW, PAGE_SCOPES, World, build_world
 from tests.support import commit_all, write_files
@@ -143,13 +142,8 @@ def test_posts_without_a_poll_keep_their_content_hash(make_repo: Callable[..., P
 
 # ------------------------------------------------------------------ against the sandbox
 
-SEED = 5  # tests.publishing seeds the sandbox with it
+SEED = SANDBOX_SEED = 5  # the module's sandbox (tests/conftest.py) and tests.publishing's
 
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=SEED) as url:
-        yield url
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ sandbox's live posts."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,6 @@ import pytest
 from publisher.config import load_config
 from publisher.post import load_post
 from publisher.preview import build_preview
-from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from tests.publishing import NOW, PAGE_SCOPES, PERSON_SCOPES, World
 from tests.sandbox.helpers import Api
@@ -100,11 +99,6 @@ def test_a_post_that_is_no_reshare_still_needs_text(make_repo: Callable[..., Pat
 
 # ------------------------------------------------------------------ against the sandbox
 
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 def team_world(root: Path, url: str, posts: dict[str, str]) -> World:
