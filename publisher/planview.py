@@ -196,6 +196,8 @@ def _markdown_row(change: Change, plan: Plan) -> str:
             if change.scheduled_for
             else "next sync after merge"
         )
+        if change.queued and change.scheduled_for:
+            timing += " · queue slot"
     moved = f" (from {_code(change.moved_from, cell=True)})" if change.moved_from else ""
     return (
         f"| {SYMBOLS[change.action]} | **{change.action}** | {_code(change.post, cell=True)}"

@@ -56,6 +56,7 @@ KEYS = (
     "published_at",
     "publish_when",
 )
+QUEUE = "queue"  # `schedule: queue`: the next free slot of the author's queue
 CONTENT_KEYS = ("images", "video", "document", "article")
 STATUSES = ("ready", "draft", "deleted")
 MEDIA_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -152,6 +153,7 @@ class Post:
     urn: str | None = None
     published_at: datetime | None = None
     publish_when_url: str | None = None
+    queued: bool = False  # `schedule: queue`: the author's next free slot (publisher.queue)
 
     @property
     def commentary(self) -> str:
@@ -399,6 +401,7 @@ class _PostChecker:
             not_after=not_after,
             zone=zone,
             rendered=rendered,
+            queued=self._queued(),
             urn=urn,
             published_at=published_at,
             **content,
@@ -494,8 +497,16 @@ class _PostChecker:
             )
         return visibility
 
+    def _queued(self) -> bool:
+        return self.data.get("schedule") == QUEUE
+
     def _times(self) -> tuple[datetime | None, datetime | None, str]:
         zone = self.config.defaults.timezone
+        if self._queued():
+            if self.data.get("not_after") is not None:
+                self.report("warning", ("not_after",), "not_after has no effect with "
+                            "schedule: queue (a queued post waits for its slot, however late)")
+            return None, None, zone
         schedule = self._time("schedule", zone)
         not_after = self._time("not_after", zone)
         if schedule and not not_after:
@@ -516,9 +527,10 @@ class _PostChecker:
             return None
         raw = self.front.raw.get((key,))
         if raw is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            also = " or 'queue' (the author's next free slot)" if key == "schedule" else ""
             self.error(
                 (key,),
-                f"{key} needs a date and a time, like '2026-12-01 09:00' "
+                f"{key} needs a date and a time, like '2026-12-01 09:00'{also} "
                 f"(found {raw or self.data[key]!r})",
             )
             return None

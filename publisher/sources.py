@@ -13,7 +13,8 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from publisher import ledger as ledgers
 from publisher.config import Config
@@ -22,6 +23,7 @@ from publisher.gitops import (
     FileState,
     WorkTree,
     file_states,
+    first_commits,
     not_a_repository,
     removed_urns,
     renamed,
@@ -30,6 +32,10 @@ from publisher.gitops import (
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
+from publisher.queue import Queue, build_queue, cadence_breaches
+
+if TYPE_CHECKING:
+    from publisher.post import Post
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
@@ -44,7 +50,22 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
     with _fewer_collections():
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
+        place_queued(config, book, sources, now)
         return book, build_plan(sources, book, now, config.defaults.timezone, options)
+
+
+def place_queued(config: Config, ledger: Ledger, sources: list[Source],
+                 now: datetime) -> Queue | None:
+    """Give each `schedule: queue` post its slot (publisher.queue); git is asked when the
+    files came only when some post is queued."""
+    posts = [s.loaded.post for s in sources if s.loaded is not None and s.loaded.post]
+    if not any(post.queued for post in posts):
+        return None
+    queue = build_queue(config, posts, ledger, first_commits(config.root, config.posts_dir),
+                        now)
+    for source in sources:
+        source.slot = queue.slot_of(source.path)
+    return queue
 
 
 def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
@@ -191,4 +212,36 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     }
     identity = identify(candidates, set(every), book)
     diagnostics += [d for path, d in identity.problems.items() if path in named]
+    posts = [one.post for one in loaded.values() if one.post is not None]
+    diagnostics += [d for d in _queue_problems(config, posts, book, now) if d.path in named]
     return sorted(diagnostics, key=lambda d: d.path)
+
+
+def _queue_problems(config: Config, posts: list[Post], book: Ledger,
+                    now: datetime | None) -> list[Diagnostic]:
+    """Queued posts that can get no slot (errors), and posts with an exact schedule that
+    break their author's cadence (warnings), on the file's `schedule:` line."""
+    if not posts or not (config.queue.configured or any(p.queued for p in posts)
+                         or _has_cadence(config)):
+        return []
+    joined = first_commits(config.root, config.posts_dir) if _in_git(config) else {}
+    queue = build_queue(config, posts, book, joined, now or datetime.now(UTC))
+    found = [Diagnostic(placed.path, _schedule_line(config, placed.path), "error",
+                        f"schedule: queue: {placed.problem}")
+             for placed in queue.placed.values() if placed.problem]
+    found += [Diagnostic(path, _schedule_line(config, path), "warning", message)
+              for path, message in cadence_breaches(queue)]
+    return found
+
+
+def _has_cadence(config: Config) -> bool:
+    rules = [config.queue.default, *config.queue.authors.values()]
+    return any(r.cadence.min_spacing or r.cadence.daily_max for r in rules)
+
+
+def _schedule_line(config: Config, path: str) -> int | None:
+    try:
+        lines = (config.root / path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("schedule:")), None)
