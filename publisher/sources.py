@@ -55,16 +55,24 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
 
 
 def place_queued(config: Config, ledger: Ledger, sources: list[Source],
-                 now: datetime) -> Queue | None:
+                 now: datetime, always: bool = False) -> Queue | None:
     """Give each `schedule: queue` post its slot (publisher.queue); git is asked when the
-    files came only when some post is queued."""
+    files came only when some post is queued. `always`: the queue even with none."""
     posts = [s.loaded.post for s in sources if s.loaded is not None and s.loaded.post]
-    if not any(post.queued for post in posts):
+    if not always and not any(post.queued for post in posts):
         return None
     queue = build_queue(config, posts, ledger, first_commits(config.root, config.posts_dir),
                         now)
     for source in sources:
         source.slot = queue.slot_of(source.path)
+    return queue
+
+
+def queue_of(config: Config, now: datetime) -> Queue:
+    """Every author's queue as the plan at `now` places it (for `publish queue`)."""
+    book = ledgers.load(config.ledger_path, config.ledger)
+    queue = place_queued(config, book, collect(config, book), now, always=True)
+    assert queue is not None
     return queue
 
 

@@ -64,7 +64,7 @@ class Context:
 LAZY_COMMANDS = {
     "login": "publisher.cli.auth", "logout": "publisher.cli.auth",
     "doctor": "publisher.cli.auth", "auth": "publisher.cli.auth",
-    "preview": "publisher.cli.preview",
+    "preview": "publisher.cli.preview", "queue": "publisher.cli.queue",
     "stats": "publisher.cli.stats", "report": "publisher.cli.stats",
 }
 
