@@ -269,11 +269,12 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
             if (kept := [urn for urn in urns if (path, urn) not in retired])}
 
 
-def first_commits(root: Path, folder: str) -> dict[str, datetime]:
-    """When each file under `folder` (paths from `root`) came to the checked-out branch:
-    the time of the commit that added it, as the branch's own history has it (for a merged
-    pull request, the merge). A file renamed since keeps the time of its first name; one
-    deleted and added again takes the time it came back. One git call for all files."""
+def first_commits(root: Path, folder: str) -> dict[str, tuple[datetime, str]]:
+    """When each file under `folder` (paths from `root`) came to the checked-out branch,
+    and under which name: the time of the commit that added it, as the branch's own
+    history has it (for a merged pull request, the merge). A file renamed since keeps the
+    time and the name it came with; one deleted and added again takes the time it came
+    back. One git call for all files."""
     try:
         history = _output(_git(str(root), "-c", "core.quotePath=false", "log",
                                "--first-parent", "--reverse", "-M", "--diff-filter=AR",
@@ -284,18 +285,19 @@ def first_commits(root: Path, folder: str) -> dict[str, datetime]:
     return _first_commits(history)
 
 
-def _first_commits(history: str) -> dict[str, datetime]:
-    found: dict[str, datetime] = {}
+def _first_commits(history: str) -> dict[str, tuple[datetime, str]]:
+    found: dict[str, tuple[datetime, str]] = {}
     for record in history.split("\x01")[1:]:
         stamp, _, rest = record.partition("\0")
         at = datetime.fromtimestamp(int(stamp), UTC)
         fields = iter(rest.lstrip("\n").split("\0"))
         for status in fields:
             if status.startswith("A"):
-                found[next(fields, "")] = at
+                path = next(fields, "")
+                found[path] = (at, path)
             elif status.startswith("R"):
                 old, new = next(fields, ""), next(fields, "")
-                found[new] = found.pop(old, at)
+                found[new] = found.pop(old, (at, new))
     found.pop("", None)
     return found
 

@@ -526,8 +526,8 @@ class _PostChecker:
         if self.data.get(key) is None:
             return None
         raw = self.front.raw.get((key,))
+        also = " or 'queue' (the author's next free slot)" if key == "schedule" else ""
         if raw is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
-            also = " or 'queue' (the author's next free slot)" if key == "schedule" else ""
             self.error(
                 (key,),
                 f"{key} needs a date and a time, like '2026-12-01 09:00'{also} "
@@ -537,7 +537,7 @@ class _PostChecker:
         try:
             parsed = parse_time(raw, zone)
         except TimeError as error:
-            self.error((key,), f"{key}: {error}")
+            self.error((key,), f"{key}: {error}{also}")
             return None
         if parsed.warning:
             self.report("warning", (key,), f"{key}: {parsed.warning}")

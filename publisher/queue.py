@@ -6,7 +6,8 @@ author falls in the window: one published then (the ledger's `published_at`), on
 scheduled for then (an exact `schedule:`), or a queued post already placed in it.
 
 Queued posts are placed one by one, in the order they joined the queue (the time of the
-commit that added the file, which git gives, then the path), each in the first slot that
+commit that brought the file to the branch, which git gives, then the name it came
+with, so that a rename changes nothing), each in the first slot that
 
 - starts at or after the time it joined the queue,
 - starts after the author's last published post,
@@ -129,13 +130,14 @@ def build_queue(
     config: Config,
     posts: Iterable[Post],
     ledger: Ledger,
-    joined: Mapping[str, datetime],
+    joined: Mapping[str, tuple[datetime, str]],
     now: datetime,
 ) -> Queue:
     """Place every queued post (see the module docstring).
 
     `posts`: the valid posts read; `joined`: when each post file joined the queue (its
-    first commit); a post git does not have yet joins at `now`, after every committed one.
+    first commit) and the name it had then, which orders posts of one commit even after a
+    rename; a post git does not have yet joins at `now`, after every committed one.
     """
     timelines: dict[str, AuthorQueue] = {}
 
@@ -151,18 +153,18 @@ def build_queue(
             entry.intent_at if entry.state in ATTEMPTED else None)
         if went_out:
             timeline(entry.author).add(Event(parse_utc(went_out), path, "published"))
-    waiting: list[tuple[datetime, str, Post]] = []
+    waiting: list[tuple[tuple[datetime, str], str, Post]] = []
     for post in posts:
         known = ledger.posts.get(post.path)
         if post.status != "ready" or post.urn or (known is not None and known.state in
                                                    (*WENT_OUT, *ATTEMPTED)):
             continue
         if post.queued:
-            waiting.append((joined.get(post.path, now), post.path, post))
+            waiting.append((joined.get(post.path, (now, post.path)), post.path, post))
         elif post.schedule is not None:
             timeline(post.author).add(Event(post.schedule, post.path, "scheduled"))
     placed = {}
-    for since, path, post in sorted(waiting, key=lambda item: (item[0], item[1])):
+    for (since, _), path, post in sorted(waiting, key=lambda item: (item[0], item[1])):
         placed[path] = _place(timeline(post.author), path, since)
     for author in config.authors.values():
         if config.queue.for_author(config.author_alias(author)).slots:

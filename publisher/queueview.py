@@ -116,10 +116,9 @@ def as_text(authors: list[AuthorRows], now: datetime, zone: str) -> str:
         lines += [f"  ! {problem}" for problem in author.problems]
         for row in author.rows:
             when = row.at.astimezone(local)
-            post = f"  {row.post}" if row.post else ""
             note = f"  ({row.note})" if row.note else ""
-            lines.append(f"  {when:%a %Y-%m-%d %H:%M} {zone:<14} {WORDS[row.state]:<9}"
-                         f"{post}{note}".rstrip())
+            lines.append(f"  {when:%a %Y-%m-%d %H:%M} {zone}  {WORDS[row.state]:<8} "
+                         f"{row.post or ''}{note}".rstrip())
         free = sum(r.state == "free" for r in author.rows)
         queued = sum(r.state in ("queued", "due") for r in author.rows)
         lines.append(f"  {queued} queued, {free} free")
