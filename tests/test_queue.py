@@ -138,7 +138,7 @@ def test_slots_across_daylight_saving_changes(slot: str, after: str, expected: s
 def test_a_skipped_slot_that_lands_on_another_is_one_slot() -> None:
     both = [parse_slot("Sun 02:30", "Europe/Berlin"), parse_slot("Sun 03:30", "Europe/Berlin")]
     assert all(isinstance(s, WeeklySlot) for s in both)
-    times = [at for at, _ in slot_times(both, utc("2026-03-28T00:00Z"), 1)]  # type: ignore[arg-type]
+    times = [at for at, _ in slot_times(both, utc("2026-03-28T00:00Z"), 1)]
     assert times[0] == utc("2026-03-29T03:30+02:00") and times[1] > utc("2026-04-01T00:00Z")
 
 
@@ -205,7 +205,7 @@ def test_a_later_merge_never_pushes_an_earlier_post_back(tmp_path: Path) -> None
                    check=True, env=environ)
     after = slots(root)
     assert {p: after[p] for p in before} == before
-    assert min(after[f"posts/a{n}.md"] or "" for n in range(5)) > max(before.values())  # type: ignore[type-var]
+    assert min(after[f"posts/a{n}.md"] or "" for n in range(5)) > max(before.values())
 
 
 def test_a_merge_of_many_posts_fills_one_slot_each_in_path_order(tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_a_merge_of_many_posts_fills_one_slot_each_in_path_order(tmp_path: Path)
     root = repo(tmp_path, {name: queued(f"Post number {name}.") for name in names})
     placed = slots(root)
     times = [placed[name] for name in names]
-    assert times == sorted(times)  # type: ignore[type-var]
+    assert times == sorted(times)
     assert len(set(times)) == 30
     assert times[-1] == "2027-03-11T13:00:00Z"  # 15 weeks of two slots
 
