@@ -44,5 +44,6 @@ def preview(
         f"({result.media_files} media file{'s' if result.media_files != 1 else ''} copied): "
         f"{result.index}"
     )
+    click.echo(f"Calendar: {result.calendar}")
     if open_browser:
         click.launch(str(result.index))
