@@ -14,7 +14,7 @@ RANK = {
     "errors": 0, "apiversion": 0, "schedule": 1, "config": 1, "frontmatter_yaml": 1, "media": 1, "render": 1,
     "post": 2, "ledger": 3, "gitops": 3, "newpost": 3, "init": 3, "plan": 4, "sources": 5,
     "planview": 5, "writeback": 2, "tokens": 1, "apply": 6, "resolve": 6, "sync": 7, "auth": 6, "analytics": 6, "preview": 6, "report": 7, "demo": 8, "cli": 9,
-    "identity": 3,
+    "identity": 3, "queueconfig": 1, "queue": 4, "queueview": 5, "calendar": 5,
 }
 STANDALONE = ("linkedin", "sandbox")  # reusable: import nothing else of publisher
 
