@@ -269,37 +269,65 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
             if (kept := [urn for urn in urns if (path, urn) not in retired])}
 
 
-def first_commits(root: Path, folder: str) -> dict[str, tuple[datetime, str]]:
-    """When each file under `folder` (paths from `root`) came to the checked-out branch,
-    and under which name: the time of the commit that added it, as the branch's own
-    history has it (for a merged pull request, the merge). A file renamed since keeps the
+# A line that makes a post queued or not: `schedule:` (queue, or an exact time) or `status:`.
+QUEUE_LINE = "^(schedule|status)[ \t]*:"
+
+
+def queue_entries(root: Path, folder: str) -> dict[str, tuple[datetime, str]]:
+    """When each file under `folder` (paths from `root`) joined the queue, and its name
+    then: the time of the commit that brought it to the checked-out branch (for a merged
+    pull request, the merge), or of a later one that changed its `schedule:` or `status:`
+    line (a draft made ready, an exact time made `queue`). A file renamed since keeps its
     time and the name it came with; one deleted and added again takes the time it came
-    back. One git call for all files."""
+    back. Two git calls for all files, run side by side."""
+    cwd = str(root)
+    common = ("-c", "core.quotePath=false", "log", "--first-parent", "-M", "-z",
+              "--relative", "--format=%x01%ct")
+    added = _git(cwd, *common, "--reverse", "--diff-filter=AR", "--name-status", "--",
+                 folder or ".")
+    edited = _git(cwd, *common, "--name-only", f"-G{QUEUE_LINE}", "--", folder or ".")
     try:
-        history = _output(_git(str(root), "-c", "core.quotePath=false", "log",
-                               "--first-parent", "--reverse", "-M", "--diff-filter=AR",
-                               "--name-status", "-z", "--relative", "--format=%x01%ct",
-                               "--", folder or "."))
+        arrivals, edits = _output(added), _output(edited)
     except GitError:
+        _reap(edited)
         return {}  # no commit yet: nothing has come
-    return _first_commits(history)
+    return _queue_entries(arrivals, _last_edits(edits))
 
 
-def _first_commits(history: str) -> dict[str, tuple[datetime, str]]:
-    found: dict[str, tuple[datetime, str]] = {}
+def _commits(history: str) -> Iterator[tuple[datetime, list[str]]]:
+    """`git log -z --format=%x01%ct` with names -> (commit time, its fields) per commit."""
     for record in history.split("\x01")[1:]:
         stamp, _, rest = record.partition("\0")
-        at = datetime.fromtimestamp(int(stamp), UTC)
-        fields = iter(rest.lstrip("\n").split("\0"))
-        for status in fields:
-            if status.startswith("A"):
-                path = next(fields, "")
-                found[path] = (at, path)
-            elif status.startswith("R"):
-                old, new = next(fields, ""), next(fields, "")
-                found[new] = found.pop(old, (at, new))
-    found.pop("", None)
+        yield datetime.fromtimestamp(int(stamp), UTC), rest.lstrip("\n").split("\0")
+
+
+def _last_edits(history: str) -> dict[str, datetime]:
+    found: dict[str, datetime] = {}
+    for at, names in _commits(history):
+        for name in filter(None, names):
+            found[name] = max(at, found.get(name, at))
     return found
+
+
+def _queue_entries(history: str, edits: dict[str, datetime]) -> dict[str, tuple[datetime, str]]:
+    first: dict[str, tuple[datetime, str]] = {}
+    names: dict[str, list[str]] = {}  # every name a file had, by its current one
+    for at, fields in _commits(history):
+        each = iter(fields)
+        for status in each:
+            if status.startswith("A"):
+                path = next(each, "")
+                first[path], names[path] = (at, path), [path]
+            elif status.startswith("R"):
+                old, new = next(each, ""), next(each, "")
+                first[new] = first.pop(old, (at, new))
+                names[new] = [*names.pop(old, []), new]
+    joined = {}
+    for path, (at, name) in first.items():
+        changed = [edits[n] for n in names.get(path, [path]) if n in edits]
+        joined[path] = (max([at, *changed]), name)
+    joined.pop("", None)
+    return joined
 
 
 def not_a_repository(root: Path) -> GitError:

@@ -6,8 +6,9 @@ author falls in the window: one published then (the ledger's `published_at`), on
 scheduled for then (an exact `schedule:`), or a queued post already placed in it.
 
 Queued posts are placed one by one, in the order they joined the queue (the time of the
-commit that brought the file to the branch, which git gives, then the name it came
-with, so that a rename changes nothing), each in the first slot that
+commit that brought the file to the branch, or that last changed its `schedule:` or
+`status:` line, which git gives; then the name it came with, so that a rename changes
+nothing), each in the first slot that
 
 - starts at or after the time it joined the queue,
 - starts after the author's last published post,

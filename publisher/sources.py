@@ -23,8 +23,8 @@ from publisher.gitops import (
     FileState,
     WorkTree,
     file_states,
-    first_commits,
     not_a_repository,
+    queue_entries,
     removed_urns,
     renamed,
     start_scan,
@@ -61,7 +61,7 @@ def place_queued(config: Config, ledger: Ledger, sources: list[Source],
     posts = [s.loaded.post for s in sources if s.loaded is not None and s.loaded.post]
     if not always and not any(post.queued for post in posts):
         return None
-    queue = build_queue(config, posts, ledger, first_commits(config.root, config.posts_dir),
+    queue = build_queue(config, posts, ledger, queue_entries(config.root, config.posts_dir),
                         now)
     for source in sources:
         source.slot = queue.slot_of(source.path)
@@ -232,7 +232,7 @@ def _queue_problems(config: Config, posts: list[Post], book: Ledger,
     if not posts or not (config.queue.configured or any(p.queued for p in posts)
                          or _has_cadence(config)):
         return []
-    joined = first_commits(config.root, config.posts_dir) if _in_git(config) else {}
+    joined = queue_entries(config.root, config.posts_dir) if _in_git(config) else {}
     queue = build_queue(config, posts, book, joined, now or datetime.now(UTC))
     found = [Diagnostic(placed.path, _schedule_line(config, placed.path), "error",
                         f"schedule: queue: {placed.problem}")

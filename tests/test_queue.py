@@ -390,3 +390,20 @@ def test_the_markdown_plan_marks_a_queue_slot(tmp_path: Path) -> None:
     assert code == 0
     assert ("| … | **wait** | `posts/a.md` | `acme` (`urn:li:organization:2414183`) | "
             "2026-12-01 08:00 UTC (09:00 Europe/Berlin) · queue slot | 4 / 3000 |") in output
+
+
+@pytest.mark.parametrize("before", [
+    "---\nstatus: draft\nschedule: queue\n---\nWaited.\n",
+    "---\nschedule: 2026-12-24 09:00\n---\nWaited.\n",
+])
+def test_a_post_joins_the_queue_when_it_is_made_queued_not_when_first_committed(
+        tmp_path: Path, before: str) -> None:
+    root = repo(tmp_path, {"posts/old.md": before}, at="2026-10-01T10:00:00Z")
+    write_files(root, {"posts/new.md": queued("Queued on Monday.")})
+    commit(root, "2026-11-30T10:00:00Z")
+    write_files(root, {"posts/old.md": queued("Waited.")})
+    commit(root, "2026-11-30T11:00:00Z", "ready now")
+    write_files(root, {"posts/old.md": queued("Waited, and its text edited.")})
+    commit(root, "2026-11-30T12:00:00Z", "a typo")
+    assert slots(root) == {"posts/new.md": "2026-12-01T08:00:00Z",
+                           "posts/old.md": "2026-12-03T13:00:00Z"}
