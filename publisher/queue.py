@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from publisher.queueconfig import QueueRules, WeeklySlot
-from publisher.schedule import format_utc, parse_utc
+from publisher.schedule import LAST_YEAR, format_utc, parse_utc
 
 if TYPE_CHECKING:
     from publisher.config import Config
@@ -85,6 +85,10 @@ class AuthorQueue:
     events: list[Event] = field(default_factory=list)
     last_published: datetime | None = None
     cursor: datetime | None = None  # the slot the previous queued post took
+    # The slots from the first start on, worked out once: posts are placed in order, so
+    # each one's start is at or after the one before.
+    _windows: list[tuple[datetime, WeeklySlot, datetime]] = field(default_factory=list)
+    _more: Iterator[tuple[datetime, WeeklySlot, datetime]] | None = None
 
     def add(self, event: Event) -> None:
         index = bisect_right(self.times, event.at)
@@ -93,6 +97,26 @@ class AuthorQueue:
         if event.kind == "published" and (self.last_published is None
                                            or event.at > self.last_published):
             self.last_published = event.at
+
+    def windows_from(self, start: datetime) -> Iterator[tuple[datetime, WeeklySlot, datetime]]:
+        """slot_windows from `start` for HORIZON_WEEKS, from the slots already worked out
+        when an earlier call started before `start`."""
+        if self._more is None or (self._windows and start < self._windows[0][0]):
+            self._windows, self._more = [], slot_windows(self.rules.slots, start, 1 << 20)
+        index = bisect_left(self._windows, start, key=lambda window: window[0])
+        end = start + timedelta(weeks=HORIZON_WEEKS)
+        while True:
+            if index == len(self._windows):
+                found = next(self._more, None)
+                if found is None:
+                    return
+                self._windows.append(found)
+            window = self._windows[index]
+            if window[0] >= end:
+                return
+            if window[0] >= start:
+                yield window
+            index += 1
 
     def in_window(self, start: datetime, end: datetime) -> list[Event]:
         return self.events[bisect_left(self.times, start):bisect_left(self.times, end)]
@@ -182,7 +206,7 @@ def _place(queue: AuthorQueue, path: str, since: datetime) -> Placed:
             + (f"or [queue.authors.{queue.alias}] " if queue.alias else "")
             + "in publish.toml, or give the post an exact schedule"))
     start = max(t for t in (since, _after(queue.last_published), _after(queue.cursor)) if t)
-    for at, slot, until in slot_windows(rules.slots, start, HORIZON_WEEKS):
+    for at, slot, until in queue.windows_from(start):
         if queue.in_window(at, until) or queue.cadence_problem(at):
             continue
         queue.add(Event(at, path, "queued"))
@@ -229,7 +253,8 @@ def _one_slot(slot: WeeklySlot, start: datetime,
     # Two days early: the slot's zone may be a day behind UTC.
     day = (start.astimezone(UTC) - timedelta(days=2)).astimezone(ZoneInfo(slot.zone))
     day += timedelta(days=(slot.weekday - day.weekday()) % 7)
-    for week in range(weeks + 1):
+    last = (datetime(LAST_YEAR, 1, 1, tzinfo=UTC) - day).days // 7  # dates stay countable
+    for week in range(min(weeks, last) + 1):
         at = slot_time(slot, day + timedelta(weeks=week))
         if at >= start:
             yield at, slot
