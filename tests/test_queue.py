@@ -407,3 +407,19 @@ def test_a_post_joins_the_queue_when_it_is_made_queued_not_when_first_committed(
     commit(root, "2026-11-30T12:00:00Z", "a typo")
     assert slots(root) == {"posts/new.md": "2026-12-01T08:00:00Z",
                            "posts/old.md": "2026-12-03T13:00:00Z"}
+
+
+def test_the_burst_guard_still_holds_queued_posts_due_at_once(tmp_path: Path) -> None:
+    config = CONFIG + QUEUE + "\n[limits]\nper_author_per_day = 1\n"
+    root = repo(tmp_path, {"posts/a.md": queued("One."), "posts/b.md": queued("Two.")}, config)
+    changes = plan(root, "2026-12-04T08:00:00Z")  # both slots have passed without a run
+    assert [changes[p]["action"] for p in ("posts/a.md", "posts/b.md")] == ["create", "wait"]
+    assert "([limits].per_author_per_day)" in changes["posts/b.md"]["reason"]
+
+
+def test_publish_queue_without_a_queue_says_how_to_set_one_up(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/a.md": "---\nschedule: 2026-12-08 10:00\n---\nExact.\n"},
+                CONFIG)
+    code, output = invoke(root, "queue", "--now", "2026-12-01T10:00:00Z")
+    assert (code, output) == (0, 'No queue: add [queue] slots = ["Tue 09:00", ...] to '
+                                 "publish.toml and give posts schedule: queue (docs/queue.md).\n")
