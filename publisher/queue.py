@@ -2,8 +2,9 @@
 
 Every author has weekly slots (`[queue].slots`, or `[queue.authors.ALIAS].slots`). A slot
 is a window: from its time until the author's next slot. It is *used* when a post of that
-author falls in the window: one published then (the ledger's `published_at`), one
-scheduled for then (an exact `schedule:`), or a queued post already placed in it.
+author falls in the window: one published then (the ledger's `published_at`), or one
+earlier in the order below: scheduled for then (an exact `schedule:`), or a queued post
+placed in it.
 
 Queued posts are placed one by one, in the order they joined the queue (the time of the
 commit that brought the file to the branch, or that last changed its `schedule:` or
@@ -147,10 +148,6 @@ class Queue:
         return self.placed.get(path)
 
 
-def is_queued(post: Post) -> bool:
-    return post.queued and post.status == "ready"
-
-
 def build_queue(
     config: Config,
     posts: Iterable[Post],
@@ -178,19 +175,23 @@ def build_queue(
             entry.intent_at if entry.state in ATTEMPTED else None)
         if went_out:
             timeline(entry.author).add(Event(parse_utc(went_out), path, "published"))
-    waiting: list[tuple[tuple[datetime, str], str, Post]] = []
+    turns: list[tuple[datetime, int, str, str, Post]] = []
     for post in posts:
         known = ledger.posts.get(post.path)
         if post.status != "ready" or post.urn or (known is not None and known.state in
                                                    (*WENT_OUT, *ATTEMPTED)):
             continue
-        if post.queued:
-            waiting.append((joined.get(post.path, (now, post.path)), post.path, post))
-        elif post.schedule is not None:
-            timeline(post.author).add(Event(post.schedule, post.path, "scheduled"))
+        if post.queued or post.schedule is not None:
+            since, name = joined.get(post.path, (now, post.path))
+            turns.append((since, int(post.queued), name, post.path, post))
     placed = {}
-    for (since, _), path, post in sorted(waiting, key=lambda item: (item[0], item[1])):
-        placed[path] = _place(timeline(post.author), path, since)
+    # In the order posts joined, so that an exact time merged after a queued post does
+    # not take its slot (it still goes out at its time); of one commit, exact times first.
+    for since, _, _, path, post in sorted(turns, key=lambda turn: turn[:4]):
+        if post.queued:
+            placed[path] = _place(timeline(post.author), path, since)
+        elif post.schedule is not None:
+            timeline(post.author).add(Event(post.schedule, path, "scheduled"))
     for author in config.authors.values():
         if config.queue.for_author(config.author_alias(author)).slots:
             timeline(author)

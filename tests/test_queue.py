@@ -423,3 +423,13 @@ def test_publish_queue_without_a_queue_says_how_to_set_one_up(tmp_path: Path) ->
     code, output = invoke(root, "queue", "--now", "2026-12-01T10:00:00Z")
     assert (code, output) == (0, 'No queue: add [queue] slots = ["Tue 09:00", ...] to '
                                  "publish.toml and give posts schedule: queue (docs/queue.md).\n")
+
+
+def test_an_exact_time_merged_later_does_not_take_a_queued_posts_slot(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/a.md": queued("Queued first.")})
+    write_files(root, {"posts/x.md": "---\nschedule: 2026-12-01 11:00\n---\nExact, later.\n",
+                       "posts/b.md": queued("Queued after the exact one.")})
+    commit(root, "2026-11-30T12:00:00Z")
+    assert slots(root) == {"posts/a.md": "2026-12-01T08:00:00Z",
+                           "posts/x.md": "2026-12-01T10:00:00Z",
+                           "posts/b.md": "2026-12-03T13:00:00Z"}
