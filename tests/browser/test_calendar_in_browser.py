@@ -57,8 +57,12 @@ def test_authors_are_told_by_name_and_colour(page: Page, preview: Preview) -> No
     jane = page.locator("#m-2026-12 li.item", has_text="Jane, exact.")
     assert "Acme Corp · queued" in acme.inner_text()
     assert "Jane Doe · scheduled" in jane.inner_text()
-    colour = "el => getComputedStyle(el).backgroundColor"
-    assert acme.evaluate(colour) != jane.evaluate(colour)
+    for colour in ("el => getComputedStyle(el).backgroundColor",
+                   "el => getComputedStyle(el).borderLeftColor"):
+        assert acme.evaluate(colour) != jane.evaluate(colour)
+    swatch = page.locator("ul.legend li", has_text="Acme Corp").locator(".swatch")
+    edge = "el => getComputedStyle(el).borderLeftColor"
+    assert swatch.evaluate(edge) == acme.evaluate(edge)
 
 
 def test_today_is_marked(page: Page, preview: Preview) -> None:
