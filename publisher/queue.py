@@ -159,7 +159,7 @@ def build_queue(
 
     `posts`: the valid posts read; `joined`: when each post file joined the queue (its
     first commit) and the name it had then, which orders posts of one commit even after a
-    rename; a post git does not have yet joins at `now`, after every committed one.
+    rename; a post git does not have yet joins at `now`.
     """
     timelines: dict[str, AuthorQueue] = {}
 
