@@ -433,3 +433,25 @@ def test_an_exact_time_merged_later_does_not_take_a_queued_posts_slot(tmp_path: 
     assert slots(root) == {"posts/a.md": "2026-12-01T08:00:00Z",
                            "posts/x.md": "2026-12-01T10:00:00Z",
                            "posts/b.md": "2026-12-03T13:00:00Z"}
+
+
+def test_a_post_deleted_and_added_again_joins_when_it_came_back(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/a.md": queued("Back again."), "posts/b.md": queued("Two.")})
+    (root / "posts/a.md").unlink()
+    commit(root, "2026-11-30T11:00:00Z", "gone")
+    write_files(root, {"posts/a.md": queued("Back again.")})
+    commit(root, "2026-11-30T12:00:00Z", "back")
+    assert slots(root) == {"posts/b.md": "2026-12-01T08:00:00Z",
+                           "posts/a.md": "2026-12-03T13:00:00Z"}
+
+
+def test_an_authors_own_cadence_replaces_the_teams(tmp_path: Path) -> None:
+    config = CONFIG + '[queue]\nslots = ["Tue 09:00", "Tue 15:00", "Wed 09:00"]\n' \
+        '[queue.authors.jane]\ndaily_max = 1\n'
+    root = repo(tmp_path, {"posts/a1.md": queued("Page one."), "posts/a2.md": queued("Page two."),
+                           "posts/j1.md": queued("Jane one.", "jane"),
+                           "posts/j2.md": queued("Jane two.", "jane")}, config)
+    assert slots(root) == {
+        "posts/a1.md": "2026-12-01T08:00:00Z", "posts/a2.md": "2026-12-01T14:00:00Z",
+        "posts/j1.md": "2026-12-01T08:00:00Z", "posts/j2.md": "2026-12-02T08:00:00Z",
+    }
