@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 HORIZON_WEEKS = 156
 WENT_OUT = ("published", "deleted", "gone")  # states of a post that was on LinkedIn
 ATTEMPTED = ("pending", "unknown")  # may be on LinkedIn: never queued again
+# Not queued (nor placed at an exact time): on LinkedIn, or may be. A post deleted from
+# LinkedIn and made ready again is a new post, and queues anew.
+SETTLED = ("published", "gone", *ATTEMPTED)
 
 EventKind = Literal["published", "scheduled", "queued"]
 
@@ -178,8 +181,8 @@ def build_queue(
     turns: list[tuple[datetime, int, str, str, Post]] = []
     for post in posts:
         known = ledger.posts.get(post.path)
-        if post.status != "ready" or post.urn or (known is not None and known.state in
-                                                   (*WENT_OUT, *ATTEMPTED)):
+        if post.status != "ready" or post.urn or (known is not None
+                                                   and known.state in SETTLED):
             continue
         if post.queued or post.schedule is not None:
             since, name = joined.get(post.path, (now, post.path))

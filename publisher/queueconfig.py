@@ -69,10 +69,6 @@ class QueueSettings:
     def for_author(self, alias: str | None) -> QueueRules:
         return self.authors.get(alias, self.default) if alias else self.default
 
-    @property
-    def configured(self) -> bool:
-        return bool(self.default.slots) or any(r.slots for r in self.authors.values())
-
 
 def parse_slot(text: str, default_zone: str) -> WeeklySlot | str:
     """A WeeklySlot, or a message saying what is wrong and how to write it."""

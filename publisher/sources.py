@@ -229,8 +229,7 @@ def _queue_problems(config: Config, posts: list[Post], book: Ledger,
                     now: datetime | None) -> list[Diagnostic]:
     """Queued posts that can get no slot (errors), and posts with an exact schedule that
     break their author's cadence (warnings), on the file's `schedule:` line."""
-    if not posts or not (config.queue.configured or any(p.queued for p in posts)
-                         or _has_cadence(config)):
+    if not posts or not (any(p.queued for p in posts) or _has_cadence(config)):
         return []
     joined = queue_entries(config.root, config.posts_dir) if _in_git(config) else {}
     queue = build_queue(config, posts, book, joined, now or datetime.now(UTC))

@@ -455,3 +455,15 @@ def test_an_authors_own_cadence_replaces_the_teams(tmp_path: Path) -> None:
         "posts/a1.md": "2026-12-01T08:00:00Z", "posts/a2.md": "2026-12-01T14:00:00Z",
         "posts/j1.md": "2026-12-01T08:00:00Z", "posts/j2.md": "2026-12-02T08:00:00Z",
     }
+
+
+def test_a_post_deleted_from_linkedin_and_made_ready_again_queues_anew(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/a.md": queued("Once more.")})
+    ledger = {"version": 1, "serial": 3, "posts": {"posts/a.md": {
+        "author": "urn:li:organization:2414183", "state": "deleted",
+        "urn": "urn:li:share:7100000000000000009", "published_at": "2026-11-24T08:00:03Z",
+        "since": "2026-11-25T10:00:00Z"}}}
+    write_files(root, {".publish/ledger.json": json.dumps(ledger)})
+    commit(root, "2026-11-30T11:00:00Z", "ledger")
+    change = plan(root)["posts/a.md"]
+    assert (change["action"], change["scheduled_for"]) == ("wait", "2026-12-01T08:00:00Z")
