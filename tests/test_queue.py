@@ -467,3 +467,24 @@ def test_a_post_deleted_from_linkedin_and_made_ready_again_queues_anew(tmp_path:
     commit(root, "2026-11-30T11:00:00Z", "ledger")
     change = plan(root)["posts/a.md"]
     assert (change["action"], change["scheduled_for"]) == ("wait", "2026-12-01T08:00:00Z")
+
+
+def test_a_held_post_removed_after_its_slot_passed_lets_the_next_go_now(
+        tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/a.md": queued("Refused."), "posts/b.md": queued("Next.")})
+    blob = subprocess.run(["git", "hash-object", "posts/a.md"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    ledger = {"version": 1, "serial": 1, "posts": {"posts/a.md": {
+        "author": "urn:li:organization:2414183", "state": "failed", "source_blob": blob,
+        "attempts": 1, "last_error": "422"}}}
+    write_files(root, {".publish/ledger.json": json.dumps(ledger)})
+    commit(root, "2026-11-30T11:00:00Z", "ledger")
+    wednesday = "2026-12-02T10:00:00Z"
+    held = plan(root, wednesday)
+    assert (held["posts/a.md"]["action"], held["posts/a.md"]["scheduled_for"]) == (
+        "blocked", "2026-12-01T08:00:00Z")
+    assert held["posts/b.md"]["action"] == "wait"
+    (root / "posts/a.md").unlink()
+    commit(root, "2026-12-02T09:00:00Z", "drop it")
+    moved = plan(root, wednesday)["posts/b.md"]
+    assert (moved["action"], moved["scheduled_for"]) == ("create", "2026-12-01T08:00:00Z")
