@@ -294,6 +294,11 @@ def queue_entries(root: Path, folder: str) -> dict[str, tuple[datetime, str]]:
     return _queue_entries(arrivals, _last_edits(edits))
 
 
+def is_shallow(root: Path) -> bool:
+    """A clone without the whole history (`actions/checkout` without `fetch-depth: 0`)."""
+    return _quiet(str(root), "rev-parse", "--is-shallow-repository") == "true"
+
+
 def _commits(history: str) -> Iterator[tuple[datetime, list[str]]]:
     """`git log -z --format=%x01%ct` with names -> (commit time, its fields) per commit."""
     for record in history.split("\x01")[1:]:

@@ -388,9 +388,10 @@ def _queued(base: Change, now: datetime, slot: Placed | None) -> Change:
         why = slot.problem if slot else "its author's queue was not worked out"
         return _with(base, "blocked", f"queued, but {why}")
     where = f"slot {slot.slot} ({format_utc(slot.at)})"
+    caveat = f" ({slot.caveat})" if slot.caveat else ""
     if slot.at > now:
-        return _with(base, "wait", f"queued for its {where}")
-    return _with(base, "create", f"queued; due since its {where}")
+        return _with(base, "wait", f"queued for its {where}{caveat}")
+    return _with(base, "create", f"queued; due since its {where}{caveat}")
 
 
 def _off_linkedin(entry: Entry) -> str:

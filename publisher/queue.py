@@ -75,6 +75,7 @@ class Placed:
     at: datetime | None
     slot: WeeklySlot | None = None
     problem: str | None = None
+    caveat: str | None = None  # why the slot may not be the one a full clone gives
 
 
 @dataclass

@@ -13,6 +13,7 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from publisher.gitops import (
     FileState,
     WorkTree,
     file_states,
+    is_shallow,
     not_a_repository,
     queue_entries,
     removed_urns,
@@ -63,9 +65,16 @@ def place_queued(config: Config, ledger: Ledger, sources: list[Source],
         return None
     queue = build_queue(config, posts, ledger, queue_entries(config.root, config.posts_dir),
                         now)
+    caveat = SHALLOW if any(s.queued for s in posts) and is_shallow(config.root) else None
     for source in sources:
-        source.slot = queue.slot_of(source.path)
+        placed = queue.slot_of(source.path)
+        source.slot = replace(placed, caveat=caveat) if placed and caveat else placed
     return queue
+
+
+SHALLOW = ("this clone lacks the older history, so every post looks as new as the newest "
+           "commit: fetch it all (`git fetch --unshallow`, or `fetch-depth: 0` in "
+           "actions/checkout) for the slot a sync will use")
 
 
 def queue_of(config: Config, now: datetime) -> Queue:

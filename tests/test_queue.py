@@ -488,3 +488,17 @@ def test_a_held_post_removed_after_its_slot_passed_lets_the_next_go_now(
     commit(root, "2026-12-02T09:00:00Z", "drop it")
     moved = plan(root, wednesday)["posts/b.md"]
     assert (moved["action"], moved["scheduled_for"]) == ("create", "2026-12-01T08:00:00Z")
+
+
+def test_a_shallow_clone_says_its_slots_may_be_wrong(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/b.md": queued("Came first.")})
+    write_files(root, {"posts/a.md": queued("Came second.")})
+    commit(root, "2026-11-30T11:00:00Z")
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", root.as_uri(), str(shallow)],
+                   check=True)
+    full, cut = plan(root), plan(shallow)
+    assert full["posts/b.md"]["scheduled_for"] == "2026-12-01T08:00:00Z"
+    assert "lacks the older history" not in full["posts/b.md"]["reason"]
+    assert cut["posts/a.md"]["scheduled_for"] == "2026-12-01T08:00:00Z"  # by name alone
+    assert "fetch it all (`git fetch --unshallow`" in cut["posts/a.md"]["reason"]
