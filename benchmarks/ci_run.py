@@ -6,11 +6,14 @@ repository of 500 published posts. Each installer is measured the same way, afte
 uncounted warm-up run that fills its cache:
 
 - pip: `python -m venv` + `pip install` of the checkout (the action before the lock);
-- uv: `uv venv` + `uv pip install --require-hashes -r requirements.lock` + `uv pip install
-  --no-deps` of the checkout (the action now, with setup-uv's cache keyed on the lock).
+- uv: what action.yml's "Install publish" step runs, with the same environment
+  (UV_PYTHON_DOWNLOADS=never, VIRTUAL_ENV): `uv venv --python PYTHON`, `uv pip install
+  --require-hashes -r requirements.lock`, then `uv pip install --no-deps` of the checkout
+  (setup-uv's cache, keyed on the lock, is the warm uv cache here).
 
-Needs uv on PATH or beside this Python (`pip install uv`). Prints seconds per step, the
-best of --runs; the target is at most 8 s in all.
+Needs uv on PATH or beside this Python (the test extra brings it). Prints seconds per
+step, the best of --runs, and the load average the figures were taken under; the target
+is at most 8 s in all.
 
 Usage: python benchmarks/ci_run.py [--posts 500] [--runs 3] [--installer pip|uv|both]
 """
@@ -55,16 +58,17 @@ def install_steps(installer: str, venv: Path) -> list[tuple[str, list[str]]]:
         return [("venv", [sys.executable, "-m", "venv", str(venv)]),
                 ("install", [python, "-m", "pip", "install", "--quiet", str(CHECKOUT)])]
     uv = uv_binary()
-    return [("venv", [uv, "venv", "--quiet", "--python", sys.executable, str(venv)]),
-            ("install", [uv, "pip", "install", "--quiet", "--python", python,
+    return [("venv", [uv, "venv", "--quiet", "--clear", "--python", sys.executable, str(venv)]),
+            ("install", [uv, "pip", "install", "--quiet",
                          "--require-hashes", "-r", str(CHECKOUT / "requirements.lock")]),
-            ("tool", [uv, "pip", "install", "--quiet", "--python", python, "--no-deps",
-                      str(CHECKOUT)])]
+            ("tool", [uv, "pip", "install", "--quiet", "--no-deps", str(CHECKOUT)])]
 
 
 def one_run(installer: str, repo: Path, work: Path, environ: dict[str, str]) -> dict[str, float]:
     venv = work / f"venv-{installer}"
     shutil.rmtree(venv, ignore_errors=True)
+    # As action.yml's step sets them: uv installs into this venv, never downloads Python.
+    environ = {**environ, "VIRTUAL_ENV": str(venv), "UV_PYTHON_DOWNLOADS": "never"}
     times = {name: timed(command, work, environ)
              for name, command in install_steps(installer, venv)}
     sync = [str(venv / "bin" / "publish"), "sync"]
@@ -98,7 +102,9 @@ def main() -> None:
             best = {step: min(run[step] for run in runs) for step in runs[0]}
             total = min(sum(run.values()) for run in runs)
             steps = "  ".join(f"{step} {seconds:6.2f} s" for step, seconds in best.items())
-            print(f"{installer:>4}: {steps}  total {total:6.2f} s (target <= 8 s)")
+            load = ", ".join(f"{figure:.2f}" for figure in os.getloadavg())
+            print(f"{installer:>4}: {steps}  total {total:6.2f} s (target <= 8 s)  "
+                  f"load average {load}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -45,6 +45,8 @@ from publisher.linkedin.errors import (
     LinkedInError,
     RateLimited,
 )
+from publisher.post import EXPERIMENT_FORM, experiment_of
+from publisher.utc import format_utc
 
 METRICS_FILE = "metrics.jsonl"
 STATISTICS_WINDOW = timedelta(days=365)     # LinkedIn's rolling window for page statistics
@@ -108,12 +110,11 @@ def read_experiment(root: Path, path: str) -> tuple[tuple[str, str] | None, str 
     value = front.data.get("experiment")
     if value is None:
         return None, None
-    if (isinstance(value, dict) and set(value) == {"name", "variant"}
-            and all(str(v).strip() for v in value.values())):
-        return (str(value["name"]), str(value["variant"])), None
-    return None, (f"{path}:{front.line('experiment')}: experiment must be "
-                  "{name: <experiment>, variant: <A, B, ...>}: the post is left out of "
-                  "experiments until it is fixed")
+    found = experiment_of(value)
+    if found is not None:
+        return found, None
+    return None, (f"{path}:{front.line('experiment')}: {EXPERIMENT_FORM}: the post is left "
+                  "out of experiments until it is fixed")
 
 
 def _parse_time(text: str | None) -> datetime | None:
@@ -178,7 +179,7 @@ class Collection:
 def collect(posts: Sequence[Published], client_for: ClientFor, now: datetime) -> Collection:
     """Snapshots of every post, author by author; an author that fails is a Problem."""
     result = Collection()
-    stamp = iso(now)
+    stamp = format_utc(now)
     by_author: dict[str, list[Published]] = defaultdict(list)
     for post in posts:
         by_author[post.author].append(post)
@@ -363,10 +364,6 @@ def _snapshot_from_line(line: str, where: str) -> Snapshot:
 
 def _optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # --- statistics (pure) ----------------------------------------------------------------------

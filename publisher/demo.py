@@ -25,6 +25,7 @@ from publisher import analytics, gitops
 from publisher.config import Config, load_config
 from publisher.errors import PublisherError
 from publisher.plan import Plan, PlanOptions
+from publisher.planview import when
 from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.sources import make_plan
@@ -139,7 +140,8 @@ def run_demo(workdir: Path | None = None, source: Path | None = None,
         clients = Clients(config, environ=tokens)
         for now in rehearsal_times(config, start):
             control.set_clock(now)
-            title = f"Sync at {now:%Y-%m-%d %H:%M} UTC"
+            # As the plan under it says its time: UTC, and the team's zone beside it.
+            title = f"Sync at {when(now, config.defaults.timezone, now)}"
             options = SyncOptions(plan=PlanOptions(per_author_per_day=config.per_author_per_day))
             result = run_sync(config, now, options, client_for=clients)
             yield Step(title, now, result.plan, result)

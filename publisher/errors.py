@@ -10,7 +10,17 @@ The tree::
     └── LockError                  another sync holds the lock on this checkout      (exit 2)
 
 The LinkedIn client has its own tree in ``publisher.linkedin.errors``; it imports nothing
-from here so that it can be reused on its own.
+from here so that it can be reused on its own. ``publisher.api.exit_code_for`` gives any
+error of either tree (and of the HTTP library under the client) its exit code.
+
+The exit codes, one table for the library and the command line::
+
+    EXIT_OK        0   done, or nothing to do
+    EXIT_FAILED    1   a post failed or is invalid or held; a check found a problem;
+                       LinkedIn refused or could not be reached outside a post
+    EXIT_CONFIG    2   usage or configuration, a retired API version, the lock, git
+    EXIT_AUTH      3   a token is missing, expired or revoked, or a login failed
+    EXIT_DEFERRED 75   rate limited or stopped by a signal: run again later
 """
 
 from __future__ import annotations
@@ -20,6 +30,15 @@ from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
+# Which exit code wins when several things happened: configuration, then authentication,
+# then failed posts, then deferred ones.
+EXIT_PRIORITY = (EXIT_CONFIG, EXIT_AUTH, EXIT_FAILED, EXIT_DEFERRED, EXIT_OK)
+
+
+def worse(a: int, b: int) -> int:
+    return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
 
 
 @dataclass(frozen=True, order=True)
@@ -47,7 +66,7 @@ class Diagnostic:
 class PublisherError(Exception):
     """A problem the user can act on; the message says what and how."""
 
-    exit_code = 2
+    exit_code = EXIT_CONFIG
 
 
 class ConfigError(PublisherError):
@@ -61,7 +80,7 @@ class ConfigError(PublisherError):
 class ValidationError(PublisherError):
     """One or more posts are invalid."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILED
 
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         self.diagnostics = diagnostics

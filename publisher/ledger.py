@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args
 
 from publisher.errors import LedgerError, LockError
+from publisher.files import atomic_write, fsync_dir
 
 
 class StateError(LedgerError):
@@ -343,20 +344,8 @@ def save(path: Path, ledger: Ledger) -> None:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    import tempfile  # only a sync writes: a plan starts without it
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=".ledger-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+    atomic_write(path, text.encode("utf-8"), prefix=".ledger-")
 
 
 def journal_path(path: Path) -> Path:
@@ -443,7 +432,7 @@ class Journal:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self.dirty = False
 
 
@@ -482,18 +471,6 @@ def restore(path: Path, text: str | None) -> None:
         path.unlink(missing_ok=True)
     else:
         _write_atomic(path, text)
-
-
-def _fsync_dir(folder: Path) -> None:
-    # The rename is durable only once the directory entry is on disk.
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @contextmanager

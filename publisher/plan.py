@@ -7,7 +7,7 @@ applies exactly it. Action meanings:
     update   published; only the text changed -> PARTIAL_UPDATE of the commentary
     replace  published; something LinkedIn cannot edit changed -> delete and re-post
              (only with --allow-replace; otherwise the change is blocked)
-    delete   the file is gone or `status: deleted` -> delete the post (only with --prune)
+    delete   `status: deleted`, or the file is gone (only with --prune) -> delete the post
     move     the file of a published post moved (see identity.py): no call to LinkedIn,
              the ledger entry follows the file (any change above may carry `moved_from`)
     wait     scheduled later, held back by [limits], or waiting on publish_when
@@ -15,7 +15,7 @@ applies exactly it. Action meanings:
     skip     a draft
     blocked  invalid, uncommitted, failed before, its outcome is unknown, or LinkedIn no
              longer has it (gone): see reason
-    noop     nothing to do (also: deleted from LinkedIn, by --prune or found gone)
+    noop     nothing to do (also: deleted from LinkedIn by publish, or found gone)
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal, get_args
 from publisher.errors import Diagnostic
 from publisher.identity import Candidate, Identity, identify
 from publisher.ledger import Entry, Ledger, Settled
-from publisher.schedule import format_utc
+from publisher.utc import format_utc
 
 if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
     from publisher.post import LoadedPost, Post
@@ -98,6 +98,7 @@ class Change:
     media_blobs: dict[str, str] | None = field(default=None, compare=False, repr=False)
     moved_from: str | None = None  # the path the ledger had for this post
     queued: bool = False  # scheduled_for is the post's queue slot
+    goes_out: datetime | None = None  # a waiting post: the workflow's first run (runs.py)
 
     @property
     def commentary(self) -> str | None:
@@ -126,6 +127,7 @@ class Change:
             "diagnostics": [d.to_json() for d in self.diagnostics] if self.diagnostics else [],
             "moved_from": self.moved_from,
             "queued": self.queued,
+            "goes_out": format_utc(self.goes_out) if self.goes_out else None,
         }
 
 
@@ -480,14 +482,22 @@ def _published(  # noqa: PLR0911
     base: Change, post: Post, entry: Entry, source: Source, options: PlanOptions
 ) -> Change:
     if post.status == "deleted":
-        if options.prune:
-            return _with(base, "delete", "status: deleted: delete the LinkedIn post")
-        return _with(base, "noop", "status: deleted; run with --prune to delete the LinkedIn post")
+        # Unlike a removed file (a cleanup, a move, a bad merge), `status: deleted` says
+        # this one post must go, in a change reviewed like any other: no --prune needed,
+        # so merging the pull request that sets it is the approval, as for a create.
+        if source.uncommitted and not options.allow_dirty:
+            return _with(base, "blocked", _not_committed(source, "only what is in git is deleted"))
+        return _with(base, "delete", "status: deleted: delete the LinkedIn post")
     content_changed = entry.content_hash is not None and entry.content_hash != post.content_hash
     text_changed = entry.commentary_hash != post.commentary_hash
     if content_changed:
         if source.uncommitted and not options.allow_dirty:
             return _with(base, "blocked", _not_committed(source, "media or settings changed"))
+        if post.linkedin_content is not None:
+            return _with(base, "blocked", (
+                "the content of a post imported from LinkedIn (linkedin_content, author, "
+                "visibility) cannot change: LinkedIn cannot edit it and the files are not in "
+                "this repository to post again; revert it, or make a new post"))
         if options.allow_replace:
             return _with(
                 base,

@@ -9,9 +9,13 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from publisher.plan import DELETED, UNCHANGED, Change, Plan
+
+if TYPE_CHECKING:
+    from publisher.post import MediaFile
 
 SYMBOLS = {
     "create": "+",
@@ -93,6 +97,7 @@ def _changes_json(changes: Iterable[Change]) -> str:
         if (
             c.source is None and c.reason == UNCHANGED and c.action == "noop"
             and not c.diagnostics and c.scheduled_for is None and c.not_after is None
+            and c.goes_out is None
         ):  # an unchanged post as _template has it
             author = "null" if c.author is None else string(c.author)
             urn = "null" if c.urn is None else string(c.urn)
@@ -123,6 +128,7 @@ def as_text(plan: Plan, verbose: bool = False) -> str:
             and change.action in ("create", "update", "replace")
         ):
             lines.extend("      │ " + line for line in _folded(change).split("\n"))
+            lines.extend(f"      {line}" for line in _text_media(change))
     hidden = sum(_quiet(c) for c in plan.changes) if not verbose else 0
     if hidden:
         lines.append(
@@ -135,11 +141,47 @@ def as_text(plan: Plan, verbose: bool = False) -> str:
 def _text_row(change: Change, plan: Plan, width: int) -> str:
     symbol = SYMBOLS[change.action]
     length = f"{change.length}/{_limit()}" if change.length is not None else ""
-    timing = when(change.scheduled_for, plan.timezone, plan.now) if change.source else ""
+    scheduled = change.source is not None and change.action != "delete"
+    timing = when(change.scheduled_for, plan.timezone, plan.now) if scheduled else ""
     row = f"  {symbol} {change.action:<8} {change.post:<{width}}  {timing}"
     if length and change.action in ("create", "update", "replace", "wait"):
         row += f"  {length} chars"
-    return f"{row.rstrip()}\n      {change.reason}"
+    row = f"{row.rstrip()}\n      {change.reason}"
+    if change.goes_out is not None:
+        row += f"\n      goes out {when(change.goes_out, plan.timezone, plan.now)}: {GOES_OUT}"
+    return row
+
+
+GOES_OUT = "the workflow's first scheduled run at or after its time"
+
+
+def _video_extras(video: MediaFile) -> list[tuple[str, str | None, str]]:
+    """A video's thumbnail and captions: (label, file when set, what is said after it
+    when set or instead of it when not)."""
+    thumbnail, captions = video.thumbnail, video.captions
+    cues = captions.info.cues if captions else None
+    return [
+        ("thumbnail", thumbnail.path if thumbnail else None,
+         "set" if thumbnail else "not set (LinkedIn shows a frame of the video)"),
+        ("captions", captions.path if captions else None,
+         f"set, {cues} cue{'s' if cues != 1 else ''}" if captions else "not set"),
+    ]
+
+
+def _text_media(change: Change) -> list[str]:
+    """The files a post sends, for the verbose text plan (the Markdown plan's list)."""
+    post = change.source
+    assert post is not None
+    lines = [f"image {image.path}" + (f" (alt: {image.alt})" if image.alt else " (no alt text)")
+             for image in post.images]
+    if post.video:
+        lines.append(f"video {post.video.path}" + (f" ({post.video.title})"
+                                                   if post.video.title else ""))
+        lines += [f"  {label}: {path} ({note})" if path else f"  {label}: {note}"
+                  for label, path, note in _video_extras(post.video)]
+    if post.document:
+        lines.append(f"document {post.document.path} ({post.document.title or ''})")
+    return lines
 
 
 def _folded(change: Change) -> str:
@@ -151,7 +193,7 @@ def _folded(change: Change) -> str:
     return f"{rendered.visible[: rendered.fold]}\n{FOLD_MARK}\n{rendered.visible[rendered.fold :]}"
 
 
-MARKDOWN_DETAIL = ("create", "update", "replace", "wait", "blocked")
+MARKDOWN_DETAIL = ("create", "update", "replace", "wait", "blocked", "delete")
 
 
 def as_markdown(plan: Plan) -> str:
@@ -190,7 +232,9 @@ def as_markdown(plan: Plan) -> str:
 
 def _markdown_row(change: Change, plan: Plan) -> str:
     timing = ""
-    if change.action != "skip" and (change.source is not None or change.scheduled_for):
+    if change.action == "delete":  # whatever its schedule was, it goes on the next sync
+        timing = "next sync after merge"
+    elif change.action != "skip" and (change.source is not None or change.scheduled_for):
         timing = (
             when(change.scheduled_for, plan.timezone, plan.now)
             if change.scheduled_for
@@ -198,6 +242,8 @@ def _markdown_row(change: Change, plan: Plan) -> str:
         )
         if change.queued and change.scheduled_for:
             timing += " · queue slot"
+    if change.goes_out is not None:
+        timing += f" → goes out {when(change.goes_out, plan.timezone, plan.now)}"
     moved = f" (from {_code(change.moved_from, cell=True)})" if change.moved_from else ""
     return (
         f"| {SYMBOLS[change.action]} | **{change.action}** | {_code(change.post, cell=True)}"
@@ -254,9 +300,12 @@ def _fence(text: str) -> str:
 
 
 def _markdown_detail(change: Change) -> list[str]:
-    if change.action not in MARKDOWN_DETAIL or (change.source is None and not change.diagnostics):
+    if change.action not in MARKDOWN_DETAIL or (
+            change.source is None and not change.diagnostics and change.action != "delete"):
         return []
     lines = ["", f"### {_code(change.post)} — {change.action}", "", _code(change.reason), ""]
+    if change.action == "delete":
+        return [*lines, *_deletion_lines(change)]
     if change.source is not None:
         folded = _folded(change)
         fence = _fence(folded)
@@ -271,6 +320,14 @@ def _markdown_detail(change: Change) -> list[str]:
     return lines
 
 
+def _deletion_lines(change: Change) -> list[str]:
+    """What a merge deletes: the post on LinkedIn, and what goes with it."""
+    target = _code(change.urn) if change.urn else "the post"
+    again = " (setting `status: ready` again posts it anew)" if change.source else ""
+    return [f"- 🗑 deletes {target} from LinkedIn, with its likes, comments and "
+            f"reshares; this cannot be undone{again}", ""]
+
+
 def _media_lines(change: Change) -> list[str]:
     post = change.source
     assert post is not None
@@ -280,6 +337,8 @@ def _media_lines(change: Change) -> list[str]:
         lines.append(f"- 🖼 {_code(image.path)} — {alt}")
     if post.video:
         lines.append(f"- 🎞 {_code(post.video.path)} — {_code(post.video.title or '')}")
+        lines += [f"  - {label}: {_code(path)} ({note})" if path else f"  - {label}: {note}"
+                  for label, path, note in _video_extras(post.video)]
     if post.document:
         lines.append(f"- 📄 {_code(post.document.path)} — {_code(post.document.title or '')}")
     if post.article:

@@ -1,8 +1,8 @@
 """``publish preview``: self-contained HTML pages that show each post as the feed will.
 
-Discover -> plan -> one Card per post -> pages. The cards are drawn by the sandbox's card
-templates (``publisher.sandbox.cards``), so the preview and the sandbox's feed page cannot
-drift apart; the page layouts around them live in ``publisher/templates``. The text is the
+Discover -> plan -> one Card per post -> pages. The cards are drawn by the card templates
+that the sandbox's feed page uses too (``publisher.cards``), so the two cannot drift
+apart; the page layouts around them live in ``publisher/templates``. The text is the
 rendered commentary read back as little text, so what the preview shows is what LinkedIn
 would show, cut included, folded at ``Rendered.fold``.
 
@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 from PIL import Image as PILImage
 
+from publisher import cards
 from publisher.calendar import WEEKDAY_NAMES, CalendarPost, build_calendar
 from publisher.calendar import State as CalendarState
 from publisher.config import Config
 from publisher.errors import Diagnostic, PublisherError
 from publisher.plan import Change, Plan, PlanOptions
 from publisher.post import MediaFile, Post, is_organization, load_post
-from publisher.sandbox import cards
 from publisher.sources import make_plan
 
 PAGES = Path(__file__).parent / "templates"

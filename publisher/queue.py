@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from publisher.queueconfig import QueueRules, WeeklySlot
-from publisher.schedule import LAST_YEAR, format_utc, parse_utc
+from publisher.schedule import LAST_YEAR, parse_utc
+from publisher.utc import format_utc
 
 if TYPE_CHECKING:
     from publisher.config import Config

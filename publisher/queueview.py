@@ -10,7 +10,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from publisher.queue import AuthorQueue, Queue, slot_windows
-from publisher.schedule import format_utc
+from publisher.utc import format_utc
 
 SlotState = Literal["queued", "due", "taken", "cadence", "free"]
 WORDS: dict[str, str] = {

@@ -22,8 +22,8 @@ from publisher.ledger import Entry, Ledger
 from publisher.linkedin import errors as li
 from publisher.linkedin.client import LinkedInClient
 from publisher.post import Post, load_post
-from publisher.schedule import format_utc
 from publisher.sources import committed_files
+from publisher.utc import format_utc
 from publisher.writeback import WriteBackError, retire_keys, write_back
 
 POST_URN = re.compile(r"^urn:li:(share|ugcPost):[0-9]+$")

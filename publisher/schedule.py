@@ -97,11 +97,6 @@ def _round_trips(moment: datetime) -> bool:
     return back.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
-def format_utc(moment: datetime) -> str:
-    """UTC ISO 8601 with a Z, to the second: the form used in JSON, the ledger and posts."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def parse_utc(text: str) -> datetime:
     """Read back what format_utc wrote (and any ISO 8601 with an offset)."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

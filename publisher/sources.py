@@ -53,7 +53,13 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
         place_queued(config, book, sources, now)
-        return book, build_plan(sources, book, now, config.defaults.timezone, options)
+        plan = build_plan(sources, book, now, config.defaults.timezone, options)
+        if any(change.action == "wait" for change in plan.changes):
+            # Only a waiting post needs the workflow's schedule: others never load it.
+            from publisher.runs import with_goes_out
+
+            plan = with_goes_out(plan, config.root)
+        return book, plan
 
 
 def place_queued(config: Config, ledger: Ledger, sources: list[Source],
@@ -216,6 +222,7 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     it has with the others (a copy's urn, a twin's text), which need every post read.
     `now`: also warn of unpublished posts whose schedule has passed."""
     from publisher.post import discover, load_post
+    from publisher.runs import schedule_problems
 
     every = discover(config)
     loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
@@ -231,6 +238,10 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     diagnostics += [d for path, d in identity.problems.items() if path in named]
     posts = [one.post for one in loaded.values() if one.post is not None]
     diagnostics += [d for d in _queue_problems(config, posts, book, now) if d.path in named]
+    if now is not None:
+        waiting = {p: post for p in paths if (post := loaded[p].post) is not None
+                   and p not in book.posts}
+        diagnostics += schedule_problems(config.root, waiting, now)
     return sorted(diagnostics, key=lambda d: d.path)
 
 

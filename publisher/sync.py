@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from publisher import gitops, ledger
-from publisher.apply import EXIT_CONFIG, Applier, Progress, Report, worse
-from publisher.auth import AuthorTransport, LiveToken, TokenKeeper
+from publisher.accounts.refresh import LiveToken, RefreshingToken, TokenKeeper
+from publisher.apply import Applier, Progress, Report
 from publisher.config import Config
-from publisher.errors import GitError, PublisherError
+from publisher.errors import EXIT_CONFIG, GitError, PublisherError, worse
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport, is_sandbox
 from publisher.plan import Plan, PlanOptions
@@ -42,14 +42,17 @@ class SyncResult:
     commit: str | None = None
     pushed_to: str | None = None
     credentials: dict[str, Credential] = field(default_factory=dict)
+    # What the user should hear about the tokens (expiring soon, refreshed, a secret to
+    # update): filled by whoever made the clients.
+    notices: list[str] = field(default_factory=list)
 
 
 class Clients:
     """One LinkedIn client per author, each with the token the rules give that author.
 
     Tokens are refreshed before use when fewer than 7 days remain and once when LinkedIn
-    says one expired (see ``auth``); ``notices`` collects what the user should hear about
-    them (expiring soon, refreshed, which secret to update).
+    says one expired (see ``accounts.refresh``); ``notices`` collects what the user should
+    hear about them (expiring soon, refreshed, which secret to update).
     """
 
     def __init__(self, config: Config, token: str | None = None,
@@ -69,8 +72,8 @@ class Clients:
         if author not in self._clients:
             live = self.keeper.token_for(alias, author)
             self._live[author] = live
-            self._clients[author] = LinkedInClient(
-                AuthorTransport(self.transport, self.keeper, live), live.token)
+            self._clients[author] = LinkedInClient(self.transport,
+                                                   RefreshingToken(self.keeper, live))
         return self._clients[author]
 
     @property

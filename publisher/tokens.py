@@ -12,12 +12,14 @@ The store also keeps what a later refresh needs: the refresh token and the app's
 id and secret, so that a token refreshed on this machine needs no environment at all, and
 which of the two apps (``member`` or ``page``) issued the token.
 
-A token is never printed whole: `mask` shows its first and last three characters.
+A token is never printed whole: `mask` (``publisher.masking``, the client's too) shows
+its first and last three characters, and nothing of a token shorter than 12.
 
 Every token is checked where it is read (`resolve`): LinkedIn's access tokens are printable
-ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`)
-or a character beyond ASCII (the masked form `AQX…4f2` pasted back) is refused with the
-reason, instead of failing every call later (or crashing the HTTP library).
+ASCII with no spaces, so a token with a line break at its end (a secret set with `echo`),
+a character beyond ASCII (the masked form `AQX…4f2` pasted back), or a run of `***` or
+`...` (the masked forms of other tools and of GitHub's logs) is refused with the reason,
+instead of failing every call later (or crashing the HTTP library).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
@@ -35,9 +36,14 @@ from typing import Any
 import platformdirs
 
 from publisher.errors import PublisherError
+from publisher.files import atomic_write
+from publisher.masking import mask
 
 STORE_NAME = "tokens.json"
 TOKEN_TEXT = re.compile(r"[!-~]+")  # printable ASCII, no space
+# How masked secrets are shown: GitHub's logs print "***", other tools "AQV*****x7Q" or
+# "AQV...x7Q". No LinkedIn token holds such a run.
+MASKED = re.compile(r"\*{2,}|\.{3,}")
 
 
 class TokenError(PublisherError):
@@ -82,13 +88,6 @@ class Credential:
         return mask(self.token)
 
 
-def mask(token: str) -> str:
-    """`AQX…4f2`: enough to tell tokens apart, never enough to use one."""
-    if len(token) <= 8:
-        return "…"
-    return f"{token[:3]}…{token[-3:]}"
-
-
 def env_name(alias: str | None) -> str:
     if not alias:
         return "LINKEDIN_ACCESS_TOKEN"
@@ -109,7 +108,7 @@ def default_store_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 class TokenStore:
-    """tokens.json: {alias: StoredToken}; written atomically with mode 0600."""
+    """tokens.json: {alias: StoredToken}; written atomically (``atomic_write``) with mode 0600."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -146,16 +145,8 @@ class TokenStore:
     def _write(self, records: dict[str, StoredToken]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         data: dict[str, Any] = {alias: asdict(token) for alias, token in sorted(records.items())}
-        fd, temp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, sort_keys=True)
-                handle.write("\n")
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+        atomic_write(self.path, text.encode("utf-8"), mode=0o600, prefix=".tokens-")
 
 
 def resolve(
@@ -195,10 +186,16 @@ def checked_token(token: object, source: str) -> str:
     the first character that cannot be in one (never the token itself)."""
     if not isinstance(token, str) or not token:
         raise TokenError(f"the token from {source} is empty: set it to the whole access token")
-    if TOKEN_TEXT.fullmatch(token):
-        return token
-    position, char = next((i, c) for i, c in enumerate(token) if not TOKEN_TEXT.fullmatch(c))
-    raise TokenError(f"the token from {source} {_token_problem(token, position, char)}")
+    if not TOKEN_TEXT.fullmatch(token):
+        position, char = next((i, c) for i, c in enumerate(token)
+                              if not TOKEN_TEXT.fullmatch(c))
+        raise TokenError(f"the token from {source} {_token_problem(token, position, char)}")
+    masked = MASKED.search(token)
+    if masked is not None:
+        raise TokenError(f"the token from {source} holds '{masked.group()}', so it is a masked "
+                         "form (like AQX…4f2 or AQX***4f2), not the token: paste the whole "
+                         "access token")
+    return token
 
 
 def _token_problem(token: str, position: int, char: str) -> str:

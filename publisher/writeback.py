@@ -16,15 +16,14 @@ into a copy of whatever it pointed at.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from publisher.errors import PublisherError
+from publisher.files import atomic_write
 from publisher.frontmatter_yaml import (
     LINE_BREAK,
     Bounds,
@@ -76,17 +75,7 @@ def _readable(path: Path) -> bytes:
 
 
 def _replace_file(path: Path, new: bytes) -> bytes:
-    fd, temp = tempfile.mkstemp(prefix=".publish-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(new)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, new)
     return new
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import struct
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -17,14 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from click.testing import CliRunner
-from pypdf import PdfWriter
-
-from publisher.cli import cli
 from publisher.sandbox import client_environ
 from publisher.sandbox.control import SandboxControl
-from tests.linkedin.media_files import png
-from tests.support import CONFIG, commit_all, git, write_files
+from tests.builders import Run, mp4, pdf, png, publish, repository
+from tests.support import commit_all, git
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 NOW_TEXT = "2026-12-01T09:00:00Z"
@@ -107,12 +102,6 @@ VIDEO_BYTES = 5 * 1024 * 1024  # two 4 MiB parts
 
 
 @dataclass
-class Run:
-    code: int
-    output: str
-
-
-@dataclass
 class World:
     root: Path
     url: str
@@ -130,11 +119,7 @@ class World:
     def publish(self, *args: str, now: str | None = NOW_TEXT) -> Run:
         """`publish ARGS [--now NOW]` in this process, as a user would type it."""
         clock = ["--now", now] if now else []
-        result = CliRunner().invoke(cli, ["--repo", str(self.root), *args, *clock],
-                                    env=self.environ)
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return Run(result.exit_code, result.output)
+        return publish(*args, *clock, repo=self.root, env=self.environ)
 
     def spawn(self, *args: str, now: str = NOW_TEXT, gated: bool = False) -> subprocess.Popen[str]:
         """`publish` as its own process, so the sandbox can kill it.
@@ -183,43 +168,13 @@ class World:
         return git(self.root, "log", "--format=%s").splitlines()
 
 
-def _box(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", 8 + len(payload)) + kind + payload
-
-
-def mp4(path: Path, size: int, seconds: int = 10) -> Path:
-    """An MP4 that passes the checks: ftyp, a moov with one video track, then `size` bytes."""
-    ftyp = _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2avc1mp41")
-    ticks = seconds * 1000
-    mvhd = bytes(4) + struct.pack(">IIII", 0, 0, 1000, ticks) + bytes(80)
-    times = struct.pack(">IIIII", 0, 0, 1, 0, ticks)
-    tkhd = bytes([0, 0, 0, 3]) + times + bytes(52) + struct.pack(">II", 1280 << 16, 720 << 16)
-    hdlr = _box(b"hdlr", bytes(8) + b"vide" + bytes(12) + b"Handler\x00")
-    trak = _box(b"trak", _box(b"tkhd", tkhd) + _box(b"mdia", hdlr))
-    head = ftyp + _box(b"moov", _box(b"mvhd", mvhd) + trak)
-    with path.open("wb") as out:
-        out.write(head)
-        out.write(struct.pack(">I", 8 + size) + b"mdat")
-        out.write(bytes(size))
-    return path
-
-
-def pdf(path: Path, pages: int = 2) -> Path:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
-    with path.open("wb") as out:
-        writer.write(out)
-    return path
-
-
 def make_media(root: Path) -> None:
     media = root / "media"
     media.mkdir(parents=True, exist_ok=True)
     png(media / "one.png", color="steelblue")
     png(media / "two.png", color="firebrick")
     png(media / "three.png", color="seagreen")
-    pdf(media / "deck.pdf")
+    pdf(media / "deck.pdf", pages=2)
     mp4(media / "clip.mp4", VIDEO_BYTES)
 
 
@@ -238,11 +193,7 @@ def seed_sandbox(control: SandboxControl, *, page_scopes: list[str] | None = Non
 
 def build_world(root: Path, url: str, posts: dict[str, str] | None = None,
                 **seed: Any) -> World:
-    root.mkdir(parents=True, exist_ok=True)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "config", "user.name", "Test")
-    write_files(root, {"publish.toml": CONFIG, **(POSTS if posts is None else posts)})
+    repository(root, POSTS if posts is None else posts, commit=False)
     make_media(root)
     commit_all(root, "posts")
     control = SandboxControl(url)

@@ -1,12 +1,10 @@
-"""Helpers shared by the tests: files, git, small images."""
+"""Helpers shared by the tests: publish.toml, files, git. (What they build: tests/builders.py.)"""
 
 from __future__ import annotations
 
 import subprocess
 import textwrap
 from pathlib import Path
-
-from PIL import Image
 
 CONFIG = """\
 posts_dir = "posts"
@@ -55,11 +53,3 @@ def git(root: Path, *args: str) -> str:
 def commit_all(root: Path, message: str = "posts") -> None:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", message)
-
-
-def png_bytes(width: int = 64, height: int = 48, color: str = "#3366cc") -> bytes:
-    from io import BytesIO
-
-    buffer = BytesIO()
-    Image.new("RGB", (width, height), color).save(buffer, "PNG")
-    return buffer.getvalue()

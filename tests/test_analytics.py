@@ -180,6 +180,16 @@ def test_experiment_is_read_from_the_front_matter(tmp_path: Path) -> None:
 # ---- the report's figures
 
 
+@pytest.mark.parametrize("value", ["{name: hook, variant: [B]}", "{name: hook, variant: ' '}",
+                                   "{name: hook}", "{name: {a: 1}, variant: B}"])
+def test_the_report_leaves_out_the_experiments_that_check_refuses(tmp_path: Path,
+                                                                   value: str) -> None:
+    (tmp_path / "p.md").write_text(f"---\nexperiment: {value}\n---\nHi\n")
+    experiment, warning = analytics.read_experiment(tmp_path, "p.md")
+    assert experiment is None and warning is not None
+    assert warning.startswith("p.md:2: experiment must be {name: <experiment>, variant:")
+
+
 def published(post: str, when: str, experiment: tuple[str, str] | None = None,
               author: str = "urn:li:organization:1") -> Published:
     return Published(post, f"urn:li:share:{post}", author, None,
@@ -233,8 +243,11 @@ def test_text_report(summary: analytics.Summary) -> None:
     assert "  hook: B wins: 8.00% vs 5.00% for A (p = 0.00651)" in text
     assert "    B        1 post      1,000 impressions      80 engagements  8.00% (95% interval" \
         in text
+    # Posting times in the zone the weekdays and hours are counted in, and the column says so.
+    assert "published (Europe/Berlin)" in text.splitlines()[2]
+    assert "By weekday of posting (Europe/Berlin)" in text
     row = next(line for line in text.splitlines() if line.startswith("c.md"))
-    assert row.split() == ["c.md", "jane", "2026-12-17", "16:30", "200", "-", "9", "1", "2",
+    assert row.split() == ["c.md", "jane", "2026-12-17", "17:30", "200", "-", "9", "1", "2",
                            "5.00%"]
 
 
@@ -262,6 +275,9 @@ def test_html_report_is_self_contained(summary: analytics.Summary) -> None:
                if u in page.replace('xmlns="http://www.w3.org/2000/svg"', "")]
     assert outside == []
     assert "B wins" in page
+    assert "Times of posting in Europe/Berlin." in page
+    assert '<th class="text">published (Europe/Berlin)</th>' in page
+    assert '<td class="text">2026-12-17 17:30</td>' in page  # 16:30 UTC
 
 
 def test_html_escapes_what_comes_from_the_repository() -> None:

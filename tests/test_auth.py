@@ -25,11 +25,14 @@ from click.testing import CliRunner
 
 from publisher import auth
 from publisher.cli import cli
+from publisher.linkedin import errors as li
+from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
 from publisher.sandbox import client_environ, running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.tokens import StoredToken, TokenError, TokenStore, mask, resolve
-from tests.support import CONFIG, commit_all, git, write_files
+from tests.builders import publish, repository
+from tests.support import CONFIG, commit_all
 
 JANE_ID = "782bbtaQ"
 JANE = f"urn:li:person:{JANE_ID}"
@@ -95,11 +98,7 @@ class Env:
 
     def publish(self, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
         """`publish --repo ROOT ARGS` in process; stdout and stderr together."""
-        result = CliRunner().invoke(cli, ["--repo", str(self.root), *args],
-                                    env={**self.environ, **(env or {})})
-        if result.exception and not isinstance(result.exception, SystemExit):
-            raise result.exception
-        return result.exit_code, result.output
+        return publish(*args, repo=self.root, env={**self.environ, **(env or {})})
 
     def issue(self, member: str, scopes: list[str], **options: Any) -> dict[str, Any]:
         return self.control.issue_token(member, scopes, client_id=CLIENT_ID, **options)
@@ -138,13 +137,7 @@ def env(base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Env:
                          products=["openid", "share"])
     control.register_app(PAGE_APP, PAGE_SECRET, [auth.redirect_uri(port)],
                          products=["community_management"])
-    root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "config", "user.name", "Test")
-    write_files(root, {"publish.toml": this_months_version(CONFIG), **POSTS})
-    commit_all(root)
+    root = repository(tmp_path / "repo", POSTS, this_months_version(CONFIG))
     return Env(base_url, control, root, tmp_path / "config" / "tokens.json", port)
 
 
@@ -552,7 +545,7 @@ def test_a_second_login_with_other_scopes_says_which_token_linkedin_revoked(
             "app, other scopes): one token can serve them all, `publish login --author jane "
             "--author acme`") in output
     code, output = env.publish("doctor")
-    assert code == 1 and "LinkedIn refuses this token (revoked)" in output
+    assert code == 1 and "PROBLEM: the token is revoked: LinkedIn no longer accepts it" in output
 
 
 def test_the_page_apps_token_is_refreshed_with_the_page_app(
@@ -715,6 +708,24 @@ def test_an_expired_token_is_refreshed_once_and_the_call_sent_again(env: Env) ->
     assert page["access_token"] not in output and page["refresh_token"] not in output
 
 
+def test_the_token_hook_refreshes_once_per_run_and_never_twice(env: Env) -> None:
+    page = env.issue(JANE_ID, PAGE)
+    keeper = auth.TokenKeeper(transport(env), store=env.store, environ={
+        **env.environ, "LINKEDIN_ACCESS_TOKEN_ACME": page["access_token"],
+        "LINKEDIN_REFRESH_TOKEN_ACME": page["refresh_token"]})
+    hook = auth.RefreshingToken(keeper, keeper.token_for("acme", ACME))
+    client = LinkedInClient(transport(env), hook)
+    env.control.expire_token_after(page["access_token"], 0)
+    assert list(client.find_posts_by_author(ACME)) == []       # refreshed, sent again
+    renewed = hook()
+    assert renewed and renewed != page["access_token"] and _token_calls(env) == 1
+    env.control.expire_token_after(renewed, 0)
+    with pytest.raises(li.ExpiredToken):
+        list(client.find_posts_by_author(ACME))
+    assert _token_calls(env) == 1 and hook() == renewed
+    assert page["access_token"] not in repr(client) and renewed not in repr(client)
+
+
 def test_an_environment_token_near_its_end_is_refreshed_before_use(env: Env) -> None:
     """Its expiry is only known by introspection, which needs the client credentials."""
     page = env.issue(JANE_ID, PAGE, expires_in=3 * 86400)
@@ -793,8 +804,36 @@ def test_doctor_sees_a_revoked_token(env: Env) -> None:
     code, output = env.publish("doctor", env={"LINKEDIN_ACCESS_TOKEN_JANE": jane})
     assert code == 1
     assert f"  token:   {mask(jane)} from LINKEDIN_ACCESS_TOKEN_JANE: revoked" in output
-    assert ("PROBLEM: LinkedIn refuses this token (revoked): run `publish login --author "
-            "jane` and update LINKEDIN_ACCESS_TOKEN_JANE") in output
+    assert ("PROBLEM: the token is revoked: LinkedIn no longer accepts it (REVOKED_ACCESS_TOKEN)"
+            ": the member removed the app's access, or a later login of the member with other "
+            "scopes replaced it; get a new one: run `publish login --author jane` and update "
+            "LINKEDIN_ACCESS_TOKEN_JANE") in output
+    jane_part = output.split("jane (urn:li:person:")[1]
+    assert "scopes:" not in jane_part and "ok:      w_member_social" not in jane_part
+
+
+@pytest.mark.parametrize("where", ["environment", "store"])
+def test_doctor_says_an_invalid_token_is_invalid_and_how_to_get_a_new_one(
+        env: Env, where: str) -> None:
+    env.keep("acme", env.issue(JANE_ID, PAGE))
+    real = env.issue(JANE_ID, PERSON)
+    changed = {**real, "access_token": real["access_token"][:-6] + "xxxxxx"}  # pasted wrong
+    if where == "store":
+        env.keep("jane", changed)
+        variables: dict[str, str] = {}
+    else:
+        variables = {"LINKEDIN_ACCESS_TOKEN_JANE": changed["access_token"]}
+    code, output = env.publish("doctor", env=variables)
+    assert code == 1, output
+    jane_part = output.split("jane (urn:li:person:")[1]
+    fix = ("run `publish login --author jane`" if where == "store" else
+           "run `publish login --author jane` and update LINKEDIN_ACCESS_TOKEN_JANE")
+    assert ("  PROBLEM: the token is invalid: LinkedIn does not know it (INVALID_ACCESS_TOKEN): "
+            "it was changed or cut short when it was copied, or it is not an access token; "
+            f"get a new one: {fix}\n") in jane_part
+    # The client id is set: nothing asks for it, and no introspection is tried.
+    assert "LINKEDIN_CLIENT_ID" not in jane_part and "introspect" not in jane_part
+    assert output.splitlines()[-1] == "2 authors checked: 1 problem, 0 warnings"
 
 
 def test_doctor_warns_under_14_days_and_introspects_environment_tokens(env: Env) -> None:

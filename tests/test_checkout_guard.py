@@ -18,7 +18,6 @@ from typing import ClassVar
 import pytest
 
 from publisher.linkedin.transport import is_sandbox
-from publisher.sandbox import running_sandbox
 from tests.publishing import NOW, NOW_TEXT, POSTS, World, build_world
 from tests.support import CONFIG, commit_all, git, write_files
 
@@ -27,10 +26,7 @@ TEXT_PIECE, IMAGE_PIECE = "Plain text from the page", "One image from Jane."
 NEXT_DAY = (NOW + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=37) as url:
-        yield url
+SANDBOX_SEED = 37  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 @dataclass

@@ -12,13 +12,10 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from publisher.ledger import loads
-from publisher.sandbox import client_environ, running_sandbox
+from publisher.sandbox import client_environ
 from publisher.sandbox.control import SandboxControl
 from tests.publishing import NOW_TEXT, seed_sandbox
 from tests.support import CONFIG, commit_all, git, write_files
@@ -49,10 +46,7 @@ POSTS = {
 
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=23) as url:
-        yield url
+SANDBOX_SEED = 23  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 def clone(origin: Path, target: Path) -> Path:

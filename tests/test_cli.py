@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.cli import cli
+from tests.builders import Run, publish
 from tests.support import CONFIG
 
 GOOD = "---\nschedule: 2026-12-01 09:00\n---\nHello (world) @jane #launch\n"
@@ -20,9 +21,8 @@ BEFORE = ("--now", "2026-12-01T07:00Z")  # before GOOD's schedule: check warns o
 BAD = "---\nshedule: 2026-12-01 09:00\n---\nHello\n"
 
 
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--repo", str(root), *args], catch_exceptions=False)
-    return result.exit_code, result.output
+def run(root: Path, *args: str) -> Run:
+    return publish(*args, repo=root)
 
 
 def test_check_passes_on_valid_posts(make_repo: Callable[..., Path]) -> None:
@@ -95,7 +95,7 @@ def test_dry_run_json_schema(make_repo: Callable[..., Path]) -> None:
         "not_after": "2026-12-01T14:00:00Z", "urn": None, "kind": "text",
         "commentary": "Hello \\(world\\) @[Jane Doe](urn:li:person:782bbtaQ) #launch",
         "length": 59, "visible_length": 30, "fold": None, "diagnostics": [],
-        "moved_from": None, "queued": False,
+        "moved_from": None, "queued": False, "goes_out": None,
     }
     blocked = next(c for c in data["changes"] if c["action"] == "blocked")
     assert blocked["diagnostics"] == [{"path": "posts/b.md", "line": 2, "severity": "error",
@@ -138,12 +138,12 @@ def test_the_example_posts_pass_check() -> None:
 
 
 def test_lazy_commands_are_all_there() -> None:
-    from publisher.cli.main import LAZY_COMMANDS, PublishGroup
+    from publisher.cli.app import COMMANDS, PublishGroup
 
     group = cli
     assert isinstance(group, PublishGroup)
     ctx = click.Context(group)
-    for name in LAZY_COMMANDS:
+    for name in COMMANDS:
         assert group.get_command(ctx, name) is not None, name
 
 
@@ -159,7 +159,7 @@ def test_start_up_does_not_load_what_only_some_commands_need() -> None:
 
 
 HEAVY = ("git", "yaml", "frontmatter", "markdown_it", "PIL", "requests", "logging")
-PARSER = ("publisher.post", "publisher.render", "publisher.media", "publisher.frontmatter_yaml")
+PARSER = ("publisher.post", "publisher.render", "publisher.mediarules", "publisher.frontmatter_yaml")
 
 
 def modules_after(root: Path, *args: str) -> set[str]:
@@ -211,18 +211,14 @@ def test_every_run_warns_of_the_versions_sunset(make_repo: Callable[..., Path], 
 
 
 def test_every_option_of_every_command_has_help() -> None:
-    import importlib
-
-    from publisher.cli.main import LAZY_COMMANDS
-
-    for module in set(LAZY_COMMANDS.values()):
-        importlib.import_module(module)
-
     def missing(command: click.Command, name: str) -> list[str]:
         found = [f"{name} {'/'.join(p.opts)}" for p in command.params
                  if isinstance(p, click.Option) and not p.hidden and not p.help]
         if isinstance(command, click.Group):
-            for sub, child in command.commands.items():
+            ctx = click.Context(command)
+            for sub in command.list_commands(ctx):
+                child = command.get_command(ctx, sub)
+                assert child is not None, sub
                 found += missing(child, f"{name} {sub}")
         return found
 
@@ -234,3 +230,28 @@ def test_the_command_list_cuts_no_description_short() -> None:
     commands = result.output.split("Commands:", 1)[1]
     assert "..." not in commands
     assert "Track a post that was published by hand, so it is never posted" in commands
+
+
+def test_command_modules_import_the_app_and_options_never_each_other() -> None:
+    """The layout of publisher/cli (see its app module): options <- app <- commands."""
+    import ast
+
+    from publisher.cli.app import COMMANDS
+
+    folder = Path(__file__).resolve().parent.parent / "publisher" / "cli"
+
+    def cli_imports(name: str) -> set[str]:
+        tree = ast.parse((folder / f"{name}.py").read_text(encoding="utf-8"))
+        found = {node.module for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+        found |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                  for a in node.names}
+        return {m.rsplit(".", 1)[1] for m in found if m.startswith("publisher.cli.")}
+
+    commands = {entry.split(":")[0].rsplit(".", 1)[1] for entry in COMMANDS.values()}
+    assert cli_imports("options") == set()
+    assert cli_imports("app") == {"options"}
+    for name in commands:
+        assert cli_imports(name) <= {"app", "options"}, name
+    assert {p.stem for p in folder.glob("*.py")} == commands | {"__init__", "app", "options",
+                                                                 "main"}

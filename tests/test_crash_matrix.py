@@ -13,12 +13,11 @@ posted twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
 from tests.publishing import NOW_TEXT, TEXTS, World, build_world
 
 SETTLE_RUNS = 4
@@ -29,10 +28,7 @@ LATER = pytest.mark.parametrize("later", [NOW_TEXT, "2026-12-01T09:15:00Z"],
                                 ids=["next run at once", "next run 15 minutes later"])
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=9) as url:
-        yield url
+SANDBOX_SEED = 9  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 @pytest.fixture(scope="module")

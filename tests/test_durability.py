@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import stat
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publisher.apply import EXIT_DEFERRED
-from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.sync import LISTED_OUTCOMES, commit_message
 from tests.publishing import World, build_world
@@ -38,10 +36,7 @@ POSTS = {
 TEXTS = {path: f"Durable note {path[6:8]} for the record." for path in POSTS}
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=31) as url:
-        yield url
+SANDBOX_SEED = 31  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 class Origin:

@@ -5,7 +5,6 @@ oracle is the sandbox's state (its live posts and what a reader sees of them).""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,10 +16,9 @@ from publisher.config import load_config
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
 from publisher.plan import PlanOptions, build_plan
-from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
-from tests.linkedin.media_files import png
+from tests.builders import png
 from tests.publishing import NOW, World, build_world
 from tests.support import commit_all
 
@@ -39,10 +37,6 @@ TEMPLATE_POST = {
 }
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 def world_of(tmp_path: Path, url: str, posts: dict[str, str]) -> World:

@@ -8,13 +8,11 @@ not the ledger), or with a failing exit that names the file.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publisher import ledger
-from publisher.sandbox import running_sandbox
 from tests.publishing import NOW_TEXT, World, build_world
 from tests.support import commit_all, git, write_files
 
@@ -41,10 +39,7 @@ TEXTS = {LAUNCH: "Launch day: the new dashboard is live.",
          HIRING: "We are hiring two engineers in Berlin."}
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=11) as url:
-        yield url
+SANDBOX_SEED = 11  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 @pytest.fixture

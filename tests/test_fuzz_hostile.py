@@ -23,8 +23,7 @@ from PIL import Image
 
 from publisher.cli import cli
 from publisher.tokens import TokenError, resolve
-from tests.linkedin.media_files import pdf, png
-from tests.publishing import mp4
+from tests.builders import mp4, pdf, png, png_bytes
 
 CASES = int(os.environ.get("PUBLISH_FUZZ_CASES", "12"))
 SEED = int(os.environ.get("PUBLISH_FUZZ_SEED", "18"))
@@ -166,7 +165,7 @@ def check_all(root: Path) -> list[str]:
 
 def test_mutated_front_matter(make_repo: Callable[..., Path]) -> None:
     rng = random.Random(SEED)
-    files: dict[str, str | bytes] = {"posts/good.md": GOOD, "posts/m/a.png": png_bytes()}
+    files: dict[str, str | bytes] = {"posts/good.md": GOOD, "posts/m/a.png": png_bytes(color="steelblue")}
     for index in range(CASES * 8):
         files[f"posts/mutant-{index:03}.md"] = mutate_text(FRONT, rng)
     lines = check_all(make_repo(files))
@@ -211,9 +210,3 @@ def test_mutated_tokens(tmp_path: Path) -> None:
             pytest.fail(f"accepted a token with {set(credential.token) - set(real)!r}")
     assert resolve("acme", "urn:li:organization:1",
                    environ={"LINKEDIN_ACCESS_TOKEN_ACME": real}).token == real
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (64, 48), "steelblue").save(buffer, "PNG")
-    return buffer.getvalue()

@@ -19,7 +19,7 @@ from publisher.config import load_config
 from publisher.frontmatter_yaml import split
 from publisher.post import MAX_POST_BYTES, load_post, read_text
 from publisher.writeback import WriteBackError, updated_source, write_back
-from tests.support import png_bytes
+from tests.builders import png_bytes, publish
 
 URN = "urn:li:share:7045020441609936898"
 VALUES = {"urn": URN, "published_at": "2026-12-01T08:00:03Z"}
@@ -27,11 +27,11 @@ GOOD = "---\nauthor: acme\n---\nA good post next to the hostile one.\n"
 
 
 def check(root: Path) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--repo", str(root), "check"])
-    # A traceback is a bug here: a hostile file is a message, never an exception.
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+    # A traceback is a bug here: a hostile file is a message, never an exception (which
+    # `publish` raises).
+    code, output = publish("check", repo=root)
+    assert "Traceback" not in output
+    return code, output
 
 
 # --- one rule for where front matter ends ----------------------------------------------------

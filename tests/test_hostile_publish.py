@@ -5,22 +5,16 @@ The oracle is the sandbox: what is live there, and how many times.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
 from tests.publishing import POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 GOOD = "---\nauthor: acme\nschedule: 2026-12-01 08:00\n---\nThe good post goes out.\n"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 def world_with(tmp_path: Path, url: str, posts: dict[str, str | bytes]) -> World:
@@ -86,8 +80,12 @@ def test_a_post_linked_to_a_file_outside_is_refused_and_nothing_of_it_is_committ
     [
         ("{token}\n", "ends with a line break, which LinkedIn refuses in every call"),
         ("{head}…{tail}", "holds '…', so it is the masked form that publish prints"),
+        ("{head}*****{tail}", "holds '*****', so it is a masked form (like AQX…4f2 or "
+                              "AQX***4f2), not the token: paste the whole access token"),
+        ("{head}...{tail}", "holds '...', so it is a masked form"),
+        ("***", "holds '***', so it is a masked form"),
     ],
-    ids=["trailing-newline", "masked-form"],
+    ids=["trailing-newline", "masked-form", "asterisks", "dots", "github-log"],
 )
 def test_a_token_that_cannot_work_is_refused_and_the_other_author_goes_on(
     tmp_path: Path, sandbox_url: str, token: str, expected: str

@@ -7,18 +7,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from publisher.cli import cli
 from publisher.init import FILES, current_version, skeleton_text
+from tests.builders import Run, publish
 from tests.support import git
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args))
-    return result.exit_code, result.output
+def run(*args: str) -> Run:
+    return publish(*args)
 
 
 def test_init_writes_a_repository_that_checks_and_plans(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ import io
 import struct
 import warnings
 import zipfile
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,7 +14,10 @@ import pypdf
 import pytest
 from PIL import Image
 
-from publisher.media import MediaInfo, MediaKind, identify, inspect_media, sha256_file
+from publisher.formats.common import MediaKind
+from publisher.formats.sniff import identify
+from publisher.mediarules import MediaInfo, inspect_media, sha256_file
+from tests.builders import box, mp4, mp4_head, pdf_bytes, png_header
 
 MB = 1000 * 1000
 Build = Callable[[Path], Path]
@@ -43,16 +45,7 @@ def _gif(frames: int) -> Build:
 
 def _png_header(width: int, height: int) -> Build:
     """A PNG that declares any size: Pillow reads the header without the pixel data."""
-    def build(folder: Path) -> Path:
-        def chunk(kind: bytes, data: bytes) -> bytes:
-            return (struct.pack(">I", len(data)) + kind + data
-                    + struct.pack(">I", zlib.crc32(kind + data)))
-        ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-        path = folder / "huge.png"
-        path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-                         + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""))
-        return path
-    return build
+    return _bytes(png_header(width, height), "huge.png")
 
 
 def _bytes(content: bytes, name: str) -> Build:
@@ -63,59 +56,25 @@ def _bytes(content: bytes, name: str) -> Build:
     return build
 
 
-def _box(kind: bytes, payload: bytes) -> bytes:
-    return struct.pack(">I", 8 + len(payload)) + kind + payload
-
-
-def _movie_boxes(seconds: float = 10.0, handler: bytes = b"vide", brand: bytes = b"isom",
-                 version: int = 0) -> bytes:
-    """ftyp + moov with one track: just the fields a player and our check read."""
-    ftyp = _box(b"ftyp", brand + b"\x00\x00\x02\x00" + b"isomiso2avc1mp41")
-    ticks = int(seconds * 1000)
-    if version == 1:
-        mvhd = bytes([1, 0, 0, 0]) + struct.pack(">QQIQ", 0, 0, 1000, ticks) + bytes(80)
-        times = struct.pack(">QQIIQ", 0, 0, 1, 0, ticks)
-    else:
-        mvhd = bytes(4) + struct.pack(">IIII", 0, 0, 1000, ticks) + bytes(80)
-        times = struct.pack(">IIIII", 0, 0, 1, 0, ticks)
-    tkhd = (bytes([version, 0, 0, 3]) + times + bytes(16) + bytes(36)
-            + struct.pack(">II", 1280 << 16, 720 << 16))
-    hdlr = _box(b"hdlr", bytes(8) + handler + bytes(12) + b"Handler\x00")
-    trak = _box(b"trak", _box(b"tkhd", tkhd) + _box(b"mdia", hdlr))
-    return ftyp + _box(b"moov", _box(b"mvhd", mvhd) + trak)
-
-
 def _mp4(media_bytes: int = 100_000, seconds: float = 10.0, handler: bytes = b"vide",
          version: int = 0) -> Build:
     def build(folder: Path) -> Path:
         path = folder / "clip.mp4"
-        boxes = _movie_boxes(seconds=seconds, handler=handler, version=version)
-        path.write_bytes(boxes + _box(b"mdat", bytes(media_bytes)))
+        boxes = mp4_head(seconds=seconds, handler=handler, version=version)
+        path.write_bytes(boxes + box(b"mdat", bytes(media_bytes)))
         return path
     return build
 
 
 def _sparse_mp4(total: int) -> Build:
-    """A valid MP4 of `total` bytes that takes no disk space: a 64-bit mdat over a hole."""
+    """A valid MP4 of `total` bytes that takes no disk space: its mdat is a hole."""
     def build(folder: Path) -> Path:
-        head = _movie_boxes()
-        path = folder / "long.mp4"
-        path.write_bytes(head + struct.pack(">I4sQ", 1, b"mdat", total - len(head)))
-        with path.open("r+b") as file:
-            file.truncate(total)
-        return path
+        return mp4(folder / "long.mp4", total)
     return build
 
 
 def _pdf(pages: int, name: str = "deck.pdf") -> Build:
-    def build(folder: Path) -> Path:
-        writer = pypdf.PdfWriter()
-        for _ in range(pages):
-            writer.add_blank_page(width=612, height=792)
-        path = folder / name
-        writer.write(path)
-        return path
-    return build
+    return _bytes(pdf_bytes(pages), name)
 
 
 def _encrypted_pdf(folder: Path) -> Path:
@@ -200,7 +159,7 @@ def _ole(stream: str, name: str) -> Build:
 
 
 def _ftyp(brand: bytes, *compatible: bytes, pad: int = 64) -> bytes:
-    return _box(b"ftyp", brand + bytes(4) + b"".join(compatible)) + bytes(pad)
+    return box(b"ftyp", brand + bytes(4) + b"".join(compatible)) + bytes(pad)
 
 
 # --- accepted files: what inspect_media finds -----------------------------------------------
@@ -332,7 +291,7 @@ REFUSED: list[tuple[str, Build, MediaKind, str]] = [
     ("video over 30 minutes", _mp4(seconds=1801, version=1), "video",
      "is 30 min 1 s long; LinkedIn accepts videos of 3 seconds to 30 minutes: shorten it"),
     ("audio-only mp4", _mp4(handler=b"soun"), "video", "has no video track"),
-    ("mp4 without moov", _bytes(_ftyp(b"isom", pad=0) + _box(b"mdat", bytes(100_000)),
+    ("mp4 without moov", _bytes(_ftyp(b"isom", pad=0) + box(b"mdat", bytes(100_000)),
                                 "clip.mp4"),
      "video", "has no 'moov' box"),
     ("truncated mp4", _bytes(_ftyp(b"isom", pad=0) + struct.pack(">I4s", 999_999, b"mdat")

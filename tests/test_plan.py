@@ -17,7 +17,8 @@ from publisher.ledger import Entry, Ledger
 from publisher.plan import UNCHANGED, Change, Plan, PlanOptions, build_plan
 from publisher.post import load_post
 from publisher.sources import collect
-from tests.support import commit_all, git, png_bytes, write_files
+from tests.builders import png_bytes
+from tests.support import commit_all, git, write_files
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 TEXT = "---\n{front}\n---\n{body}\n"
@@ -147,7 +148,11 @@ def test_status_deleted_on_a_published_post(make_repo: Callable[..., Path]) -> N
     root = make_repo({"posts/p.md": post()})
     book = Ledger(posts={"posts/p.md": published(root, "posts/p.md")})
     write_files(root, {"posts/p.md": post("author: acme\nstatus: deleted")})
+    assert action(plan_for(root, book), "posts/p.md")[0] == "blocked", "not committed yet"
     commit_all(root)
+    # An explicit, reviewed statement about one post: no --prune needed (unlike a removal).
+    assert action(plan_for(root, book), "posts/p.md") == (
+        "delete", "status: deleted: delete the LinkedIn post")
     assert action(plan_for(root, book, prune=True), "posts/p.md")[0] == "delete"
 
 

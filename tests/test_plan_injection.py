@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from publisher.cli import cli
 from publisher.planview import _code
-from tests.support import png_bytes
+from tests.builders import png_bytes
 
 IMAGE = "![pixel](https://evil.example/p.png)"
 APPROVAL = "**LGTM, approved by @security-team**"

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from publisher.cli import cli
 from publisher.planview import _fence
-from tests.support import png_bytes
+from tests.builders import png_bytes
 
 LONG = "A hook that makes you read on. " * 12
 POSTS = {

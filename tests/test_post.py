@@ -10,8 +10,8 @@ import pytest
 
 from publisher.config import load_config
 from publisher.post import discover, load_post
-from publisher.schedule import format_utc
-from tests.support import png_bytes
+from publisher.utc import format_utc
+from tests.builders import png_bytes
 
 POST = "posts/p.md"
 

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from publisher import cards
 from publisher.cli import cli
 from publisher.config import load_config
 from publisher.post import load_post
 from publisher.preview import Preview, PreviewError, build_preview, relative_time
 from publisher.render import fold_index, render
-from publisher.sandbox import cards
 from tests.browser.gallery import NOW, build_gallery
 from tests.support import commit_all
 
@@ -205,9 +205,9 @@ def test_command_writes_the_preview_and_clears_the_last_one(tmp_path: Path) -> N
 def test_the_sandbox_feed_draws_the_same_cards_from_what_it_stored() -> None:
     from publisher.sandbox import running_sandbox
     from publisher.sandbox.control import SandboxControl
+    from tests.builders import png_bytes
     from tests.sandbox.helpers import ALL_MEMBER_SCOPES, Api
     from tests.sandbox.test_media import upload_image
-    from tests.support import png_bytes
 
     with running_sandbox(seed=5) as base_url:
         control = SandboxControl(base_url)

@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,19 +16,15 @@ from publisher import ledger
 from publisher.apply import Applier
 from publisher.config import load_config
 from publisher.plan import PlanOptions, build_plan
-from publisher.sandbox import running_sandbox
 from publisher.sources import collect
 from publisher.sync import Clients
+from tests.builders import SRT
 from tests.publishing import NOW, POSTS, TEXTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 1, 2, 3, 75
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 @pytest.fixture
@@ -325,7 +320,6 @@ def test_a_run_without_the_ledger_posts_nothing_twice(tmp_path: Path, sandbox_ur
     assert world.entry("posts/g-comment.md")["first_comment"]["state"] == "posted"
 
 
-SRT = "1\n00:00:00,500 --> 00:00:02,000\nHello.\n\n2\n00:00:02,500 --> 00:00:04,000\nBye.\n"
 VIDEO_POST = {"posts/v.md": """\
     ---
     author: acme

@@ -3,22 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
 from tests.publishing import POSTS, World, build_world
 from tests.support import commit_all, git, write_files
 
 TEXT, IMAGE = "posts/a-text.md", "posts/b-image.md"
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=11) as url:
-        yield url
+SANDBOX_SEED = 11  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 @pytest.fixture

@@ -5,13 +5,9 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
-from publisher.sandbox import running_sandbox
 from tests.publishing import World, build_world
 from tests.support import CONFIG, write_files
 
@@ -21,12 +17,6 @@ TEXTS = {name: f"Queued post {name.upper()} for the page." for name in "abcd"}
 
 def post(name: str) -> str:
     return f"---\nauthor: acme\nschedule: queue\n---\n{TEXTS[name]}\n"
-
-
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 def commit_at(root: Path, at: str, message: str, *, amend: bool = False) -> None:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from publisher.schedule import TimeError, format_utc, parse_time, parse_utc
+from publisher.schedule import TimeError, parse_time, parse_utc
+from publisher.utc import format_utc
 
 
 @pytest.mark.parametrize(
@@ -40,6 +42,20 @@ def test_times_are_read_into_utc(text: str, utc: str) -> None:
 def test_bad_times_say_why(text: str, message: str) -> None:
     with pytest.raises(TimeError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_time(text, "Europe/Berlin")
+
+
+
+@pytest.mark.parametrize(("moment", "milliseconds", "text"), [
+    (datetime(2026, 12, 1, 9, 0, 3, 250_000, tzinfo=ZoneInfo("Europe/Berlin")), False,
+     "2026-12-01T08:00:03Z"),
+    (datetime(2026, 12, 1, 9, 0, 3, 250_000, tzinfo=ZoneInfo("Europe/Berlin")), True,
+     "2026-12-01T08:00:03.250Z"),
+    (1_796_112_003.25, True, "2026-12-01T08:00:03.250Z"),
+    (1_796_112_003.25, False, "2026-12-01T08:00:03Z"),
+])
+def test_one_utc_form_for_datetimes_and_epoch_seconds(
+        moment: datetime | float, milliseconds: bool, text: str) -> None:
+    assert format_utc(moment, milliseconds=milliseconds) == text
 
 
 def test_a_time_that_happens_twice_warns_and_takes_the_first() -> None:

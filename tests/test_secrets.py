@@ -158,6 +158,8 @@ def test_tokens_stay_out_of_repr(env: Env) -> None:
         Credential(token, "LINKEDIN_ACCESS_TOKEN"),
         auth.App("client", CLIENT_SECRET),
         auth.LiveToken(Credential(token, "store"), "acme", refresh),
+        auth.RefreshingToken(auth.TokenKeeper(transport(env), store=env.store),
+                             auth.LiveToken(Credential(token, "store"), "acme", refresh)),
         oauth.token_response({"access_token": token, "refresh_token": refresh}),
     ]
     for thing in objects:

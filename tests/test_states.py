@@ -7,14 +7,12 @@ one line saying why and what to do) and the exit code the workflow's alert follo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from publisher.config import load_config
 from publisher.linkedin.client import LinkedInClient, build_post_payload
-from publisher.sandbox import running_sandbox
 from publisher.sync import Clients
 from tests.publishing import PAGE_SCOPES, POSTS, World, build_world
 from tests.support import commit_all, git
@@ -26,10 +24,6 @@ TEXT = "posts/a-text.md"  # a page post: the page token may read it back
 IMAGE = "posts/b-image.md"  # Jane's post: her token may not read posts
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=5) as url:
-        yield url
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +19,10 @@ import pytest
 from publisher.linkedin.analytics import _statistics_queries
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
-from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
 from publisher.sandbox.metrics import post_metrics
+from tests.builders import repository
 from tests.publishing import World
-from tests.support import CONFIG, commit_all, git, write_files
 
 SEED = 9
 ACME = "urn:li:organization:2414183"
@@ -60,21 +58,13 @@ POSTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=SEED) as url:
-        yield url
+SANDBOX_SEED = SEED  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 def make_world(root: Path, url: str, posts: dict[str, str] = POSTS,
                person_scopes: list[str] = PERSON_SCOPES,
                page_scopes: list[str] = PAGE_SCOPES) -> World:
-    root.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "config", "user.name", "Test")
-    write_files(root, {"publish.toml": CONFIG, **posts})
-    commit_all(root)
+    repository(root, posts)
     control = SandboxControl(url)
     control.reset(seed=SEED)
     control.set_clock("2026-12-01T09:00:00Z")
@@ -302,21 +292,3 @@ def test_an_author_without_a_token_is_named(world: World) -> None:
     assert ("Error: jane (urn:li:person:782bbtaQ): no metrics: no LinkedIn token for author "
             "'jane'") in run.output
     assert len(metrics(world)) == 2
-
-
-def test_the_demo_ends_with_a_short_report(tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from publisher.cli import cli
-
-    result = CliRunner().invoke(cli, ["demo", "--keep", str(tmp_path / "demo")])
-    assert result.exit_code == 0, result.output
-    tail = result.output.split("== Metrics on ", 1)[1]
-    assert "(publish stats, then publish report) ==" in tail.splitlines()[0]
-    assert "  trial-hook: " in tail
-    repo = tmp_path / "demo" / "content"
-    lines = (repo / ".publish/metrics.jsonl").read_text(encoding="utf-8").splitlines()
-    book = json.loads((repo / ".publish/ledger.json").read_text(encoding="utf-8"))
-    published = [p for p, e in book["posts"].items() if e["state"] == "published"]
-    assert sorted(json.loads(line)["post"] for line in lines) == sorted(published)
-    assert all(json.loads(line)["impressions"] > 0 for line in lines)

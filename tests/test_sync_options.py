@@ -9,14 +9,13 @@ options of the other commands are not sync's: typed before them, they are a usag
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from publisher.sandbox import running_sandbox
-from tests.linkedin.media_files import png
+from tests.builders import png
 from tests.publishing import NOW_TEXT, POSTS, Run, World, build_world
 from tests.support import commit_all, git, write_files
 
@@ -36,10 +35,7 @@ LATE = {  # due long after today: only a --now moves the plan there
 }
 
 
-@pytest.fixture(scope="module")
-def sandbox_url() -> Iterator[str]:
-    with running_sandbox(seed=31) as url:
-        yield url
+SANDBOX_SEED = 31  # the sandbox_url fixture (tests/conftest.py) starts it
 
 
 @dataclass(frozen=True)
@@ -174,7 +170,7 @@ CASES = {
 
 
 def test_every_sync_option_has_a_case() -> None:
-    from publisher.cli.main import sync_command
+    from publisher.cli.sync import sync_command
 
     options = {max(p.opts, key=len) for p in sync_command.params if p.opts}
     assert options == set(CASES)

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from publisher.cli import cli
 from publisher.config import load_config
 from publisher.errors import PublisherError
 from publisher.newpost import parse_assignments, render_template
+from tests.builders import Run, publish
 from tests.support import commit_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,9 +24,8 @@ Meet us at {{ event }} on {{day}}.
 """
 
 
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, ["--repo", str(root), *args], catch_exceptions=False)
-    return result.exit_code, result.output
+def run(root: Path, *args: str) -> Run:
+    return publish(*args, repo=root)
 
 
 @pytest.fixture

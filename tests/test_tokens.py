@@ -52,4 +52,6 @@ def test_env_names(alias: str | None, name: str) -> None:
 
 def test_mask() -> None:
     assert mask("AQXabcdefghij4f2") == "AQX…4f2"
+    assert mask("AQXabcdef4f2") == "AQX…4f2"     # 12: six of twelve shown
+    assert mask("AQXabcde4f2") == "…"           # under 12, six would be more than half
     assert mask("short") == "…"

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from publisher.config import load_config
-from publisher.media import inspect_media, srt_problem
+from publisher.formats.srt import srt_problem
+from publisher.mediarules import inspect_media
 from publisher.post import load_post
-from tests.publishing import mp4
-from tests.support import png_bytes
+from tests.builders import SRT, mp4, png_bytes
 
 POST = "posts/p.md"
-SRT = "1\n00:00:00,500 --> 00:00:02,000\nHello.\n\n2\n00:00:02,500 --> 00:00:04,000\nBye.\n"
 GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x00\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
 

@@ -132,6 +132,21 @@ def test_the_action_is_composite_and_uses_only_declared_inputs() -> None:
         assert (ROOT / script).is_file(), script
 
 
+def test_the_action_installs_the_lock_with_one_pinned_uv() -> None:
+    """uv at one version (the same the rehearsals run), its cache keyed on the lock, the
+    locked dependencies with their hashes, then the tool from the action's own source."""
+    action = load(ACTION)
+    setup = next(s for s in steps(action) if s.get("uses", "").startswith("astral-sh/setup-uv@"))
+    assert re.fullmatch(r"\d+\.\d+\.\d+", setup["with"]["version"])
+    extra = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"uv=={setup["with"]["version"]}"' in extra
+    assert setup["with"]["cache-dependency-glob"] == "${{ github.action_path }}/requirements.lock"
+    install = next(s for s in steps(action) if s.get("name") == "Install publish")["run"]
+    assert 'uv pip install --quiet --require-hashes -r "$ACTION_PATH/requirements.lock"' in install
+    assert 'uv pip install --quiet --no-deps "$ACTION_PATH"' in install
+    assert "--hash=sha256:" in (ROOT / "requirements.lock").read_text(encoding="utf-8")
+
+
 def test_ci_runs_tests_lint_and_types_on_push_and_pull_request() -> None:
     ci = workflow("ci.yml")
     assert {"push", "pull_request"} <= set(ci["on"])
@@ -169,7 +184,7 @@ def test_the_comment_workflow_never_runs_pull_request_code() -> None:
 def test_publish_runs_on_push_schedule_and_by_hand_one_at_a_time() -> None:
     publish = workflow("publish.yml")
     assert publish["on"]["push"]["branches"] == ["main"]
-    assert {"cron": "*/15 * * * *"} in publish["on"]["schedule"]
+    assert {"cron": "5-59/15 7-16 * * 1-5"} in publish["on"]["schedule"]
     assert "workflow_dispatch" in publish["on"]
     assert publish["concurrency"]["cancel-in-progress"] is False
     assert publish["permissions"] == {"contents": "write", "issues": "write"}

@@ -1,10 +1,9 @@
-"""The `publish` command line.
-
-`main` holds the group, `publish sync` and the post commands; the modules `auth`,
-`preview` and `stats` add the commands of one capability each, imported when one of
-their commands is asked for (see LAZY_COMMANDS in main).
+"""The `publish` command line: the group and its error boundary in `app`, shared options
+and output helpers in `options`, one module per capability (see `app` for the layout and
+for how to add a command), and the process entry point in `main`.
 """
 
-from publisher.cli.main import cli, main
+from publisher.cli.app import cli
+from publisher.cli.main import main
 
 __all__ = ["cli", "main"]

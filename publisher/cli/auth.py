@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 import click
 
 from publisher import auth
-from publisher.cli.main import Context, cli, warn
+from publisher.cli.app import Context
+from publisher.cli.options import warn
 from publisher.config import Config, is_author_urn
 from publisher.errors import PublisherError
 from publisher.linkedin.transport import Transport
@@ -70,7 +71,7 @@ def _app(config: Config, kind: str, stored: StoredToken | None) -> auth.App:
     return auth.App(client_id, secret.strip(), kind, source)
 
 
-@cli.command()
+@click.command()
 @click.option("--author", "authors", multiple=True,
               help="Author alias from publish.toml (default: [defaults].author); repeat it "
               "for several authors: one login, and one token, per app they need.")
@@ -150,7 +151,7 @@ def _expiry(epoch: float | None) -> str:
     return f"expires {_date(epoch)} (in {days} days)"
 
 
-@cli.command()
+@click.command()
 @click.option("--author", help="Only this author's token (default: every stored token).")
 def logout(author: str | None) -> None:
     """Remove stored tokens from this machine."""
@@ -164,7 +165,7 @@ def logout(author: str | None) -> None:
             click.echo(f"  {env_name(key)} is still set and still used")
 
 
-@cli.command()
+@click.command()
 @click.option("--token", envvar="PUBLISH_TOKEN", metavar="TOKEN",
               help="Check this token for every author (as `publish --token`).")
 @click.pass_obj
@@ -176,7 +177,7 @@ def doctor(obj: Context, token: str | None) -> None:
     sys.exit(report.exit_code)
 
 
-@cli.group("auth")
+@click.group("auth")
 def auth_group() -> None:
     """Accounts and tokens (`publish auth status` is `publish doctor`)."""
 

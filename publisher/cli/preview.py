@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from publisher.cli.main import Context, _parse_now, _post_paths, cli
-from publisher.preview import build_preview
+from publisher.cli.app import Context
+from publisher.cli.options import parse_now, plural, post_paths
 
 
-@cli.command("preview")
+@click.command("preview")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--out",
@@ -27,22 +27,22 @@ def preview(
     now_text: str | None,
 ) -> None:
     """Write an HTML preview of the posts (all, or PATHS), with the plan's action for each."""
+    from publisher.preview import build_preview
+
     config = obj.config()
-    only = _post_paths(config, paths) if paths else None
+    only = post_paths(config, paths) if paths else None
     result = build_preview(
         config,
-        _parse_now(now_text, config),
+        parse_now(now_text, config),
         out or config.root / "preview",
         only,
     )
     for entry in result.entries:
         for warning in entry.warnings:
             click.echo(warning, err=True)
-    count = len(result.entries)
     click.echo(
-        f"Preview of {count} post{'s' if count != 1 else ''} "
-        f"({result.media_files} media file{'s' if result.media_files != 1 else ''} copied): "
-        f"{result.index}"
+        f"Preview of {plural(len(result.entries), 'post')} "
+        f"({plural(result.media_files, 'media file')} copied): {result.index}"
     )
     click.echo(f"Calendar: {result.calendar}")
     if open_browser:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import click
 
-from publisher import queueview
-from publisher.cli.main import Context, _parse_now, cli
-from publisher.sources import queue_of
+from publisher.cli.app import Context
+from publisher.cli.options import parse_now
 
 
-@cli.command("queue")
+@click.command("queue")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]),
               default="text", show_default=True, help="How to print the queue.")
 @click.option("--weeks", default=2, show_default=True, type=click.IntRange(1, 52),
@@ -18,9 +17,11 @@ from publisher.sources import queue_of
 @click.pass_obj
 def queue_command(obj: Context, output_format: str, weeks: int, now_text: str | None) -> None:
     """List each author's upcoming queue slots with their posts, and the free ones."""
+    from publisher import queueview
+    from publisher.sources import queue_of
+
     config = obj.config()
-    now = _parse_now(now_text, config)
+    now = parse_now(now_text, config)
     authors = queueview.overview(queue_of(config, now), now, weeks)
-    zone = config.defaults.timezone
     render = queueview.as_json if output_format == "json" else queueview.as_text
-    click.echo(render(authors, now, zone), nl=False)
+    click.echo(render(authors, now, config.defaults.timezone), nl=False)

@@ -21,7 +21,7 @@ from typing import Any
 
 from publisher.linkedin.errors import LinkedInError, RequestContext, error_from_response
 from publisher.linkedin.restli import encode_value, query_string
-from publisher.linkedin.transport import Transport
+from publisher.linkedin.transport import Token, Transport, bearer
 
 MAX_QUERY = 4000        # longer query strings need Rest.li query tunneling (section 1.1)
 SOCIAL_BATCH = 50       # URNs per socialMetadata BATCH_GET
@@ -77,7 +77,7 @@ class SocialSummary:
         return cls(urn, reactions, _int(comments, "count"), _int(comments, "topLevelCount"))
 
 
-def share_statistics(transport: Transport, token: str, organization: str,
+def share_statistics(transport: Transport, token: Token, organization: str,
                      posts: Iterable[str]) -> dict[str, ShareStatistics]:
     """Lifetime statistics of ``posts`` (share or ugcPost URNs) of ``organization``.
 
@@ -121,7 +121,7 @@ def _statistics_query(head: str, posts: Sequence[str]) -> str:
     return "&".join(parts)
 
 
-def member_post_metric(transport: Transport, token: str, post: str, query_type: str) -> int:
+def member_post_metric(transport: Transport, token: Token, post: str, query_type: str) -> int:
     """One lifetime figure (``IMPRESSION``, ``REACTION``...) of the token member's post.
 
     Needs ``r_member_postAnalytics``. LinkedIn documents no meaning for an empty answer;
@@ -135,7 +135,7 @@ def member_post_metric(transport: Transport, token: str, post: str, query_type: 
     return sum(_int(element, "count") for element in _elements(reply.json()))
 
 
-def social_metadata(transport: Transport, token: str,
+def social_metadata(transport: Transport, token: Token,
                     posts: Iterable[str]) -> dict[str, SocialSummary]:
     """Reactions and comments of ``posts``, by BATCH_GET; posts LinkedIn refused are absent.
 
@@ -160,7 +160,7 @@ def social_metadata(transport: Transport, token: str,
     return found
 
 
-def _raise_batch_error(page: Any, transport: Transport, token: str) -> None:
+def _raise_batch_error(page: Any, transport: Transport, token: Token) -> None:
     failures = page.get("errors") if isinstance(page, dict) else None
     if not isinstance(failures, dict) or not failures:
         return
@@ -171,7 +171,7 @@ def _raise_batch_error(page: Any, transport: Transport, token: str) -> None:
     raise error_from_response(status if isinstance(status, int) else 500, json.dumps(body), {},
                               RequestContext("GET", "/rest/socialMetadata",
                                              transport.version, "BATCH_GET"),
-                              secrets=(token,))
+                              secrets=(bearer(token),))
 
 
 def _elements(data: Any) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from publisher.linkedin import analytics as stats
 from publisher.linkedin import media as uploads
 from publisher.linkedin.errors import AmbiguousOutcome, LinkedInError, RequestContext
 from publisher.linkedin.restli import decode_id, encode_key, encode_value, query_string
-from publisher.linkedin.transport import Reply, Transport, mask
+from publisher.linkedin.transport import Reply, Token, Transport, mask
 
 POST_URN = re.compile(r"^urn:li:(?:share|ugcPost):\S+$")
 VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN", "CONTAINER")
@@ -34,12 +34,13 @@ ARTICLE_KEYS = frozenset({"source", "title", "description", "thumbnail"})
 class LinkedInClient:
     """One member's (or page admin's) view of the API, through a shared transport."""
 
-    def __init__(self, transport: Transport, token: str) -> None:
+    def __init__(self, transport: Transport, token: Token) -> None:
         self.transport = transport
         self._token = token
 
     def __repr__(self) -> str:
-        return f"LinkedInClient({self.transport!r}, token={mask(self._token)!r})"
+        shown = mask(self._token) if isinstance(self._token, str) else repr(self._token)
+        return f"LinkedInClient({self.transport!r}, token={shown!r})"
 
     @property
     def answered_at(self) -> datetime | None:

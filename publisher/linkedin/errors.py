@@ -39,6 +39,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple, TypedDict, Unpack
 
+from publisher.masking import mask
+
 ORGANIZATION_PREFIX = "urn:li:organization:"
 PERSON_PREFIX = "urn:li:person:"
 
@@ -382,13 +384,6 @@ def _scrub(text: str, secrets: Sequence[str]) -> str:
         if secret:
             text = text.replace(secret, mask(secret))
     return text
-
-
-def mask(secret: str) -> str:
-    """``AQX…4f2``: enough to tell two tokens apart, never enough to use one."""
-    if len(secret) < 12:
-        return "…"
-    return f"{secret[:3]}…{secret[-3:]}"
 
 
 def _parse_body(text: str, status: int) -> _Body:

@@ -31,7 +31,7 @@ from publisher.linkedin.errors import (
     UploadError,
 )
 from publisher.linkedin.restli import encode_key
-from publisher.linkedin.transport import FilePart, Transport
+from publisher.linkedin.transport import FilePart, Token, Transport
 
 ProgressCallback = Callable[[int, int], None]      # (bytes done, bytes in all)
 
@@ -56,7 +56,7 @@ class PartInstruction:
 
 
 def upload_image(
-    transport: Transport, token: str, owner: str, path: Path, *,
+    transport: Transport, token: Token, owner: str, path: Path, *,
     content_type: str = "application/octet-stream", progress: ProgressCallback | None = None,
 ) -> str:
     """Upload an image for ``owner`` (the future post's author); returns ``urn:li:image:…``.
@@ -69,7 +69,7 @@ def upload_image(
 
 
 def upload_document(
-    transport: Transport, token: str, owner: str, path: Path, *,
+    transport: Transport, token: Token, owner: str, path: Path, *,
     content_type: str = "application/octet-stream", progress: ProgressCallback | None = None,
 ) -> str:
     """Upload a PDF, PPT(X) or DOC(X) for ``owner``; returns ``urn:li:document:…``."""
@@ -85,7 +85,7 @@ class VideoExtras:
 
 
 def upload_video(
-    transport: Transport, token: str, owner: str, path: Path, *, size: int | None = None,
+    transport: Transport, token: Token, owner: str, path: Path, *, size: int | None = None,
     progress: ProgressCallback | None = None,
     poll_interval: float = POLL_INTERVAL, max_wait: float = VIDEO_MAX_WAIT, wait: bool = True,
     extras: VideoExtras = VideoExtras(),
@@ -146,7 +146,7 @@ def _upload_extras(transport: Transport, value: Mapping[str, Any], extras: Video
         transport.upload(url, FilePart(file, 0, file.stat().st_size), token=None)
 
 
-def media_status(transport: Transport, token: str, urn: str) -> dict[str, Any]:
+def media_status(transport: Transport, token: Token, urn: str) -> dict[str, Any]:
     """``GET /rest/{images|videos|documents}/{urn}``: the entity, with ``status``."""
     resource = RESOURCES[media_kind(urn)]
     data = transport.api("GET", f"/rest/{resource}/{encode_key(urn)}", token).json()
@@ -157,7 +157,7 @@ def media_status(transport: Transport, token: str, urn: str) -> dict[str, Any]:
 
 
 def wait_until_available(
-    transport: Transport, token: str, urn: str, *,
+    transport: Transport, token: Token, urn: str, *,
     poll_interval: float = POLL_INTERVAL, max_wait: float = IMAGE_MAX_WAIT,
 ) -> dict[str, Any]:
     """Poll until the media is AVAILABLE; at most ``max_wait`` seconds of waiting."""
@@ -220,7 +220,7 @@ class _Whole:
     progress: ProgressCallback | None
 
 
-def _upload_whole(transport: Transport, token: str, owner: str, path: Path, what: _Whole) -> str:
+def _upload_whole(transport: Transport, token: Token, owner: str, path: Path, what: _Whole) -> str:
     size = path.stat().st_size
     value = _initialize(transport, token, what.kind, {"owner": owner}, owner)
     urn = _text(value, what.kind)
@@ -231,7 +231,7 @@ def _upload_whole(transport: Transport, token: str, owner: str, path: Path, what
 
 
 def _initialize(
-    transport: Transport, token: str, kind: str, request: Mapping[str, Any], owner: str,
+    transport: Transport, token: Token, kind: str, request: Mapping[str, Any], owner: str,
 ) -> Mapping[str, Any]:
     reply = transport.api("POST", f"/rest/{RESOURCES[kind]}", token, restli_method="ACTION",
                           query="action=initializeUpload",

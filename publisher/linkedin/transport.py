@@ -18,6 +18,12 @@ Everything that goes to LinkedIn passes through ``Transport``:
     ``AmbiguousOutcome``, because the post may exist, and a blind retry could publish it twice;
   - never on 429: LinkedIn's quotas are daily, a quick retry only burns another call.
 
+A call's token is a string, or a *token hook* (``TokenHook``, in the spirit of httpx's
+``Auth`` flow): a callable asked for the token before the call is sent, and asked once
+more with LinkedIn's 401 EXPIRED_ACCESS_TOKEN, when it may refresh the token and name the
+new one; the call then goes again, once. A 401 means LinkedIn did nothing, so a create
+sent again cannot post twice; a second 401 is the caller's error.
+
 Tokens are never logged and never put into messages: headers are logged with
 ``Authorization`` masked, and error bodies are scrubbed of the token before parsing.
 """
@@ -32,9 +38,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal, Protocol
 from urllib.parse import urlencode, urlsplit
 
 import requests
@@ -42,16 +49,17 @@ from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnection
 
 from publisher.linkedin.errors import (
     AmbiguousOutcome,
+    ExpiredToken,
     LinkedInError,
     RequestContext,
     TransportError,
     UploadError,
     error_from_response,
-    mask,
 )
+from publisher.masking import mask
 
-__all__ = ["FilePart", "Reply", "RetryPolicy", "Transport", "full_jitter", "is_sandbox", "mask",
-           "url_is_live"]
+__all__ = ["FilePart", "Reply", "RetryPolicy", "Token", "TokenHook", "Transport", "bearer",
+           "full_jitter", "is_sandbox", "mask", "url_is_live"]
 
 PROTOCOL_VERSION = "2.0.0"
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
@@ -60,6 +68,27 @@ IDEMPOTENT_RESTLI_METHODS = frozenset({"GET", "FINDER", "BATCH_GET", "GET_ALL", 
                                        "PARTIAL_UPDATE"})
 Kind = Literal["api", "oauth", "upload"]
 Progress = Callable[[int], None]
+
+
+class TokenHook(Protocol):
+    """Supplies a call's bearer token: the current one when called with nothing; after
+    LinkedIn's 401 EXPIRED_ACCESS_TOKEN, a renewed one to send the call with again, or None
+    when the refusal stands."""
+
+    def __call__(self, expired: ExpiredToken | None = None) -> str | None: ...
+
+
+Token = str | TokenHook
+
+
+def bearer(token: Token) -> str:
+    """The token a call sends now."""
+    if isinstance(token, str):
+        return token
+    current = token()
+    if current is None:
+        raise TypeError("a token hook called with nothing must name the current token")
+    return current
 
 
 @dataclass(frozen=True)
@@ -203,7 +232,7 @@ class Transport:
         self,
         method: str,
         path: str,
-        token: str,
+        token: Token,
         *,
         restli_method: str | None = None,
         query: str = "",
@@ -215,8 +244,24 @@ class Transport:
 
         ``query`` is sent as given (build it with ``restli.query_string``). ``idempotent``
         defaults from the method: GET, PUT, DELETE and PARTIAL_UPDATE may be repeated.
-        ``author`` only words the hint of a 403.
+        ``author`` only words the hint of a 403. A token hook is asked once for a new
+        token after a 401 EXPIRED_ACCESS_TOKEN, and the call is then sent again, once.
         """
+        request = partial(self._api_request, method, path, restli_method=restli_method,
+                          query=query, json_body=json_body, idempotent=idempotent,
+                          author=author)
+        try:
+            return self._send(request(bearer(token)))
+        except ExpiredToken as refusal:
+            renewed = None if isinstance(token, str) else token(refusal)
+            if renewed is None:
+                raise
+        # LinkedIn refused the call before doing anything, so sending it again is safe.
+        return self._send(request(renewed))
+
+    def _api_request(self, method: str, path: str, token: str, *, restli_method: str | None,
+                     query: str, json_body: Any, idempotent: bool | None,
+                     author: str | None) -> _Request:
         method = method.upper()
         headers = {"Authorization": f"Bearer {token}"}
         versioned = path.startswith("/rest/")
@@ -234,8 +279,8 @@ class Transport:
             idempotent = _idempotent(method, restli_method)
         context = RequestContext(method, path, self.version if versioned else None,
                                  restli_method.upper() if restli_method else None, author)
-        return self._send(_Request(method, self.api_base + target, target, headers, "api",
-                                   idempotent, context, body, secrets=(token,)))
+        return _Request(method, self.api_base + target, target, headers, "api", idempotent,
+                        context, body, secrets=(token,))
 
     def oauth(
         self, endpoint: str, form: Mapping[str, str], *, idempotent: bool = False,
@@ -254,7 +299,7 @@ class Transport:
         url: str,
         part: FilePart,
         *,
-        token: str | None,
+        token: Token | None,
         content_type: str = "application/octet-stream",
         progress: Progress | None = None,
     ) -> Reply:
@@ -266,11 +311,12 @@ class Transport:
         part sent so far.
         """
         headers = {"Content-Type": content_type}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
+        sent = bearer(token) if token else None
+        if sent:
+            headers["Authorization"] = f"Bearer {sent}"
         shown = _without_query(url)
         context = RequestContext("PUT", urlsplit(url).path)
-        secrets = (token,) if token else ()
+        secrets = (sent,) if sent else ()
         return self._send(_Request("PUT", url, shown, headers, "upload", True, context,
                                    part, secrets=secrets, progress=progress))
 

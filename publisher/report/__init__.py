@@ -11,10 +11,11 @@ import csv
 import io
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from publisher.analytics import Experiment, Row, Summary, Total
+from publisher.analytics import Experiment, Summary, Total
 from publisher.report import svg
 
 CHART_POSTS = 12      # lines in the impressions chart: the newest posts
@@ -32,8 +33,11 @@ def _count(value: int | None) -> str:
     return "-" if value is None else f"{value:,}"
 
 
-def _when(moment: datetime | None) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+def _when(moment: datetime | None, zone: str) -> str:
+    """A time of posting in the team's zone: the weekdays and hours the report groups
+    posts by are that zone's, so the column must be too, or a post published on Sunday
+    23:30 UTC would be listed on Sunday and counted on Monday."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M}" if moment else "-"
 
 
 def _variant_of(summary: Summary) -> dict[str, tuple[str, str]]:
@@ -48,7 +52,7 @@ def as_text(summary: Summary, limit: int | None = None) -> str:
     """Posts (newest ``limit`` when given), authors, posting times and experiments."""
     if not summary.rows:
         return "No metrics yet: run `publish stats` after something is published.\n"
-    lines = [_headline(summary), "", *_post_table(summary.rows, limit), "", "By author"]
+    lines = [_headline(summary), "", *_post_table(summary, limit), "", "By author"]
     lines += [_total_line(t) for t in summary.authors]
     if summary.by_weekday:
         lines += ["", f"By weekday of posting ({summary.timezone})"]
@@ -76,16 +80,20 @@ def for_people(moment: str) -> str:
     return f"{when:%Y-%m-%d %H:%M} UTC"
 
 
-def _post_table(rows: tuple[Row, ...], limit: int | None) -> list[str]:
+def _post_table(summary: Summary, limit: int | None) -> list[str]:
+    rows = summary.rows
     chosen = sorted(rows, key=lambda r: (r.published_at is None, r.published_at), reverse=True)
     shown = chosen[:limit] if limit else chosen
     width = max(len(r.post) for r in shown)
-    head = (f"{'post':<{width}}  {'author':<10} {'published (UTC)':<16} {'impr.':>9} {'clicks':>7} "
-            f"{'react.':>7} {'comm.':>6} {'resh.':>6} {'rate':>7}")
+    published = f"published ({summary.timezone})"
+    column = max(16, len(published))
+    head = (f"{'post':<{width}}  {'author':<10} {published:<{column}} {'impr.':>9} "
+            f"{'clicks':>7} {'react.':>7} {'comm.':>6} {'resh.':>6} {'rate':>7}")
     lines = [head]
     for row in shown:
         s = row.latest
-        lines.append(f"{row.post:<{width}}  {row.author[:10]:<10} {_when(row.published_at):<16} "
+        when = _when(row.published_at, summary.timezone)
+        lines.append(f"{row.post:<{width}}  {row.author[:10]:<10} {when:<{column}} "
                      f"{_count(s.impressions):>9} {_count(s.clicks):>7} "
                      f"{_count(s.reactions):>7} {_count(s.comments):>6} "
                      f"{_count(s.reshares):>6} {s.engagement:>7.2%}")

@@ -2,12 +2,16 @@
 
 It serves OAuth (``/oauth/v2``), ``/v2/userinfo``, the versioned ``/rest`` resources the
 publisher uses and the media upload URLs, all under one base URL, plus control routes under
-``/_sandbox/``. It imports nothing else of ``publisher``.
+``/_sandbox/``. It imports nothing else of ``publisher`` but the neutral leaves that the
+product shares with it: ``littletext`` (LinkedIn's little text format), ``cards`` (the
+feed card templates) and ``utc`` (how a time is written).
 
-Layout, in the manner of moto: ``routes`` (URL map), ``handlers`` (HTTP and Rest.li),
-``backend`` (state and rules), ``errors`` (LinkedIn-worded errors), ``faults`` (injected
-faults), ``littletext`` (what the feed shows for a commentary), ``feed`` (HTML pages),
-``server`` (threaded werkzeug server), ``control`` (a small client for the control routes).
+Layout, in the manner of moto: ``routes`` (URL map), ``handlers`` (package: HTTP, Rest.li
+and the dispatch table, one module per resource family), ``backend`` (package: state and
+rules, one part per resource family), ``errors`` (LinkedIn-worded errors), ``faults``
+(injected faults), ``feed`` (HTML
+pages), ``server`` (threaded werkzeug server), ``control`` (a small client for the control
+routes). docs/sandbox.md draws the whole layout.
 """
 
 from __future__ import annotations

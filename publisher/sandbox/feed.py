@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publisher.sandbox import cards
-from publisher.sandbox.backend import iso
+from publisher import cards
+from publisher.utc import format_utc_ms
 
 if TYPE_CHECKING:
     from publisher.sandbox.backend import Backend, Member, Post
 
-_TEMPLATES = cards.environment()
+_TEMPLATES = cards.environment(Path(__file__).parent / "templates")
 _INLINE_LIMIT = 2_000_000  # bytes: bigger images show as placeholders to keep the page light
 _IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg", b"GIF8": "image/gif"}
 
@@ -39,17 +41,25 @@ def feed_post(backend: Backend, post: Post) -> cards.Card:
 
     text = cards.read_commentary(post.commentary, mention_href)
     hook, more = cards.split_at(text.pieces, cards.feed_fold(text.shown))
-    created = iso(post.created_ms / 1000)
+    created = format_utc_ms(post.created_ms / 1000)
     card = cards.Card(
         id=post.urn, author_name=backend.display_name(post.author),
         author_kind="page" if ":organization:" in post.author else "person",
-        when=created, when_iso=created, visibility=post.visibility, edited=post.edited,
+        when=for_people(post.created_ms), when_iso=created, visibility=post.visibility,
+        edited=post.edited,
         hook=hook, more=more, length=cards.utf16_length(post.commentary))
     _add_content(backend, card, post.content)
     note = cards.cut_note(text, post.commentary)
     if note:
         card.notes.append(f"Sandbox: {note}")
     return card
+
+
+def for_people(moment_ms: int) -> str:
+    """When a post was made, as a person reads it: 'Tue 01 Dec 2026, 08:00 UTC'. The
+    sandbox knows no team's zone, so it says UTC, and says that it does."""
+    moment = datetime.fromtimestamp(moment_ms / 1000, UTC)
+    return f"{moment:%a %d %b %Y, %H:%M} UTC"
 
 
 def _add_content(backend: Backend, card: cards.Card, content: Mapping[str, Any] | None) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import socket
 import threading
 from collections.abc import Callable
@@ -19,9 +18,11 @@ from typing import Any
 
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 
+from publisher.files import atomic_write
 from publisher.sandbox.backend import Backend
 from publisher.sandbox.handlers import AFTER_RESPONSE, SandboxApp
 from publisher.sandbox.options import Options
+from publisher.sandbox.rehearsal import Rehearsal, rehearsal_for
 
 LOG = logging.getLogger("publisher.sandbox")
 SAVE_INTERVAL = 0.2
@@ -144,9 +145,7 @@ class SandboxServer:
         with self.backend.lock:
             snapshot = self.backend.snapshot()
             self.backend.changed.clear()
-        temporary = self.state.with_name(self.state.name + ".tmp")
-        temporary.write_text(json.dumps(snapshot), encoding="utf-8")
-        os.replace(temporary, self.state)
+        atomic_write(self.state, json.dumps(snapshot).encode("utf-8"), prefix=".sandbox-")
 
     def _save_loop(self) -> None:
         while not self._stopping.is_set():
@@ -155,9 +154,12 @@ class SandboxServer:
 
 
 def serve(host: str, port: int, seed: int, state: Path | None,
-          on_ready: Callable[[str], None] | None = None) -> None:
-    """Blocking: serve the sandbox until interrupted (Ctrl-C raises KeyboardInterrupt here)."""
-    server = SandboxServer(Backend(seed, Options()), host, port, state)
+          on_ready: Callable[[Rehearsal], None] | None = None) -> None:
+    """Blocking: serve the sandbox until interrupted (Ctrl-C raises KeyboardInterrupt here).
+
+    `on_ready` is told, before the first request, how a shell rehearses against it."""
+    backend = Backend(seed, Options())
+    server = SandboxServer(backend, host, port, state)
     if on_ready is not None:
-        on_ready(server.base_url)
+        on_ready(rehearsal_for(backend, server.base_url))
     server.serve_forever()

@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from publisher.littletext import utf16_length
 from publisher.sandbox import errors
-from publisher.sandbox.littletext import utf16_length
 
 JSON = dict[str, Any]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.publishing import mp4, pdf
-from tests.support import CONFIG, commit_all, git, png_bytes, write_files
+from tests.builders import mp4, pdf, png_bytes, repository
+from tests.support import commit_all
 
 NOW = datetime(2026, 11, 30, 11, 0, tzinfo=UTC)
 COLORS = ["#1f4e79", "#7a2e2e", "#2e6b3a", "#5b3a7a", "#7a5b1f", "#1f6b6b"]
@@ -65,11 +65,7 @@ def gallery_files() -> dict[str, str | bytes]:
 
 def build_gallery(root: Path) -> Path:
     """The gallery as a committed git repository in `root` (created); returns `root`."""
-    root.mkdir(parents=True)
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "test@example.com")
-    git(root, "config", "user.name", "Test")
-    write_files(root, {"publish.toml": CONFIG, **gallery_files()})
+    repository(root, gallery_files(), commit=False)
     pdf(root / "posts/media/checklist.pdf", pages=3)
     mp4(root / "posts/media/clip.mp4", size=80_000, seconds=125)
     commit_all(root)

@@ -30,7 +30,7 @@ import requests
 
 from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
-from tests.support import png_bytes
+from tests.builders import png_bytes
 
 RECORDED_HEADERS = ("content-type", "x-restli-id", "x-linkedin-id", "x-restli-protocol-version",
                     "x-restli-gateway-error", "retry-after", "www-authenticate")

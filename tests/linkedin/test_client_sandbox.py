@@ -16,8 +16,8 @@ from publisher.linkedin.client import LinkedInClient, build_post_payload, person
 from publisher.linkedin.transport import RetryPolicy, Transport
 from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
+from tests.builders import mp4, pdf, png
 from tests.linkedin.fake_time import FakeTime
-from tests.linkedin.media_files import mp4, pdf, png
 
 VERSION = "202611"
 JANE_ID = "782bbtaQ"

@@ -18,7 +18,7 @@ import pytest
 from publisher.linkedin.client import LinkedInClient
 from publisher.linkedin.transport import Transport
 from publisher.sandbox.control import SandboxControl
-from tests.linkedin.media_files import mp4
+from tests.builders import mp4
 
 MiB = 1024 * 1024
 LIMIT = 12 * MiB

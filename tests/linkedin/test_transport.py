@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -230,6 +231,80 @@ def test_refusals_are_not_retried(status: int, body: bytes, error: type[Exceptio
     with scripted(Answer(status, body)) as (base, server), pytest.raises(error):
         make(base, time).api("GET", "/rest/posts/x", TOKEN)
     assert (len(server.seen), time.sleeps) == (1, [])
+
+
+EXPIRED = Answer(401, b'{"status":401,"serviceErrorCode":65602,"code":"EXPIRED_ACCESS_TOKEN",'
+                      b'"message":"The token used in the request has expired"}')
+REVOKED = Answer(401, b'{"status":401,"serviceErrorCode":65601,"code":"REVOKED_ACCESS_TOKEN",'
+                      b'"message":"The token used in the request has been revoked by the user"}')
+RENEWED = "AQXrenewedrenewedrenewed7q2"
+
+
+class Hook:
+    """A token hook that renews to RENEWED when asked, and records what it was asked."""
+
+    def __init__(self, renews: bool = True) -> None:
+        self.renews = renews
+        self.refusals: list[li.ExpiredToken] = []
+        self.token = TOKEN
+
+    def __call__(self, expired: li.ExpiredToken | None = None) -> str | None:
+        if expired is None:
+            return self.token
+        self.refusals.append(expired)
+        if not self.renews:
+            return None
+        self.token = RENEWED
+        return self.token
+
+
+def bearers(server_seen: list[Any]) -> list[str]:
+    return [seen.headers["authorization"].removeprefix("Bearer ") for seen in server_seen]
+
+
+def test_a_token_hook_renews_once_on_expiry_and_the_call_goes_again() -> None:
+    hook = Hook()
+    with scripted(EXPIRED, CREATED) as (base, server):
+        reply = make(base, FakeTime()).api("POST", "/rest/posts", hook, restli_method="CREATE",
+                                           json_body={"commentary": "x"})
+    assert reply.header("x-restli-id") == "urn:li:share:1"
+    assert bearers(server.seen) == [TOKEN, RENEWED]
+    assert len(hook.refusals) == 1 and hook.refusals[0].code == "EXPIRED_ACCESS_TOKEN"
+
+
+def test_a_second_expiry_after_the_renewal_is_an_error_never_a_second_renewal() -> None:
+    hook = Hook()
+    with scripted(EXPIRED, EXPIRED, CREATED) as (base, server), \
+            pytest.raises(li.ExpiredToken):
+        make(base, FakeTime()).api("POST", "/rest/posts", hook, restli_method="CREATE",
+                                   json_body={"commentary": "x"})
+    assert bearers(server.seen) == [TOKEN, RENEWED]
+    assert len(hook.refusals) == 1
+
+
+@pytest.mark.parametrize(("answer", "hook", "asked"), [
+    (EXPIRED, Hook(renews=False), 1),     # the hook cannot refresh: the refusal stands
+    (REVOKED, Hook(), 0),                 # only an expired token is worth a refresh
+])
+def test_a_refusal_the_hook_does_not_renew_is_raised_after_one_call(
+        answer: Answer, hook: Hook, asked: int) -> None:
+    with scripted(answer, CREATED) as (base, server), pytest.raises(li.AuthenticationError):
+        make(base, FakeTime()).api("GET", "/rest/posts/x", hook)
+    assert (bearers(server.seen), len(hook.refusals)) == ([TOKEN], asked)
+
+
+def test_a_string_token_is_never_renewed() -> None:
+    with scripted(EXPIRED, CREATED) as (base, server), pytest.raises(li.ExpiredToken):
+        make(base, FakeTime()).api("GET", "/rest/posts/x", TOKEN)
+    assert len(server.seen) == 1
+
+
+def test_uploads_send_the_hooks_current_token(tmp_path: Path) -> None:
+    path = tmp_path / "i.png"
+    path.write_bytes(b"png")
+    with scripted(Answer(201)) as (base, server):
+        make(base, FakeTime()).upload(f"{base}/up", FilePart(path, 0, 3), token=Hook())
+    assert bearers(server.seen) == [TOKEN]
 
 
 def test_an_upload_refused_with_5xx_is_retried_with_the_whole_part_again(tmp_path: Path) -> None:

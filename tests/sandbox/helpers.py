@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import struct
-import zlib
 from typing import Any
 from urllib.parse import quote
 
@@ -91,39 +89,3 @@ class Api:
     def update(self, urn: str, patch: dict[str, Any]) -> requests.Response:
         return self.post(f"/rest/posts/{key(urn)}", json=patch,
                          headers={"X-RestLi-Method": "PARTIAL_UPDATE"})
-
-
-def png(width: int, height: int) -> bytes:
-    """A PNG header with the given size (enough for the sandbox, which reads only the header)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = struct.pack(">I", len(ihdr)) + b"IHDR" + ihdr
-    chunk += struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
-    return b"\x89PNG\r\n\x1a\n" + chunk + b"\x00\x00\x00\x00IEND\xaeB`\x82"
-
-
-def mp4(seconds: float, size: int) -> bytes:
-    """An MP4 skeleton: ftyp, moov/mvhd with the duration, mdat padding up to ``size`` bytes."""
-    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 512, b"isom")
-    mvhd_payload = struct.pack(">B3xIIII", 0, 0, 0, 1000, int(seconds * 1000)) + bytes(80)
-    mvhd = struct.pack(">I4s", 8 + len(mvhd_payload), b"mvhd") + mvhd_payload
-    moov = struct.pack(">I4s", 8 + len(mvhd), b"moov") + mvhd
-    head = ftyp + moov
-    padding = size - len(head) - 8
-    assert padding >= 0
-    return head + struct.pack(">I4s", 8 + padding, b"mdat") + bytes(padding)
-
-
-def gif(frames: int) -> bytes:
-    """A GIF with the given number of 1x1 frames."""
-    data = b"GIF89a" + struct.pack("<HHBBB", 1, 1, 0x80, 0, 0) + b"\x00\x00\x00\xff\xff\xff"
-    for _ in range(frames):
-        data += b"\x2c" + struct.pack("<HHHHB", 0, 0, 1, 1, 0) + b"\x02\x02\x44\x01\x00"
-    return data + b"\x3b"
-
-
-def pdf(pages: int) -> bytes:
-    objects = b"".join(b"%d 0 obj << /Type /Page /Parent 2 0 R >> endobj\n" % (i + 3)
-                       for i in range(pages))
-    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-            b"2 0 obj << /Type /Pages /Count " + str(pages).encode() + b" >> endobj\n"
-            + objects + b"%%EOF\n")

@@ -157,7 +157,7 @@ SERVE = """
 import sys
 from pathlib import Path
 from publisher.sandbox.server import serve
-serve("127.0.0.1", 0, 5, Path(sys.argv[1]), on_ready=lambda url: print(url, flush=True))
+serve("127.0.0.1", 0, 5, Path(sys.argv[1]), on_ready=lambda ready: print(ready.url, flush=True))
 """
 
 

@@ -8,7 +8,8 @@ import pytest
 import requests
 
 from publisher.sandbox.control import SandboxControl
-from tests.sandbox.helpers import ACME, ALICE, BOB, NOW_MS, Api, gif, key, mp4, pdf, png
+from tests.builders import gif_bytes, mp4_bytes, pdf_bytes, png_header
+from tests.sandbox.helpers import ACME, ALICE, BOB, NOW_MS, Api, key
 
 PART = 4 * 1024 * 1024
 
@@ -67,24 +68,24 @@ def test_image_lifecycle_and_post(alice: Api) -> None:
     assert waiting.status_code == 400
     assert waiting.json()["code"] == "MEDIA_ASSET_WAITING_UPLOAD"
     assert waiting.json()["message"] == "Media asset is waiting upload"
-    urn = upload_image(alice, png(1200, 627))
+    urn = upload_image(alice, png_header(1200, 627))
     body = status(alice, "images", urn)
     assert body["status"] == "AVAILABLE"
     assert body["owner"] == ALICE
     assert body["downloadUrl"].startswith(alice.base + "/dms/image/")
-    assert requests.get(body["downloadUrl"], timeout=10).content == png(1200, 627)
+    assert requests.get(body["downloadUrl"], timeout=10).content == png_header(1200, 627)
     assert alice.create_post(content={"media": {"id": urn, "altText": "A chart"}}
                              ).status_code == 201
 
 
 def test_uploads_work_without_authorization(alice: Api) -> None:
     value = initialize(alice, "images").json()["value"]
-    assert requests.put(value["uploadUrl"], data=png(10, 10), timeout=10).status_code == 201
+    assert requests.put(value["uploadUrl"], data=png_header(10, 10), timeout=10).status_code == 201
 
 
 def test_processing_delay_on_the_sandbox_clock(control: SandboxControl, alice: Api) -> None:
     control.configure(media_processing_seconds=30.0)
-    urn = upload_image(alice, png(100, 100))
+    urn = upload_image(alice, png_header(100, 100))
     assert status(alice, "images", urn)["status"] == "PROCESSING"
     answer = alice.create_post(content={"media": {"id": urn}})
     assert answer.status_code == 400
@@ -95,14 +96,14 @@ def test_processing_delay_on_the_sandbox_clock(control: SandboxControl, alice: A
 
 def test_processing_delay_in_status_polls(control: SandboxControl, alice: Api) -> None:
     control.configure(media_processing_polls=2)
-    urn = upload_image(alice, png(100, 100))
+    urn = upload_image(alice, png_header(100, 100))
     assert [status(alice, "images", urn)["status"] for _ in range(3)] == [
         "PROCESSING", "PROCESSING", "AVAILABLE"]
 
 
 @pytest.mark.parametrize(("data", "reason"), [
-    (png(7000, 7000), "Image has 49000000 pixels; images must have fewer than 36152320"),
-    (gif(251), "GIF has 251 frames; at most 250 are supported"),
+    (png_header(7000, 7000), "Image has 49000000 pixels; images must have fewer than 36152320"),
+    (gif_bytes(251), "GIF has 251 frames; at most 250 are supported"),
     (b"BM not an image", "Unsupported file format: images must be JPG, GIF or PNG"),
 ])
 def test_image_limits_fail_processing(alice: Api, data: bytes, reason: str) -> None:
@@ -120,14 +121,14 @@ def test_small_gifs_and_jpegs_process(alice: Api) -> None:
     jpeg = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
             b"\xff\xc0\x00\x11\x08\x01\x00\x02\x00\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01"
             b"\xff\xd9")
-    for data in (gif(3), jpeg):
+    for data in (gif_bytes(3), jpeg):
         urn = upload_image(alice, data)
         assert status(alice, "images", urn)["status"] == "AVAILABLE"
     assert status(alice, "images", urn)["aspectRatioWidth"] == 512
 
 
 def test_media_owner_must_be_the_post_author(alice: Api) -> None:
-    urn = upload_image(alice, png(10, 10), owner=ACME)
+    urn = upload_image(alice, png_header(10, 10), owner=ACME)
     answer = alice.create_post(content={"media": {"id": urn}})
     assert answer.status_code == 403
     assert answer.json() == {"status": 403, "message": "Accessing this image resource is "
@@ -154,12 +155,12 @@ def test_write_only_tokens_cannot_read_media(writer: Api, collection: str) -> No
 
 
 def test_other_members_cannot_read_my_media(alice: Api, bob: Api) -> None:
-    urn = upload_image(alice, png(10, 10))
+    urn = upload_image(alice, png_header(10, 10))
     assert bob.get(f"/rest/images/{key(urn)}").status_code == 403
 
 
 def test_batch_get_images(alice: Api) -> None:
-    urn = upload_image(alice, png(10, 10))
+    urn = upload_image(alice, png_header(10, 10))
     answer = alice.get(f"/rest/images?ids=List({key(urn)})",
                        headers={"X-RestLi-Method": "BATCH_GET"})
     assert answer.json()["results"][urn]["status"] == "AVAILABLE"
@@ -168,7 +169,7 @@ def test_batch_get_images(alice: Api) -> None:
 def test_expired_upload_url(control: SandboxControl, alice: Api) -> None:
     value = initialize(alice, "images").json()["value"]
     control.advance_clock(86_401)
-    put = requests.put(value["uploadUrl"], data=png(10, 10), timeout=10)
+    put = requests.put(value["uploadUrl"], data=png_header(10, 10), timeout=10)
     assert put.status_code == 400
     assert put.json() == {"status": 400, "code": "EXPIRED_UPLOAD_URL",
                           "message": "The Image upload URL is expired"}
@@ -177,7 +178,7 @@ def test_expired_upload_url(control: SandboxControl, alice: Api) -> None:
 def test_upload_url_signature_is_checked(alice: Api) -> None:
     value = initialize(alice, "images").json()["value"]
     forged = value["uploadUrl"].split("&ut=")[0] + "&ut=forged"
-    put = requests.put(forged, data=png(10, 10), timeout=10)
+    put = requests.put(forged, data=png_header(10, 10), timeout=10)
     assert put.status_code == 400
     assert put.json()["message"] == "Unknown upload URL or bad signature"
 
@@ -188,7 +189,7 @@ def test_document_lifecycle(alice: Api) -> None:
     value = initialize(alice, "documents").json()["value"]
     urn = value["document"]
     assert urn.startswith("urn:li:document:D4D10AQ")
-    assert requests.put(value["uploadUrl"], data=pdf(3), timeout=10).status_code == 201
+    assert requests.put(value["uploadUrl"], data=pdf_bytes(3), timeout=10).status_code == 201
     assert status(alice, "documents", urn)["status"] == "AVAILABLE"
     post = alice.create_post(content={"media": {"id": urn, "title": "slides.pdf"}})
     assert post.status_code == 201
@@ -196,7 +197,7 @@ def test_document_lifecycle(alice: Api) -> None:
 
 
 @pytest.mark.parametrize(("data", "reason"), [
-    (pdf(301), "Document has 301 pages; the limit is 300"),
+    (pdf_bytes(301), "Document has 301 pages; the limit is 300"),
     (b"plain text", "Unsupported file format: documents must be PDF, PPT, PPTX, DOC or DOCX"),
 ])
 def test_document_limits(alice: Api, data: bytes, reason: str) -> None:
@@ -220,7 +221,7 @@ def test_video_parts_are_4_mib(alice: Api) -> None:
 
 
 def test_video_upload_finalize_and_post(alice: Api) -> None:
-    urn = upload_video(alice, mp4(12.5, PART + 100_000))
+    urn = upload_video(alice, mp4_bytes(12.5, PART + 100_000))
     body = status(alice, "videos", urn)
     assert body["status"] == "AVAILABLE"
     assert body["duration"] == 12500
@@ -230,7 +231,7 @@ def test_video_upload_finalize_and_post(alice: Api) -> None:
 
 
 def test_video_parts_out_of_order_corrupt_the_video(alice: Api) -> None:
-    urn = upload_video(alice, mp4(12.5, PART + 100_000), reverse=True)
+    urn = upload_video(alice, mp4_bytes(12.5, PART + 100_000), reverse=True)
     body = status(alice, "videos", urn)
     assert body["status"] == "PROCESSING_FAILED"
     assert body["processingFailureReason"] == (
@@ -250,7 +251,7 @@ def test_finalize_before_every_part_is_uploaded(alice: Api) -> None:
 
 
 def test_finalize_with_wrong_part_ids(alice: Api) -> None:
-    data = mp4(5, 100_000)
+    data = mp4_bytes(5, 100_000)
     value = initialize(alice, "videos", fileSizeBytes=len(data)).json()["value"]
     requests.put(value["uploadInstructions"][0]["uploadUrl"], data=data, timeout=30)
     answer = alice.post("/rest/videos?action=finalizeUpload", json={"finalizeUploadRequest": {
@@ -269,9 +270,9 @@ def test_video_part_of_the_wrong_size(alice: Api) -> None:
 
 
 @pytest.mark.parametrize(("data", "reason"), [
-    (mp4(2, 100_000), "Video lasts 2 s; videos must last from 3 seconds to 30 minutes"),
-    (mp4(1801, 100_000), "Video lasts 1801 s; videos must last from 3 seconds to 30 minutes"),
-    (mp4(10, 50_000), "Video is 50000 bytes; videos must be between 75 KB and 500 MB"),
+    (mp4_bytes(2, 100_000), "Video lasts 2 s; videos must last from 3 seconds to 30 minutes"),
+    (mp4_bytes(1801, 100_000), "Video lasts 1801 s; videos must last from 3 seconds to 30 minutes"),
+    (mp4_bytes(10, 50_000), "Video is 50000 bytes; videos must be between 75 KB and 500 MB"),
     (bytes(100_000), "Unsupported file format: videos must be MP4 with a movie header"),
 ])
 def test_video_limits(alice: Api, data: bytes, reason: str) -> None:
@@ -302,7 +303,7 @@ def test_unknown_action(alice: Api) -> None:
 
 
 def test_multi_image_posts(alice: Api) -> None:
-    images = [upload_image(alice, png(100 + i, 100)) for i in range(2)]
+    images = [upload_image(alice, png_header(100 + i, 100)) for i in range(2)]
     answer = alice.create_post(content={"multiImage": {"images": [
         {"id": urn, "altText": f"slide {i}"} for i, urn in enumerate(images)]}})
     assert answer.status_code == 201

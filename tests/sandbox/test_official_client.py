@@ -18,7 +18,8 @@ from linkedin_api.common.errors import ResponseFormattingError
 
 from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
-from tests.sandbox.helpers import NOW, VERSION, mp4, png
+from tests.builders import mp4_bytes, png_header
+from tests.sandbox.helpers import NOW, VERSION
 
 REDIRECT = "http://localhost:3000/callback"
 SCOPES = ["openid", "profile", "email", "w_member_social", "r_member_social"]
@@ -110,7 +111,7 @@ def test_the_official_client_uploads_an_image(sandbox: str) -> None:
                                     "owner": "urn:li:person:ada"}},
                                 access_token=token, version_string=VERSION)
     assert initialized.status_code == 200
-    put = requests.put(initialized.value["uploadUrl"], data=png(800, 600), timeout=10,
+    put = requests.put(initialized.value["uploadUrl"], data=png_header(800, 600), timeout=10,
                        headers={"Authorization": f"Bearer {token}"})
     assert put.status_code == 201
     image = client.get(resource_path="/images/{id}", path_keys={"id": initialized.value["image"]},
@@ -124,7 +125,7 @@ def test_video_finalize_answer_is_empty_which_the_official_client_cannot_format(
     always parses JSON, so it raises although the call succeeded. See docs/sandbox.md."""
     _, token = login(sandbox)
     client = RestliClient()
-    data = mp4(5, 100_000)
+    data = mp4_bytes(5, 100_000)
     value = client.action(resource_path="/videos", action_name="initializeUpload",
                           action_params={"initializeUploadRequest": {
                               "owner": "urn:li:person:ada", "fileSizeBytes": len(data),

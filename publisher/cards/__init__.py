@@ -2,8 +2,9 @@
 
 One template set draws every card: the sandbox's feed page (from what the sandbox stored)
 and ``publish preview`` (from the post files, before anything is sent). Both fill a
-``Card`` and render ``card.html.j2``; this module imports nothing else of ``publisher`` so
-the emulator stays independent, and the preview loads the templates from here.
+``Card`` and render ``card.html.j2`` (in ``templates/`` here, with ``base.html.j2``, the
+page both wrap their cards in); this package belongs to neither and imports nothing of
+``publisher`` but ``littletext``, so the emulator stays independent of the product.
 
 The text of a card is the commentary as little text shows it (``littletext.parse``): text,
 mentions and hashtags, up to the character where LinkedIn would cut a post short. The card
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from publisher.sandbox import littletext
+from publisher import littletext
 
 TEMPLATES = Path(__file__).parent / "templates"
 LIMIT = 3000

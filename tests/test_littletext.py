@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from publisher.sandbox.littletext import Hashtag, Mention, Text, parse, utf16_length
+from publisher.littletext import Hashtag, Mention, Text, parse, utf16_length
 
 
 @pytest.mark.parametrize(("commentary", "shown", "cut_at"), [

@@ -1,0 +1,578 @@
+"""The check of one post's front matter, key by key: author, times, status, media, article,
+mentions, first comment, experiment; every problem a diagnostic on its line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from publisher.config import (
+    VISIBILITIES,
+    Config,
+    MentionTarget,
+    mention_target,
+)
+from publisher.errors import Diagnostic, Severity, did_you_mean
+from publisher.formats.common import MediaKind
+from publisher.frontmatter_yaml import FrontMatter
+from publisher.mediarules import inspect_media, sha256_file
+from publisher.postmodel import (
+    CONTENT_KEYS,
+    EXPERIMENT_FORM,
+    KEYS,
+    MAX_ALT,
+    MAX_BODY_CHARACTERS,
+    MAX_COMMENT,
+    MAX_IMAGES,
+    MAX_TITLE,
+    MEDIA_KEYS,
+    POST_URN,
+    QUEUE,
+    STATUSES,
+    VIDEO_THUMBNAIL_FORMATS,
+    Article,
+    MediaFile,
+    Post,
+    _is_http,
+    _name,
+    _shown,
+    experiment_of,
+)
+from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
+from publisher.schedule import TimeError, parse_time, parse_utc
+from publisher.utc import format_utc
+
+
+class _PostChecker:
+    """Checks one post's front matter key by key, collecting diagnostics."""
+
+    def __init__(self, config: Config, path: str, front: FrontMatter) -> None:
+        self.config = config
+        self.path = path
+        self.front = front
+        self.data = front.data
+        self.diagnostics: list[Diagnostic] = []
+        self.folder = (config.root / path).parent
+
+    def report(self, severity: Severity, key: tuple[str | int, ...], message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.path, self.front.line(*key), severity, message))
+
+    def error(self, key: tuple[str | int, ...], message: str) -> None:
+        self.report("error", key, message)
+
+    def build(self) -> Post | None:
+        self._check_keys()
+        author, alias = self._author()
+        status = self._choice("status", STATUSES, "ready")
+        visibility = self._visibility(author)
+        schedule, not_after, zone = self._times()
+        mentions = self._mentions()
+        rendered = self._render(mentions)
+        content = self._content()
+        urn = self._post_urn()
+        published_at = self._published_at()
+        optional = self._optional_fields()
+        imported = self._linkedin_content(urn)
+        if author is None or content is None:
+            return None
+        return Post(
+            path=self.path,
+            author=author,
+            author_alias=alias,
+            status=status,
+            visibility=visibility,
+            schedule=schedule,
+            not_after=not_after,
+            zone=zone,
+            rendered=rendered,
+            queued=self._queued(),
+            urn=urn,
+            published_at=published_at,
+            linkedin_content=imported,
+            **content,
+            **optional,
+        )
+
+    def _check_keys(self) -> None:
+        for key in self.data:
+            if key not in KEYS:
+                self.error((str(key),), f"unknown key '{key}'{did_you_mean(str(key), KEYS)}")
+        for dup, line in self.front.duplicates:
+            self.diagnostics.append(
+                Diagnostic(self.path, line, "error", f"'{'.'.join(map(str, dup))}' is set twice")
+            )
+        present = [k for k in CONTENT_KEYS if self.data.get(k) is not None]
+        if len(present) > 1:
+            self.error(
+                (present[1],),
+                f"a post has at most one of images, video, document, article; "
+                f"found {' and '.join(present)}",
+            )
+
+    def _string(self, key: str, required: bool = False) -> str | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.error((key,), f"'{key}' is required")
+            return None
+        if isinstance(value, (dict, list)):
+            self.error((key,), f"'{key}' must be text, found a {type(value).__name__}")
+            return None
+        return str(self.front.raw.get((key,), value))
+
+    def _choice(self, key: str, choices: tuple[str, ...], default: str) -> str:
+        value = self._string(key)
+        if value is None:
+            return default
+        if value not in choices:
+            self.error(
+                (key,),
+                f"{key} '{value}' is not one of {', '.join(choices)}{did_you_mean(value, choices)}",
+            )
+            return default
+        return value
+
+    def warn_if_late(self, post: Post, now: datetime) -> None:
+        """A post not yet published whose schedule has passed goes out late, or never."""
+        if post.status != "ready" or post.urn or post.schedule is None or post.schedule > now:
+            return
+        when = format_utc(post.schedule)
+        if post.not_after is not None and post.not_after < now:
+            self.report("warning", ("schedule",),
+                        f"schedule {when} and not_after {format_utc(post.not_after)} have "
+                        "passed: this post will expire, not be posted; move the schedule "
+                        "to post it")
+        else:
+            self.report("warning", ("schedule",),
+                        f"schedule {when} has passed: the next sync posts it at once")
+
+    def _author(self) -> tuple[str | None, str | None]:
+        name = self._string("author") or self.config.defaults.author
+        if name is None:
+            self.error(
+                ("author",),
+                "no author: set 'author:' to an alias from [authors] in publish.toml or a URN, "
+                "or set [defaults].author",
+            )
+            return None, None
+        urn = self.config.author_urn(name)
+        if urn is None:
+            if name.startswith("urn:"):
+                hint = (
+                    "a person URN is urn:li:person:<id>, an organization URN is "
+                    "urn:li:organization:<number>"
+                )
+            else:
+                known = ", ".join(sorted(self.config.authors)) or "none"
+                hint = (
+                    f"add it under [authors] in publish.toml (known: {known})"
+                    f"{did_you_mean(name, list(self.config.authors))}"
+                )
+            self.error(("author",), f"unknown author '{name}': {hint}")
+            return None, None
+        alias = name if name in self.config.authors else self.config.author_alias(urn)
+        return urn, alias
+
+    def _visibility(self, author: str | None) -> str:
+        visibility = self._choice("visibility", VISIBILITIES, self.config.defaults.visibility)
+        if visibility == "CONNECTIONS" and author and author.startswith("urn:li:organization:"):
+            self.error(
+                ("visibility",),
+                "CONNECTIONS is for person authors only; an organization posts PUBLIC or LOGGED_IN",
+            )
+        return visibility
+
+    def _queued(self) -> bool:
+        return self.data.get("schedule") == QUEUE
+
+    def _times(self) -> tuple[datetime | None, datetime | None, str]:
+        zone = self.config.defaults.timezone
+        if self._queued():
+            if self.data.get("not_after") is not None:
+                self.report("warning", ("not_after",), "not_after has no effect with "
+                            "schedule: queue (a queued post waits for its slot, however late)")
+            return None, None, zone
+        schedule = self._time("schedule", zone)
+        not_after = self._time("not_after", zone)
+        if schedule and not not_after:
+            try:
+                not_after = schedule + self.config.defaults.max_delay
+            except OverflowError:
+                self.error(("schedule",), "schedule plus [defaults].max_delay is past the "
+                           "year 9999: write a real date")
+                return None, None, zone
+        if schedule and not_after and not_after <= schedule:
+            self.error(("not_after",), "not_after must be later than schedule")
+        if not_after and not schedule and "not_after" in self.data:
+            self.report("warning", ("not_after",), "not_after has no effect without schedule")
+        return schedule, not_after, zone
+
+    def _time(self, key: str, zone: str) -> datetime | None:
+        if self.data.get(key) is None:
+            return None
+        raw = self.front.raw.get((key,))
+        also = " or 'queue' (the author's next free slot)" if key == "schedule" else ""
+        if raw is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            self.error(
+                (key,),
+                f"{key} needs a date and a time, like '2026-12-01 09:00'{also} "
+                f"(found {raw or self.data[key]!r})",
+            )
+            return None
+        try:
+            parsed = parse_time(raw, zone)
+        except TimeError as error:
+            self.error((key,), f"{key}: {error}{also}")
+            return None
+        if parsed.warning:
+            self.report("warning", (key,), f"{key}: {parsed.warning}")
+        return parsed.utc
+
+    def _mentions(self) -> dict[str, MentionTarget]:
+        mentions = dict(self.config.mentions)
+        local = self.data.get("mentions")
+        if local is None:
+            return mentions
+        if not isinstance(local, dict):
+            self.error(("mentions",), "mentions must map handles to {urn, name}")
+            return mentions
+        for handle, value in local.items():
+            target = mention_target(value)
+            if isinstance(target, str):
+                self.error(("mentions", str(handle)), f"mentions.{handle}: {target}")
+            else:
+                mentions[str(handle)] = target
+        return mentions
+
+    def _render(self, mentions: dict[str, MentionTarget]) -> Rendered:
+        options = RenderOptions(
+            mentions={h: Mention(urn=m.urn, name=m.name) for h, m in mentions.items()},
+            emphasis=self.config.emphasis,  # type: ignore[arg-type]
+            footer=self.config.footer,
+            utm=self.config.utm,
+            utm_domains=self.config.utm_domains,
+        )
+        body = self.front.body
+        if len(body) > MAX_BODY_CHARACTERS:
+            self.diagnostics.append(Diagnostic(
+                self.path, self.front.body_line, "error",
+                f"the text is {len(body):,} characters long; LinkedIn shows at most "
+                f"{LIMIT:,}: shorten it",
+            ))
+            body = ""
+        rendered = render(body, options)
+        if not self.front.body.strip():
+            self.diagnostics.append(
+                Diagnostic(
+                    self.path,
+                    self.front.body_line,
+                    "error",
+                    "the post has no text: write it below the closing '---'",
+                )
+            )
+        for issue in rendered.issues:
+            if issue.message.startswith("the text is empty"):
+                continue
+            line = self.front.body_line + issue.line - 1 if issue.line else self.front.body_line
+            self.diagnostics.append(Diagnostic(self.path, line, issue.severity, issue.message))
+        return rendered
+
+    def _linkedin_content(self, urn: str | None) -> dict[str, Any] | None:
+        """The content of an imported post: only next to its urn:, and alone."""
+        value = self.data.get("linkedin_content")
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not value:
+            self.error(("linkedin_content",), "linkedin_content must be LinkedIn's content "
+                       "object as `publish import` wrote it (media, multiImage, article…)")
+            return None
+        if urn is None and self.data.get("urn") is None:
+            self.error(("linkedin_content",), (
+                "linkedin_content is the content of a post already on LinkedIn and needs "
+                "its urn: line; a new post attaches files with images:, video: or document:"))
+        present = [k for k in CONTENT_KEYS if self.data.get(k) is not None]
+        if present:
+            self.error(("linkedin_content",), (
+                f"linkedin_content and {present[0]} together: a post has one content; "
+                "LinkedIn cannot change an imported post's content, so make a new post"))
+        return dict(value)
+
+    def _post_urn(self) -> str | None:
+        urn = self._string("urn")
+        if urn is not None and not POST_URN.match(urn):
+            self.error(
+                ("urn",), f"urn '{urn}' is not a post URN (urn:li:share:… or urn:li:ugcPost:…)"
+            )
+            return None
+        return urn
+
+    def _published_at(self) -> datetime | None:
+        text = self._string("published_at")
+        if text is None:
+            return None
+        try:
+            return parse_utc(text)
+        except (ValueError, OverflowError):
+            self.error(("published_at",), f"published_at '{text}' is not an ISO 8601 time")
+            return None
+
+    def _optional_fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        comment = self._string("first_comment")
+        if comment is not None:
+            if not comment.strip():
+                self.error(("first_comment",), "first_comment is empty: remove it or write it")
+            elif utf16_len(comment) > MAX_COMMENT:
+                # Counted like the commentary, in UTF-16 units: an emoji counts 2, the
+                # stricter reading of LinkedIn's 1,250 characters.
+                self.error(
+                    ("first_comment",),
+                    f"first_comment is {utf16_len(comment)} characters; LinkedIn allows "
+                    f"{MAX_COMMENT}: shorten it by {utf16_len(comment) - MAX_COMMENT}",
+                )
+            fields["first_comment"] = comment
+        reshare = self.data.get("reshare", True)
+        if not isinstance(reshare, bool):
+            self.error(("reshare",), f"reshare must be true or false, found {reshare!r}")
+        else:
+            fields["reshare"] = reshare
+        fields["experiment"] = self._experiment()
+        fields["publish_when_url"] = self._publish_when()
+        return fields
+
+    def _experiment(self) -> dict[str, str] | None:
+        value = self.data.get("experiment")
+        if value is None:
+            return None
+        found = experiment_of(value)
+        if found is None:
+            self.error(("experiment",), EXPERIMENT_FORM)
+            return None
+        name, variant = found
+        return {"name": name, "variant": variant}
+
+    def _publish_when(self) -> str | None:
+        value = self.data.get("publish_when")
+        if value is None:
+            return None
+        url = value.get("url_ok") if isinstance(value, dict) else None
+        if not isinstance(value, dict) or set(value) != {"url_ok"} or not _is_http(url):
+            self.error(
+                ("publish_when",),
+                "publish_when must be {url_ok: https://…}, a web address with a host name "
+                "and no spaces, quotes, angle brackets or backticks: "
+                "the post waits until that URL answers 2xx",
+            )
+            return None
+        return str(url)
+
+    # --- content -------------------------------------------------------------------------
+
+    def _content(self) -> dict[str, Any] | None:
+        """The content fields of Post, or None when the content is invalid."""
+        errors_before = self._error_count()
+        content: dict[str, Any] = {"kind": "text"}
+        if self.data.get("images") is not None:
+            images = self._images()
+            content["images"] = images
+            content["kind"] = "image" if len(images) == 1 else "multi_image"
+        elif self.data.get("video") is not None:
+            content["video"] = self._media_block("video", "video")
+            content["kind"] = "video"
+        elif self.data.get("document") is not None:
+            content["document"] = self._media_block("document", "document")
+            content["kind"] = "document"
+        elif self.data.get("article") is not None:
+            content["article"] = self._article()
+            content["kind"] = "article"
+        return None if self._error_count() > errors_before else content
+
+    def _error_count(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    def _images(self) -> tuple[MediaFile, ...]:
+        value = self.data["images"]
+        if not isinstance(value, list) or not value:
+            self.error(("images",), "images must be a list of {path, alt} entries")
+            return ()
+        if len(value) > MAX_IMAGES:
+            self.error(("images",), f"{len(value)} images; LinkedIn takes at most {MAX_IMAGES}")
+        files = []
+        for index, entry in enumerate(value):
+            media = self._media_entry(("images", index), entry, "image")
+            if media:
+                files.append(media)
+        return tuple(files)
+
+    def _media_block(self, key: str, kind: MediaKind) -> MediaFile | None:
+        return self._media_entry((key,), self.data[key], kind)
+
+    def _media_entry(
+        self, key: tuple[str | int, ...], entry: object, kind: MediaKind
+    ) -> MediaFile | None:
+        schema = MEDIA_KEYS[str(key[0])]
+        if isinstance(entry, str) and kind == "image":
+            entry = {"path": entry}
+        if not isinstance(entry, dict):
+            self.error(key, f"{_name(key)} must be a mapping with {', '.join(sorted(schema[0]))}")
+            return None
+        if not self._entry_keys(key, entry, schema):
+            return None
+        alt = self._alt_text(key, entry) if kind == "image" else None
+        title = self._title(key, entry)
+        media = self._media_file(key, str(entry["path"]), kind, alt=alt, title=title)
+        if media is None or kind != "video":
+            return media
+        thumbnail, captions = self._video_extra(key, entry, "thumbnail", "image"), None
+        if thumbnail is not None and thumbnail.info.format not in VIDEO_THUMBNAIL_FORMATS:
+            self.error((*key, "thumbnail"), f"{thumbnail.path}: a video thumbnail must be "
+                       "a JPEG or PNG image: convert it")
+        captions = self._video_extra(key, entry, "captions", "captions")
+        return replace(media, thumbnail=thumbnail, captions=captions)
+
+    def _video_extra(
+        self, key: tuple[str | int, ...], entry: dict[str, Any], name: str, kind: MediaKind
+    ) -> MediaFile | None:
+        value = entry.get(name)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error((*key, name), f"video {name} must be a path to a file")
+            return None
+        return self._media_file((*key, name), value, kind)
+
+    def _entry_keys(
+        self,
+        key: tuple[str | int, ...],
+        entry: dict[str, Any],
+        schema: tuple[frozenset[str], frozenset[str]],
+    ) -> bool:
+        required, optional = schema
+        ok = True
+        for name in entry:
+            if name not in required | optional:
+                self.error(
+                    (*key, name),
+                    f"unknown key '{name}' in {_name(key)}"
+                    f"{did_you_mean(str(name), required | optional)}",
+                )
+                ok = False
+        for name in sorted(required - set(entry)):
+            self.error(key, f"{_name(key)} needs '{name}'")
+            ok = False
+        return ok
+
+    def _alt_text(self, key: tuple[str | int, ...], entry: dict[str, Any]) -> str | None:
+        alt = entry.get("alt")
+        if alt is None or not str(alt).strip():
+            if self.config.defaults.require_alt_text:
+                self.error(
+                    key,
+                    f"{_name(key)} has no alt text: add 'alt:' describing the image "
+                    "for people who cannot see it ([defaults].require_alt_text)",
+                )
+            else:
+                self.report("warning", key, f"{_name(key)} has no alt text")
+            return None
+        if len(str(alt)) > MAX_ALT:
+            self.error(
+                (*key, "alt"), f"alt text is {len(str(alt))} characters; LinkedIn allows {MAX_ALT}"
+            )
+        return str(alt)
+
+    def _title(self, key: tuple[str | int, ...], entry: dict[str, Any]) -> str | None:
+        title = entry.get("title")
+        if title is None:
+            return None
+        if not str(title).strip() or len(str(title)) > MAX_TITLE:
+            self.error((*key, "title"), f"title must be 1 to {MAX_TITLE} characters")
+        return str(title)
+
+    def _media_file(
+        self,
+        key: tuple[str | int, ...],
+        relative: str,
+        kind: MediaKind,
+        alt: str | None = None,
+        title: str | None = None,
+    ) -> MediaFile | None:
+        resolved = self._resolve(key, relative)
+        if resolved is None:
+            return None
+        info, problems = inspect_media(resolved, kind)
+        for problem in problems:
+            self.error((*key, "path"), f"{relative}: {problem}")
+        if info is None or problems:
+            return None
+        return MediaFile(
+            path=resolved.relative_to(self.config.root.resolve()).as_posix(),
+            kind=kind,
+            sha256=sha256_file(resolved),
+            info=info,
+            alt=alt,
+            title=title,
+        )
+
+    def _resolve(self, key: tuple[str | int, ...], relative: str) -> Path | None:
+        """The file a media path names, refusing anything outside the repository."""
+        where = (*key, "path") if (*key, "path") in self.front.lines else key
+        shown = _shown(relative)
+        if "\x00" in relative:
+            self.error(where, f"'{shown}' holds a NUL character, which no file name can: "
+                       "write the path to the file")
+            return None
+        if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
+            self.error(where, f"'{shown}' is absolute; write it relative to the post file")
+            return None
+        root = self.config.root.resolve()
+        try:
+            target = (self.folder / relative).resolve()
+            if not target.is_relative_to(root):
+                self.error(where, f"'{shown}' points outside the repository; "
+                           "keep media inside it")
+                return None
+            found = target.is_file()
+        except (OSError, ValueError) as error:  # a name too long for the file system
+            reason = getattr(error, "strerror", None) or str(error)
+            self.error(where, f"'{shown}' is not a usable path ({reason}): "
+                       "write the path to the file")
+            return None
+        if not found:
+            self.error(
+                where,
+                f"'{shown}' does not exist "
+                f"(looked for {_shown(target.relative_to(root).as_posix())})",
+            )
+            return None
+        return target
+
+    def _article(self) -> Article | None:
+        entry = self.data["article"]
+        key: tuple[str | int, ...] = ("article",)
+        if not isinstance(entry, dict):
+            self.error(key, "article must be {url, title, description?, thumbnail?}")
+            return None
+        if not self._entry_keys(key, entry, MEDIA_KEYS["article"]):
+            return None
+        if not _is_http(entry["url"]):
+            self.error(
+                (*key, "url"),
+                "article url must start with http:// or https:// and be a web address: a host "
+                "name, and no spaces, quotes, angle brackets or backticks; "
+                f"found {_shown(repr(entry['url']))}",
+            )
+        title = self._title(key, entry)
+        thumbnail = None
+        if entry.get("thumbnail") is not None:
+            thumbnail = self._media_file((*key, "thumbnail"), str(entry["thumbnail"]), "image")
+        description = entry.get("description")
+        return Article(
+            url=str(entry["url"]),
+            title=title or "",
+            description=None if description is None else str(description),
+            thumbnail=thumbnail,
+        )
