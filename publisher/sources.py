@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from publisher import ledger as ledgers
-from publisher.config import Config
+from publisher.config import Config, key_lines
 from publisher.errors import Diagnostic
 from publisher.gitops import (
     FileState,
@@ -34,7 +34,8 @@ from publisher.gitops import (
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
-from publisher.queue import Queue, build_queue, cadence_breaches
+from publisher.queue import Queue, build_queue, cadence_breaches, slot_times
+from publisher.utc import format_utc
 
 if TYPE_CHECKING:
     from publisher.post import Post
@@ -242,7 +243,34 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
         waiting = {p: post for p in paths if (post := loaded[p].post) is not None
                    and p not in book.posts}
         diagnostics += schedule_problems(config.root, waiting, now)
+        diagnostics += _slot_problems(config, now)
     return sorted(diagnostics, key=lambda d: d.path)
+
+
+def _slot_problems(config: Config, now: datetime) -> list[Diagnostic]:
+    """Queue slots that the publishing workflow's schedule reaches late or never (runs.py),
+    each on its `slots` line of publish.toml: a post queued there would wait for the run."""
+    tables = {"queue": config.queue.default.slots, **{
+        f"queue.authors.{alias}": rules.slots for alias, rules in config.queue.authors.items()
+        if rules.slots is not config.queue.default.slots}}
+    if config.path is None or not any(tables.values()):
+        return []
+    from publisher.runs import outlook, read_schedule
+
+    schedule = read_schedule(config.root).schedule
+    if schedule is None:
+        return []
+    lines = key_lines(config.path.read_text(encoding="utf-8"))
+    found = []
+    for key, slots in tables.items():
+        for slot in slots:
+            at = next(slot_times([slot], now, 1))[0]
+            warning = outlook(schedule, at, None).warning
+            if warning is not None:
+                found.append(Diagnostic(config.path.name, lines.get(f"{key}.slots"), "warning",
+                                        f"{key}.slots: slot {slot}, next at "
+                                        f"{format_utc(at)}: {warning}"))
+    return found
 
 
 def _queue_problems(config: Config, posts: list[Post], book: Ledger,

@@ -502,3 +502,18 @@ def test_a_shallow_clone_says_its_slots_may_be_wrong(tmp_path: Path) -> None:
     assert "lacks the older history" not in full["posts/b.md"]["reason"]
     assert cut["posts/a.md"]["scheduled_for"] == "2026-12-01T08:00:00Z"  # by name alone
     assert "fetch it all (`git fetch --unshallow`" in cut["posts/a.md"]["reason"]
+
+
+def test_check_warns_of_a_slot_the_publishing_schedule_reaches_late(tmp_path: Path) -> None:
+    workflow = ('on:\n  schedule:\n    - cron: "5-59/15 7-16 * * 1-5"\n')
+    config = CONFIG + '[queue]\nslots = ["Tue 09:00", "Sat 10:00"]\n'
+    root = repo(tmp_path, {"posts/a.md": queued("One."),
+                           ".github/workflows/publish.yml": workflow}, config)
+    code, output = invoke(root, "check", "--now", "2026-11-30T12:00:00Z")
+    assert code == 0, output
+    line = config.splitlines().index('slots = ["Tue 09:00", "Sat 10:00"]') + 1
+    [warning] = [w for w in output.splitlines() if w.startswith("publish.toml")]
+    assert warning.startswith(f"publish.toml:{line}: warning: queue.slots: slot Sat 10:00 "
+                              "Europe/Berlin, next at 2026-12-05T09:00:00Z: the schedule of "
+                              ".github/workflows/publish.yml")
+    assert "first runs at 2026-12-07T07:05:00Z" in warning
