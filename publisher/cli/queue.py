@@ -18,10 +18,10 @@ from publisher.cli.options import parse_now
 def queue_command(obj: Context, output_format: str, weeks: int, now_text: str | None) -> None:
     """List each author's upcoming queue slots with their posts, and the free ones."""
     from publisher import queueview
-    from publisher.sources import queue_of
 
-    config = obj.config()
+    repository = obj.repository()
+    config = repository.config
     now = parse_now(now_text, config)
-    authors = queueview.overview(queue_of(config, now), now, weeks)
+    authors = repository.queue(now, weeks)
     render = queueview.as_json if output_format == "json" else queueview.as_text
     click.echo(render(authors, now, config.defaults.timezone), nl=False)
