@@ -517,3 +517,12 @@ def test_check_warns_of_a_slot_the_publishing_schedule_reaches_late(tmp_path: Pa
                               "Europe/Berlin, next at 2026-12-05T09:00:00Z: the schedule of "
                               ".github/workflows/publish.yml")
     assert "first runs at 2026-12-07T07:05:00Z" in warning
+
+
+def test_a_queued_post_with_no_slot_reads_so_in_the_plans(tmp_path: Path) -> None:
+    root = repo(tmp_path, {"posts/a.md": queued("Nowhere to go.", "jane")}, CONFIG)
+    text = invoke(root, "--dry-run", "--now", "2026-12-01T07:00:00Z")
+    assert text[0] == 0 and "! blocked  posts/a.md  queued, no slot" in text[1]
+    markdown = invoke(root, "--dry-run", "--format", "markdown", "--now",
+                      "2026-12-01T07:00:00Z")
+    assert markdown[0] == 0 and "| queued, no slot |" in markdown[1]
