@@ -47,6 +47,7 @@ from publisher.plan import Plan, PlanOptions
 if TYPE_CHECKING:
     from publisher.analytics import StatsResult, Summary
     from publisher.apply import Progress
+    from publisher.queueview import AuthorRows
     from publisher.sync import SyncResult
 
 __all__ = ["CheckResult", "DryRun", "Repository", "exit_code_for", "open_repository"]
@@ -153,6 +154,15 @@ class Repository:
                           progress=progress, url_ok=url_is_live, on_plan=on_plan)
         result.notices = clients.notices
         return result
+
+    def queue(self, now: datetime | None = None, weeks: int = 2) -> list[AuthorRows]:
+        """What `publish queue` lists: each author's slots from `now` for `weeks` weeks
+        (and on to the last queued post), with the post in each or why it is not free."""
+        from publisher import queueview
+        from publisher.sources import queue_of
+
+        moment = _now(now)
+        return queueview.overview(queue_of(self.config, moment), moment, weeks)
 
     def stats(self, now: datetime | None = None, since: datetime | None = None, *,
               token: str | None = None, commit: bool = False) -> StatsResult:

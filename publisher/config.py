@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publisher.errors import ConfigError, Diagnostic, did_you_mean
+from publisher.queueconfig import QueueSettings, parse_queue
 
 CONFIG_NAME = "publish.toml"
 VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN")
@@ -40,6 +41,7 @@ SCHEMA: dict[str, frozenset[str] | None] = {
     "limits": frozenset({"per_author_per_day"}),
     "git": frozenset({"branch"}),
     "apps": frozenset({"member", "page"}),
+    "queue": None,  # checked by queueconfig, which knows its nested tables
 }
 APP_KEYS = ("client_id", "scopes")
 TOP_KEYS = frozenset({"posts_dir", "ledger"})
@@ -102,6 +104,7 @@ class Config:
     per_author_per_day: int = 20
     publish_branch: str = "main"  # [git].branch: the only branch a sync publishes from
     apps: Mapping[str, AppSettings] = field(default_factory=dict)
+    queue: QueueSettings = field(default_factory=QueueSettings)
 
     @property
     def posts_path(self) -> Path:
@@ -277,6 +280,8 @@ def _build(data: dict[str, Any], root: Path, path: Path, c: _Collector) -> Confi
         per_author_per_day=_positive_int(limits, "per_author_per_day", 20, c),
         publish_branch=_branch(_table(data, "git", c), c),
         apps=_apps(_table(data, "apps", c), c),
+        queue=parse_queue(data.get("queue"), defaults.timezone, authors, parse_duration,
+                          c.error),
     )
 
 

@@ -16,9 +16,11 @@ import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from publisher import gitparse
 from publisher.errors import GitError
 
 if TYPE_CHECKING:
@@ -150,7 +152,8 @@ def _ask_tree(root: Path) -> Callable[[], Tree | None]:
             _reap(listing, status)
             return None
         # status names paths from the top of the work tree, whatever the cwd.
-        return _parse_index(_output(listing)), _parse_status(_output(status), prefix)
+        index, changed = _output(listing), _output(status)
+        return gitparse.parse_index(index), gitparse.parse_status(changed, prefix)
 
     return answer
 
@@ -179,27 +182,6 @@ def _prefix(repo: git.Repo, root: Path) -> str:
     return "" if relative == "." else relative + "/"
 
 
-_INDEX_RECORD = re.compile(r"[0-7]+ ([0-9a-f]+) [0-3]\t([^\0]*)\0")  # mode blob stage\tpath
-
-
-def _parse_index(output: str) -> dict[str, str]:
-    """`git ls-files -s -z` output -> {path: blob id}."""
-    return {path: blob for blob, path in _INDEX_RECORD.findall(output)}
-
-
-def _parse_status(output: str, prefix: str) -> set[str]:
-    """`git status --porcelain -z` output -> the paths (from `prefix`) it names."""
-    changed: set[str] = set()
-    records = iter(output.split("\0"))
-    for record in records:
-        if len(record) < 4:
-            continue
-        changed.add(record[3:].removeprefix(prefix))
-        if record[0] in "RC":
-            next(records, None)  # a rename's second record is the old path
-    return changed
-
-
 def renamed(root: Path, paths: list[str]) -> dict[str, str]:
     """Where each of these removed files (from `root`) went in the commit that removed
     it: the file git saw it renamed to, or else the one file of its kind that commit
@@ -214,33 +196,10 @@ def renamed(root: Path, paths: list[str]) -> dict[str, str]:
             continue
         shown = _output(_git(cwd, "show", "-M", "--relative", "--name-status", "-z",
                              "--format=", last))
-        target = _moved_to(shown.split("\0"), path)
+        target = gitparse.moved_to(shown.split("\0"), path)
         if target is not None:
             found[path] = target
     return found
-
-
-def _moved_to(fields: list[str], path: str) -> str | None:
-    """From `git show --name-status -z` fields: where `path` went (see renamed)."""
-    added: list[str] = []
-    index = 0
-    while index < len(fields) - 1:
-        status = fields[index]
-        if status[:1] in ("R", "C"):
-            if status[0] == "R" and fields[index + 1] == path:
-                return fields[index + 2]
-            index += 3
-            continue
-        if status == "A" and Path(fields[index + 1]).suffix == Path(path).suffix:
-            added.append(fields[index + 1])
-        index += 2
-    return added[0] if len(added) == 1 else None
-
-
-_REMOVED_URN = re.compile(r"-urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)")
-# The same line commented out by publish itself (`resolve --gone`, `--prune`): the file
-# says the URN is no longer its post, so that removal is no revert.
-_RETIRED_URN = re.compile(r"\+#[ \t]*urn:[ \t]*['\"]?(urn:li:[A-Za-z]+:[0-9A-Za-z_-]+)")
 
 
 def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
@@ -254,18 +213,37 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
                                "-G^urn:", "--", folder or "."))
     except GitError:
         return {}  # no commit yet: no history to look in
-    found: dict[str, list[str]] = {}
-    retired: set[tuple[str, str]] = set()
-    current = ""
-    for line in history.splitlines():
-        if line.startswith("--- a/") or line.startswith("+++ b/"):
-            current = line[6:].rstrip("\t")
-        elif current and (removed := _REMOVED_URN.match(line)):
-            found.setdefault(current, []).append(removed.group(1))
-        elif current and (commented := _RETIRED_URN.match(line)):
-            retired.add((current, commented.group(1)))
-    return {path: kept for path, urns in found.items()
-            if (kept := [urn for urn in urns if (path, urn) not in retired])}
+    return gitparse.removed_urns(history)
+
+
+# A line that makes a post queued or not: `schedule:` (queue, or an exact time) or `status:`.
+QUEUE_LINE = "^(schedule|status)[ \t]*:"
+
+
+def queue_entries(root: Path, folder: str) -> dict[str, tuple[datetime, str]]:
+    """When each file under `folder` (paths from `root`) joined the queue, and its name
+    then: the time of the commit that brought it to the checked-out branch (for a merged
+    pull request, the merge), or of a later one that changed its `schedule:` or `status:`
+    line (a draft made ready, an exact time made `queue`). A file renamed since keeps its
+    time and the name it came with; one deleted and added again takes the time it came
+    back. Two git calls for all files, run side by side."""
+    cwd = str(root)
+    common = ("-c", "core.quotePath=false", "log", "--first-parent", "-M", "-z",
+              "--relative", "--format=%x01%ct")
+    added = _git(cwd, *common, "--reverse", "--diff-filter=AR", "--name-status", "--",
+                 folder or ".")
+    edited = _git(cwd, *common, "--name-only", f"-G{QUEUE_LINE}", "--", folder or ".")
+    try:
+        arrivals, edits = _output(added), _output(edited)
+    except GitError:
+        _reap(edited)
+        return {}  # no commit yet: nothing has come
+    return gitparse.queue_entries(arrivals, gitparse.last_edits(edits))
+
+
+def is_shallow(root: Path) -> bool:
+    """A clone without the whole history (`actions/checkout` without `fetch-depth: 0`)."""
+    return _quiet(str(root), "rev-parse", "--is-shallow-repository") == "true"
 
 
 def not_a_repository(root: Path) -> GitError:

@@ -35,6 +35,7 @@ from publisher.utc import format_utc
 
 if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
     from publisher.post import LoadedPost, Post
+    from publisher.queue import Placed
 
 Action = Literal[
     "create", "update", "replace", "delete", "move", "wait", "expired", "skip", "blocked",
@@ -66,6 +67,7 @@ class Source:
     removed_urns: tuple[str, ...] = ()  # a new post: urn: lines git history removed
     stated_urn: str | None = None  # an invalid post: the urn: line it seems to have
     untracked: bool = False  # a new file git does not track yet
+    slot: Placed | None = None  # a `schedule: queue` post: its slot (publisher.queue)
 
     @property
     def uncommitted(self) -> tuple[str, ...]:
@@ -96,6 +98,7 @@ class Change:
     blob: str | None = None
     media_blobs: dict[str, str] | None = field(default=None, compare=False, repr=False)
     moved_from: str | None = None  # the path the ledger had for this post
+    queued: bool = False  # scheduled_for is the post's queue slot
     goes_out: datetime | None = None  # a waiting post: the workflow's first run (runs.py)
 
     @property
@@ -124,6 +127,7 @@ class Change:
             "fold": rendered.fold if rendered else None,
             "diagnostics": [d.to_json() for d in self.diagnostics] if self.diagnostics else [],
             "moved_from": self.moved_from,
+            "queued": self.queued,
             "goes_out": format_utc(self.goes_out) if self.goes_out else None,
         }
 
@@ -289,13 +293,14 @@ def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOpt
         "noop",
         "",
         author=post.author,
-        scheduled_for=post.schedule,
+        scheduled_for=source.slot.at if source.slot and post.queued else post.schedule,
         not_after=post.not_after,
         urn=(entry.urn if entry else None) or post.urn,
         diagnostics=diagnostics,
         source=post,
         blob=source.blob,
         media_blobs=source.media_blobs,
+        queued=post.queued,
     )
     return _for_post(base, post, source, entry, now, options)
 
@@ -375,7 +380,22 @@ def _for_post(  # noqa: PLR0911
             return held
     if source.uncommitted and not options.allow_dirty:
         return _with(base, "blocked", _not_committed(source, "only what is in git is published"))
+    if post.queued and (entry is None or entry.state != "pending"):
+        return _queued(base, now, source.slot)
     return _due(base, post, entry, now)
+
+
+def _queued(base: Change, now: datetime, slot: Placed | None) -> Change:
+    """A `schedule: queue` post: it waits for its slot, and once the slot has come it is
+    due until it is posted (a slot that passed without a run is never skipped)."""
+    if slot is None or slot.at is None:
+        why = slot.problem if slot else "its author's queue was not worked out"
+        return _with(base, "blocked", f"queued, but {why}")
+    where = f"slot {slot.slot} ({format_utc(slot.at)})"
+    caveat = f" ({slot.caveat})" if slot.caveat else ""
+    if slot.at > now:
+        return _with(base, "wait", f"queued for its {where}{caveat}")
+    return _with(base, "create", f"queued; due since its {where}{caveat}")
 
 
 def _off_linkedin(entry: Entry) -> str:

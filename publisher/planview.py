@@ -41,6 +41,7 @@ SUMMARY_WORDS = (
     ("skip", "skipped"),
     ("noop", "unchanged"),
 )
+NO_SLOT = "queued, no slot"  # a queued post its author's queue has no slot for
 FOLD_MARK = "┈┈┈┈ …see more ┈┈┈┈"
 
 
@@ -143,6 +144,8 @@ def _text_row(change: Change, plan: Plan, width: int) -> str:
     length = f"{change.length}/{_limit()}" if change.length is not None else ""
     scheduled = change.source is not None and change.action != "delete"
     timing = when(change.scheduled_for, plan.timezone, plan.now) if scheduled else ""
+    if scheduled and change.queued and change.scheduled_for is None:
+        timing = NO_SLOT
     row = f"  {symbol} {change.action:<8} {change.post:<{width}}  {timing}"
     if length and change.action in ("create", "update", "replace", "wait"):
         row += f"  {length} chars"
@@ -238,8 +241,10 @@ def _markdown_row(change: Change, plan: Plan) -> str:
         timing = (
             when(change.scheduled_for, plan.timezone, plan.now)
             if change.scheduled_for
-            else "next sync after merge"
+            else NO_SLOT if change.queued else "next sync after merge"
         )
+        if change.queued and change.scheduled_for:
+            timing += " · queue slot"
     if change.goes_out is not None:
         timing += f" → goes out {when(change.goes_out, plan.timezone, plan.now)}"
     moved = f" (from {_code(change.moved_from, cell=True)})" if change.moved_from else ""

@@ -33,6 +33,7 @@ from publisher.postmodel import (
     MEDIA_KEYS,
     PARENT_URN,
     POST_URN,
+    QUEUE,
     STATUSES,
     VIDEO_THUMBNAIL_FORMATS,
     Article,
@@ -90,6 +91,7 @@ class _PostChecker:
             not_after=not_after,
             zone=zone,
             rendered=rendered,
+            queued=self._queued(),
             urn=urn,
             published_at=published_at,
             linkedin_content=imported,
@@ -193,8 +195,16 @@ class _PostChecker:
             )
         return visibility
 
+    def _queued(self) -> bool:
+        return self.data.get("schedule") == QUEUE
+
     def _times(self) -> tuple[datetime | None, datetime | None, str]:
         zone = self.config.defaults.timezone
+        if self._queued():
+            if self.data.get("not_after") is not None:
+                self.report("warning", ("not_after",), "not_after has no effect with "
+                            "schedule: queue (a queued post waits for its slot, however late)")
+            return None, None, zone
         schedule = self._time("schedule", zone)
         not_after = self._time("not_after", zone)
         if schedule and not not_after:
@@ -214,17 +224,18 @@ class _PostChecker:
         if self.data.get(key) is None:
             return None
         raw = self.front.raw.get((key,))
+        also = " or 'queue' (the author's next free slot)" if key == "schedule" else ""
         if raw is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
             self.error(
                 (key,),
-                f"{key} needs a date and a time, like '2026-12-01 09:00' "
+                f"{key} needs a date and a time, like '2026-12-01 09:00'{also} "
                 f"(found {raw or self.data[key]!r})",
             )
             return None
         try:
             parsed = parse_time(raw, zone)
         except TimeError as error:
-            self.error((key,), f"{key}: {error}")
+            self.error((key,), f"{key}: {error}{also}")
             return None
         if parsed.warning:
             self.report("warning", (key,), f"{key}: {parsed.warning}")

@@ -39,6 +39,7 @@ KEYS = (
     "poll",
     "reshare_of",
 )
+QUEUE = "queue"  # `schedule: queue`: the next free slot of the author's queue
 CONTENT_KEYS = ("images", "video", "document", "article", "poll")
 STATUSES = ("ready", "draft", "deleted")
 MEDIA_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
@@ -159,6 +160,7 @@ class Post:
     urn: str | None = None
     published_at: datetime | None = None
     publish_when_url: str | None = None
+    queued: bool = False  # `schedule: queue`: the author's next free slot (publisher.queue)
     # The content of a post imported from LinkedIn, as LinkedIn returned it (media by URN):
     # what the post already shows; never uploaded or sent again.
     linkedin_content: dict[str, Any] | None = None

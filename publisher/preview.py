@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 from PIL import Image as PILImage
 
 from publisher import cards
+from publisher.calendar import WEEKDAY_NAMES, CalendarPost, build_calendar
+from publisher.calendar import State as CalendarState
 from publisher.cards import poll as pollcard
 from publisher.config import Config
 from publisher.errors import Diagnostic, PublisherError
@@ -58,6 +60,7 @@ class Entry:
     at: datetime | None = None  # when it goes out (or went out); None: on the next sync
     commentary: str = ""  # the wire text, for the post's page
     cut: str = ""  # why LinkedIn would show the text cut short, if it would
+    state: CalendarState | None = None  # how the calendar shows it; None: not there
 
     @property
     def title(self) -> str:
@@ -84,6 +87,7 @@ class Preview:
     index: Path
     entries: tuple[Entry, ...]
     media_files: int
+    calendar: Path | None = None
 
 
 def build_preview(
@@ -108,7 +112,13 @@ def build_preview(
     index = out / "index.html"
     _write(index, "preview-index.html.j2", entries=entries, plan=plan,
            summary={a: n for a, n in plan.summary.items() if n})
-    return Preview(out=out, index=index, entries=entries, media_files=media.count)
+    calendar = out / "calendar.html"
+    dated = [CalendarPost(e.path, e.title, e.author, e.state, e.at, e.page)
+             for e in entries if e.state]
+    _write(calendar, "preview-calendar.html.j2", plan=plan, count=len(dated),
+           calendar=build_calendar(dated, plan.now, plan.timezone), weekdays=WEEKDAY_NAMES)
+    return Preview(out=out, index=index, entries=entries, media_files=media.count,
+                   calendar=calendar)
 
 
 def _plan(config: Config, now: datetime, options: PlanOptions) -> Plan:
@@ -145,15 +155,34 @@ def _entry(config: Config, plan: Plan, change: Change, media: _MediaCopies) -> E
     if post is None:
         return Entry(change.post, change.action, change.reason, "", "", "", change.author or "",
                      "", None, page, None, diagnostics)
-    when, relative, iso = _when(post, plan.now, plan.timezone)
+    at = post.published_at or change.scheduled_for or post.schedule
+    when, relative, iso = _when(at, post.published_at is not None, plan.now, plan.timezone)
     card = _card(config, post, media, (when, relative, iso), diagnostics)
     card.href = page or ""
     _add_parent(config, plan, post, card, media)
     text = cards.read_commentary(post.commentary, lambda mention: None)
     return Entry(change.post, change.action, change.reason, when, relative, iso,
                  card.author_name, post.kind, post.rendered.length, page, card, diagnostics,
-                 post.published_at or post.schedule, post.commentary,
-                 cards.cut_note(text, post.commentary))
+                 at, post.commentary, cards.cut_note(text, post.commentary),
+                 _calendar_state(change, post, at))
+
+
+_BY_ACTION: dict[str, CalendarState] = {"skip": "draft", "expired": "expired"}
+
+
+def _calendar_state(change: Change, post: Post, at: datetime | None) -> CalendarState | None:
+    """What the calendar calls a post (None: it has no place there)."""
+    if post.status == "deleted":
+        return None
+    if post.published_at is not None or change.urn is not None:
+        return "published"
+    if change.action == "blocked":
+        return "failed" if change.reason.startswith("failed before") else "blocked"
+    if change.action in _BY_ACTION:
+        return _BY_ACTION[change.action]
+    if change.queued:
+        return "queued"
+    return "scheduled" if at is not None else "due"
 
 
 def _post_of(config: Config, change: Change) -> tuple[Post | None, tuple[Diagnostic, ...]]:
@@ -227,7 +256,9 @@ def _add_parent(config: Config, plan: Plan, post: Post, card: cards.Card,
     if shared is None:
         card.reshare_note = f"Reshares {parent}, which cannot be read: see its problems"
         return
-    card.reshared = _card(config, shared, media, _when(shared, plan.now, plan.timezone), ())
+    when = _when(shared.published_at or shared.schedule, shared.published_at is not None,
+                 plan.now, plan.timezone)
+    card.reshared = _card(config, shared, media, when, ())
 
 
 def _note(diagnostic: Diagnostic) -> str:
@@ -277,14 +308,14 @@ def _duration(seconds: float) -> str:
 # ----------------------------------------------------------------------------- times
 
 
-def _when(post: Post, now: datetime, zone_name: str) -> tuple[str, str, str]:
+def _when(moment: datetime | None, published: bool, now: datetime,
+          zone_name: str) -> tuple[str, str, str]:
     """(absolute, relative, ISO 8601) for when the post goes out, or went out."""
-    moment = post.published_at or post.schedule
     if moment is None:
         return "On the next sync", "no schedule", now.isoformat()
     local = moment.astimezone(ZoneInfo(zone_name))
     absolute = f"{local:%a %d %b %Y, %H:%M} {local.tzname()} ({moment:%H:%M} UTC)"
-    if post.published_at:
+    if published:
         absolute = f"Published {absolute}"
     return absolute, relative_time(moment - now), moment.isoformat()
 

@@ -13,17 +13,20 @@ import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from publisher import ledger as ledgers
-from publisher.config import Config
+from publisher.config import Config, key_lines
 from publisher.errors import Diagnostic
 from publisher.gitops import (
     FileState,
     WorkTree,
     file_states,
+    is_shallow,
     not_a_repository,
+    queue_entries,
     removed_urns,
     renamed,
     start_scan,
@@ -31,7 +34,9 @@ from publisher.gitops import (
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.plan import Plan, PlanOptions, Source, build_plan
+from publisher.queue import Queue, build_queue, cadence_breaches, slot_times
 from publisher.reshare import by_file, reshare_line, reshare_problems
+from publisher.utc import format_utc
 
 if TYPE_CHECKING:
     from publisher.post import Post
@@ -49,6 +54,7 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
     with _fewer_collections():
         book = ledgers.load(config.ledger_path, config.ledger)
         sources = collect(config, book, scanning=scanning)
+        place_queued(config, book, sources, now)
         plan = build_plan(sources, book, now, config.defaults.timezone, options)
         if any(change.action == "wait" for change in plan.changes):
             # Only a waiting post needs the workflow's schedule: others never load it.
@@ -56,6 +62,35 @@ def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledg
 
             plan = with_goes_out(plan, config.root)
         return book, plan
+
+
+def place_queued(config: Config, ledger: Ledger, sources: list[Source],
+                 now: datetime, always: bool = False) -> Queue | None:
+    """Give each `schedule: queue` post its slot (publisher.queue); git is asked when the
+    files came only when some post is queued. `always`: the queue even with none."""
+    posts = [s.loaded.post for s in sources if s.loaded is not None and s.loaded.post]
+    if not always and not any(post.queued for post in posts):
+        return None
+    queue = build_queue(config, posts, ledger, queue_entries(config.root, config.posts_dir),
+                        now)
+    caveat = SHALLOW if any(s.queued for s in posts) and is_shallow(config.root) else None
+    for source in sources:
+        placed = queue.slot_of(source.path)
+        source.slot = replace(placed, caveat=caveat) if placed and caveat else placed
+    return queue
+
+
+SHALLOW = ("this clone lacks the older history, so every post looks as new as the newest "
+           "commit: fetch it all (`git fetch --unshallow`, or `fetch-depth: 0` in "
+           "actions/checkout) for the slot a sync will use")
+
+
+def queue_of(config: Config, now: datetime) -> Queue:
+    """Every author's queue as the plan at `now` places it (for `publish queue`)."""
+    book = ledgers.load(config.ledger_path, config.ledger)
+    queue = place_queued(config, book, collect(config, book), now, always=True)
+    assert queue is not None
+    return queue
 
 
 def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
@@ -203,10 +238,13 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     }
     identity = identify(candidates, set(every), book)
     diagnostics += [d for path, d in identity.problems.items() if path in named]
+    posts = [one.post for one in loaded.values() if one.post is not None]
+    diagnostics += [d for d in _queue_problems(config, posts, book, now) if d.path in named]
     if now is not None:
         waiting = {p: post for p in paths if (post := loaded[p].post) is not None
                    and p not in book.posts}
         diagnostics += schedule_problems(config.root, waiting, now)
+        diagnostics += _slot_problems(config, now)
     diagnostics += _reshare_problems(config, {p: loaded[p].post for p in loaded}, every, book,
                                      named)
     return sorted(diagnostics, key=lambda d: d.path)
@@ -221,3 +259,58 @@ def _reshare_problems(config: Config, posts: dict[str, Post | None], every: list
     lines = {p: reshare_line((config.root / p).read_text(encoding="utf-8")) for p in reshares}
     found = reshare_problems(posts, set(every), book, lines)
     return [d for d in found if d.path in named]
+
+
+def _slot_problems(config: Config, now: datetime) -> list[Diagnostic]:
+    """Queue slots that the publishing workflow's schedule reaches late or never (runs.py),
+    each on its `slots` line of publish.toml: a post queued there would wait for the run."""
+    tables = {"queue": config.queue.default.slots, **{
+        f"queue.authors.{alias}": rules.slots for alias, rules in config.queue.authors.items()
+        if rules.slots is not config.queue.default.slots}}
+    if config.path is None or not any(tables.values()):
+        return []
+    from publisher.runs import outlook, read_schedule
+
+    schedule = read_schedule(config.root).schedule
+    if schedule is None:
+        return []
+    lines = key_lines(config.path.read_text(encoding="utf-8"))
+    found = []
+    for key, slots in tables.items():
+        for slot in slots:
+            at = next(slot_times([slot], now, 1))[0]
+            warning = outlook(schedule, at, None).warning
+            if warning is not None:
+                found.append(Diagnostic(config.path.name, lines.get(f"{key}.slots"), "warning",
+                                        f"{key}.slots: slot {slot}, next at "
+                                        f"{format_utc(at)}: {warning}"))
+    return found
+
+
+def _queue_problems(config: Config, posts: list[Post], book: Ledger,
+                    now: datetime | None) -> list[Diagnostic]:
+    """Queued posts that can get no slot (errors), and posts with an exact schedule that
+    break their author's cadence (warnings), on the file's `schedule:` line."""
+    if not posts or not (any(p.queued for p in posts) or _has_cadence(config)):
+        return []
+    joined = queue_entries(config.root, config.posts_dir) if _in_git(config) else {}
+    queue = build_queue(config, posts, book, joined, now or datetime.now(UTC))
+    found = [Diagnostic(placed.path, _schedule_line(config, placed.path), "error",
+                        f"schedule: queue: {placed.problem}")
+             for placed in queue.placed.values() if placed.problem]
+    found += [Diagnostic(path, _schedule_line(config, path), "warning", message)
+              for path, message in cadence_breaches(queue)]
+    return found
+
+
+def _has_cadence(config: Config) -> bool:
+    rules = [config.queue.default, *config.queue.authors.values()]
+    return any(r.cadence.min_spacing or r.cadence.daily_max for r in rules)
+
+
+def _schedule_line(config: Config, path: str) -> int | None:
+    try:
+        lines = (config.root / path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(lines, 1) if line.startswith("schedule:")), None)

@@ -39,6 +39,18 @@ FOLDER_MARKS = {
     "contract": ("sandbox",),
 }
 SLOW_MODULES = {"test_soak.py", "test_crash_matrix.py"}
+# ...or by name: tests that wait on real time (the transport's backoff against a server
+# that is down or not ready, media processing on the sandbox's running clock) or commit
+# thousands of files; each takes seconds, whatever the machine.
+SLOW_TESTS = {
+    "test_linkedin_down_makes_no_commit_and_posts_nothing",
+    "test_a_commit_of_thousands_of_files_goes_through",
+    "test_a_token_that_cannot_read_media_retries_the_create_until_it_is_ready",
+    "test_media_is_confirmed_available_before_the_post_is_created",
+    "test_doctor_with_an_unreachable_linkedin_says_what_it_could_not_check",
+    "test_a_sync_with_an_unreachable_api_fails_the_post_and_records_nothing",
+    "test_login_with_an_unreachable_token_endpoint",
+}
 # ...or by what it calls: a name here in a test's code or in one of its fixtures' code.
 SANDBOX_STARTERS = {"running_sandbox", "sandbox_target"}
 # Processes of their own: `World.spawn` (`publish`, killed or signalled by the sandbox)
@@ -58,7 +70,7 @@ def marks_of(item: pytest.Item) -> set[str]:
     names = names_called(item)
     if names & SANDBOX_STARTERS:
         marks.add("sandbox")
-    if names & SLOW_CALLS:
+    if names & SLOW_CALLS or getattr(item, "originalname", item.name) in SLOW_TESTS:
         marks.add("slow")
     return marks
 

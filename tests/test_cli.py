@@ -95,7 +95,7 @@ def test_dry_run_json_schema(make_repo: Callable[..., Path]) -> None:
         "not_after": "2026-12-01T14:00:00Z", "urn": None, "kind": "text",
         "commentary": "Hello \\(world\\) @[Jane Doe](urn:li:person:782bbtaQ) #launch",
         "length": 59, "visible_length": 30, "fold": None, "diagnostics": [],
-        "moved_from": None, "goes_out": None,
+        "moved_from": None, "queued": False, "goes_out": None,
     }
     blocked = next(c for c in data["changes"] if c["action"] == "blocked")
     assert blocked["diagnostics"] == [{"path": "posts/b.md", "line": 2, "severity": "error",

@@ -34,10 +34,11 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # Posts, rendering, configuration, the ledger, the plan: files and values, no git,
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
+                "gitparse",
                 "render_options", "render_walk", "render", "config", "tokens", "writeback",
                 "postmodel", "postcheck", "post", "ledger", "identity", "plan", "planview",
                 "newpost", "cron", "runs",
-                "unrender", "poll", "reshare"),
+                "unrender", "queueconfig", "queue", "queueview", "calendar", "poll", "reshare"),
     "git": ("gitops", "sources", "init"),
     "linkedin client": ("linkedin",),
     # What runs against LinkedIn and git together, and what reads its results.

@@ -79,6 +79,7 @@ COMMANDS = {
     "doctor": "publisher.cli.auth:doctor",
     "auth": "publisher.cli.auth:auth_group",
     "preview": "publisher.cli.preview:preview",
+    "queue": "publisher.cli.queue:queue_command",
     "stats": "publisher.cli.stats:stats",
     "report": "publisher.cli.stats:report_command",
 }

@@ -44,5 +44,6 @@ def preview(
         f"Preview of {plural(len(result.entries), 'post')} "
         f"({plural(result.media_files, 'media file')} copied): {result.index}"
     )
+    click.echo(f"Calendar: {result.calendar}")
     if open_browser:
         click.launch(str(result.index))
