@@ -36,6 +36,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
                 "gitparse",
                 "render_options", "render_walk", "render", "config", "tokens", "writeback",
+                "postcheck_media",
                 "postmodel", "postcheck", "post", "ledger", "identity", "plan", "planview",
                 "newpost", "cron", "runs",
                 "unrender", "queueconfig", "queue", "queueview", "calendar", "poll", "reshare"),
