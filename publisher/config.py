@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publisher.errors import ConfigError, Diagnostic, did_you_mean
 from publisher.queueconfig import QueueSettings, parse_queue
+from publisher.render_options import Mention, RenderOptions
 
 CONFIG_NAME = "publish.toml"
 VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN")
@@ -119,6 +120,19 @@ class Config:
         if is_author_urn(alias_or_urn):
             return alias_or_urn
         return self.authors.get(alias_or_urn)
+
+    def render_options(self, mentions: Mapping[str, MentionTarget] | None = None, *,
+                       footer: bool = True) -> RenderOptions:
+        """How this repository renders a post: [render], [links] and the mentions (the
+        registry's, or `mentions` when given); without the footer when `footer` is off."""
+        targets = self.mentions if mentions is None else mentions
+        return RenderOptions(
+            mentions={h: Mention(urn=m.urn, name=m.name) for h, m in targets.items()},
+            emphasis=self.emphasis,  # type: ignore[arg-type]
+            footer=self.footer if footer else "",
+            utm=self.utm,
+            utm_domains=self.utm_domains,
+        )
 
     def author_alias(self, urn: str) -> str | None:
         for alias, known in self.authors.items():

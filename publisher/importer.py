@@ -16,8 +16,6 @@ closed to most apps), so a person's posts are tracked one by one with ``publish 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,6 +29,7 @@ from publisher.config import Config
 from publisher.errors import PublisherError
 from publisher.ledger import Entry, Ledger
 from publisher.linkedin.client import LinkedInClient
+from publisher.newpost import slugify
 from publisher.post import load_post
 from publisher.render import Mention, RenderOptions, render
 from publisher.unrender import unrender
@@ -166,12 +165,7 @@ def _published(element: Mapping[str, Any]) -> datetime:
 
 def _markdown(config: Config, commentary: str) -> tuple[str, dict[str, Mention]]:
     """The post's text as Markdown the renderer turns back into `commentary`."""
-    options = RenderOptions(
-        mentions={h: Mention(urn=m.urn, name=m.name) for h, m in config.mentions.items()},
-        emphasis=config.emphasis,  # type: ignore[arg-type]
-        utm=config.utm,
-        utm_domains=config.utm_domains,
-    )
+    options = config.render_options(footer=False)
     back = unrender(_without_footer(config, options, commentary), options)
     return back.markdown, back.mentions
 
@@ -207,18 +201,12 @@ def _file(alias: str, element: Mapping[str, Any], text: str,
 
 
 def _free_path(folder: Path, published: datetime, text: str) -> Path:
-    stem = f"{published:%Y-%m-%d}-{_slug(text)}".rstrip("-")
+    stem = f"{published:%Y-%m-%d}-{slugify(' '.join(text.split()[:_SLUG_WORDS]))}"
     path, number = folder / f"{stem}.md", 1
     while path.exists():
         number += 1
         path = folder / f"{stem}-{number}.md"
     return path
-
-
-def _slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    return "-".join(words[:_SLUG_WORDS]) or "post"
 
 
 def _commit(config: Config, paths: Iterable[str], alias: str) -> str | None:

@@ -34,7 +34,7 @@ from publisher.postmodel import (
     _shown,
     experiment_of,
 )
-from publisher.render import LIMIT, Mention, Rendered, RenderOptions, render, utf16_len
+from publisher.render import LIMIT, Rendered, render, utf16_len
 from publisher.schedule import TimeError, parse_time, parse_utc
 from publisher.utc import format_utc
 
@@ -244,13 +244,7 @@ class _PostChecker(MediaChecks):
         return mentions
 
     def _render(self, mentions: dict[str, MentionTarget]) -> Rendered:
-        options = RenderOptions(
-            mentions={h: Mention(urn=m.urn, name=m.name) for h, m in mentions.items()},
-            emphasis=self.config.emphasis,  # type: ignore[arg-type]
-            footer=self.config.footer,
-            utm=self.config.utm,
-            utm_domains=self.config.utm_domains,
-        )
+        options = self.config.render_options(mentions)
         body = self.front.body
         if len(body) > MAX_BODY_CHARACTERS:
             self.diagnostics.append(Diagnostic(
