@@ -98,7 +98,10 @@ TEXTS = {
     "posts/f-article.md": "An article from the page.",
     "posts/g-comment.md": "A post with a first comment.",
 }
-VIDEO_BYTES = 5 * 1024 * 1024  # two 4 MiB parts
+# A video in two parts, small enough to hash, commit and upload quickly: the worlds' sandbox
+# cuts videos into parts of VIDEO_PART bytes (LinkedIn's 4 MiB would make a 5 MB file).
+VIDEO_PART = 64 * 1024
+VIDEO_BYTES = 100 * 1024
 
 
 @dataclass
@@ -182,6 +185,7 @@ def seed_sandbox(control: SandboxControl, *, page_scopes: list[str] | None = Non
                  jane_admin: bool = True) -> dict[str, str]:
     """Jane and the Acme page in the sandbox; a token per author alias."""
     control.reset(seed=5)
+    control.configure(video_part_bytes=VIDEO_PART)
     control.set_clock(NOW)
     control.add_member("782bbtaQ", "Jane Doe")
     control.add_organization(2414183, "Acme Corp", admins=["782bbtaQ"] if jane_admin else [])

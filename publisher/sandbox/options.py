@@ -7,11 +7,14 @@ Every option can be given to ``running_sandbox(**options)`` and changed at run t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 # Content kinds whose posts come back as urn:li:ugcPost (linkedin-api.md 4.3, unverified rule).
 DEFAULT_UGC_CONTENT = ("video", "document", "multiImage", "poll")
+# LinkedIn's uploadInstructions cut a video into parts of 4 MiB, the last one shorter
+# (docs/sandbox.md, initializeUpload). Clients must follow the instructions, not assume it.
+VIDEO_PART_BYTES = 4 * 1024 * 1024
 CONTENT_KINDS = ("text", "image", "video", "document", "multiImage", "article", "poll",
                  "celebration", "reference")
 
@@ -32,18 +35,28 @@ class Options:
     require_protocol_header: bool = True    # X-Restli-Protocol-Version: 2.0.0 on /rest
     finder_total: bool = False              # add paging.total to the posts finder
     upload_url_ttl_seconds: float = 86_400.0
+    video_part_bytes: int = VIDEO_PART_BYTES    # the size of a video part in uploadInstructions
 
     def update(self, changes: Mapping[str, Any]) -> None:
-        """Apply changes, refusing unknown names and wrong types with ValueError."""
-        known = {f.name: f for f in fields(self)}
+        """Apply changes, refusing unknown names and wrong values with ValueError; a refused
+        change leaves every option as it was."""
+        known = {f.name for f in fields(self)}
+        trial = replace(self)
         for name, value in changes.items():
             if name not in known:
                 raise ValueError(f"unknown sandbox option {name!r}; known: {sorted(known)}")
-            setattr(self, name, _checked(name, value, getattr(self, name)))
+            setattr(trial, name, _checked(name, value, getattr(trial, name)))
+        trial._check()
+        for name in changes:
+            setattr(self, name, getattr(trial, name))
+
+    def _check(self) -> None:
         if self.commentary_on_read not in ("received", "shown"):
             raise ValueError("commentary_on_read must be 'received' or 'shown'")
         if self.duplicate_match not in ("content", "text"):
             raise ValueError("duplicate_match must be 'content' or 'text'")
+        if self.video_part_bytes < 1:
+            raise ValueError("video_part_bytes must be at least 1")
         unknown = set(self.ugc_post_content) - set(CONTENT_KINDS)
         if unknown:
             raise ValueError(f"ugc_post_content: unknown content kinds {sorted(unknown)}")

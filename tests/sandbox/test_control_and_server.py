@@ -91,6 +91,7 @@ def test_reset_forgets_everything_but_the_defaults(control: SandboxControl, alic
     ("clock", {}, 'give {"now": ISO 8601} or {"advance": seconds}'),
     ("config", {"strict_little_txt": True}, "unknown sandbox option 'strict_little_txt'"),
     ("config", {"member_daily_limit": "lots"}, "member_daily_limit must be an integer"),
+    ("config", {"video_part_bytes": 0}, "video_part_bytes must be at least 1"),
     ("authorize", {"client_id": "sandbox-client", "redirect_uri": "x", "scope": ["openid"]},
      "Redirect_uri doesn't match"),
 ])
@@ -99,6 +100,14 @@ def test_control_errors(control: SandboxControl, route: str, body: dict[str, obj
     answer = requests.post(f"{control.base_url}/_sandbox/{route}", json=body, timeout=10)
     assert answer.status_code == 400
     assert message in answer.json()["error"]
+
+
+def test_a_refused_config_changes_nothing(control: SandboxControl) -> None:
+    before = control.config()
+    answer = requests.post(f"{control.base_url}/_sandbox/config", timeout=10,
+                           json={"strict_little_text": True, "video_part_bytes": 0})
+    assert answer.status_code == 400
+    assert control.config() == before
 
 
 def test_authorize_shortcut(control: SandboxControl, base_url: str) -> None:

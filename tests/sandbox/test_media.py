@@ -220,6 +220,22 @@ def test_video_parts_are_4_mib(alice: Api) -> None:
         (0, PART - 1), (PART, 2 * PART - 1), (2 * PART, size - 1)]
 
 
+def test_video_part_size_is_an_option_kept_by_each_upload(control: SandboxControl,
+                                                          alice: Api) -> None:
+    control.configure(video_part_bytes=1000)
+    value = initialize(alice, "videos", fileSizeBytes=2500).json()["value"]
+    instructions = value["uploadInstructions"]
+    assert [(i["firstByte"], i["lastByte"]) for i in instructions] == [
+        (0, 999), (1000, 1999), (2000, 2499)]
+    control.configure(video_part_bytes=PART)    # an upload keeps the parts it was given
+    assert requests.put(instructions[0]["uploadUrl"], data=bytes(1000),
+                        timeout=10).status_code == 200
+    wrong = requests.put(instructions[2]["uploadUrl"], data=bytes(1000), timeout=10)
+    assert wrong.status_code == 400
+    assert wrong.json()["message"] == ("Part 2 must be bytes 2000-2499 (500 bytes); received "
+                                       "1000 bytes")
+
+
 def test_video_upload_finalize_and_post(alice: Api) -> None:
     urn = upload_video(alice, mp4_bytes(12.5, PART + 100_000))
     body = status(alice, "videos", urn)

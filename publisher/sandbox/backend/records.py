@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from publisher.sandbox.options import VIDEO_PART_BYTES
+
 JSON = dict[str, Any]
 
 
@@ -134,6 +136,7 @@ class Media:
     upload_expires_ms: int
     declared_size: int | None = None
     part_count: int = 1
+    part_bytes: int = VIDEO_PART_BYTES    # the size of each part but the last, as instructed
     part_etags: list[str | None] = field(default_factory=list)
     upload_token: str = ""
     uploaded_ms: int | None = None

@@ -14,7 +14,6 @@ from publisher.sandbox.backend.oauth import OAuth
 from publisher.sandbox.backend.records import JSON, Caller, Media
 from publisher.sandbox.validation import urn_parts
 
-VIDEO_PART = 4 * 1024 * 1024
 MAX_VIDEO_DECLARED = 5 * 1024 * 1024 * 1024
 READ_MEDIA_SCOPES = ("r_member_social", "r_organization_social", "rw_organization_admin")
 MEDIA_PREFIX = {"image": "C4E10AQ", "video": "C5F10AQ", "document": "D4D10AQ"}
@@ -89,11 +88,13 @@ class Uploads(OAuth):
     def _new_media(self, kind: str, owner: str, declared: int | None) -> Media:
         asset = MEDIA_PREFIX[kind] + self._random_text(12)
         now = self.now_ms()
-        parts = 1 if declared is None else -(-declared // VIDEO_PART)
+        part_bytes = self.options.video_part_bytes
+        parts = 1 if declared is None else -(-declared // part_bytes)
         media = Media(urn=f"urn:li:{kind}:{asset}", kind=kind, owner=owner, asset=asset,
                       signature=self._random_text(24), created_ms=now,
                       upload_expires_ms=now + int(self.options.upload_url_ttl_seconds * 1000),
-                      declared_size=declared, part_count=parts, part_etags=[None] * parts)
+                      declared_size=declared, part_count=parts, part_bytes=part_bytes,
+                      part_etags=[None] * parts)
         self.media[media.urn] = media
         self.assets[asset] = media.urn
         self.touch()
@@ -109,8 +110,8 @@ class Uploads(OAuth):
                     "uploadUrl": url(f"{UPLOAD_PATH[media.kind]}/0"), media.kind: media.urn}
         assert media.declared_size is not None
         instructions = [{"uploadUrl": url(f"{UPLOAD_PATH['video']}/{i}"),
-                         "firstByte": i * VIDEO_PART,
-                         "lastByte": min(media.declared_size, (i + 1) * VIDEO_PART) - 1}
+                         "firstByte": i * media.part_bytes,
+                         "lastByte": min(media.declared_size, (i + 1) * media.part_bytes) - 1}
                         for i in range(media.part_count)]
         answer: JSON = {"uploadUrlsExpireAt": media.upload_expires_ms, "video": media.urn,
                         "uploadInstructions": instructions, "uploadToken": media.upload_token}
@@ -140,8 +141,8 @@ class Uploads(OAuth):
         if not 0 <= part < media.part_count:
             raise errors.upload_rejected(f"Part {part} is not one of this upload's "
                                          f"{media.part_count} parts")
-        first = part * VIDEO_PART
-        expected = min(media.declared_size, first + VIDEO_PART) - first
+        first = part * media.part_bytes
+        expected = min(media.declared_size, first + media.part_bytes) - first
         if len(data) != expected:
             raise errors.upload_rejected(
                 f"Part {part} must be bytes {first}-{first + expected - 1} "
