@@ -185,7 +185,10 @@ class _Inline:
         self.renderer = renderer
         self.line = line  # source line of the current output line, for issues
         self.lines: list[_Line] = [[]]
-        self.prev = ""  # last source character emitted, to tell "C#" from "#tag"
+        # The last character a reader sees so far, to tell "C#" from "#tag": LinkedIn reads
+        # the wire, so what comes before a "#" is the rendered text (a link's added query,
+        # an emphasis's letters), not the Markdown it came from.
+        self.prev = ""
         self.links: list[_LinkFrame] = []
 
     def add(self, piece: _Piece, source: str) -> None:
@@ -197,8 +200,8 @@ class _Inline:
                 self.add(_Piece(wire, seen), seen)
         elif piece.wire:
             self.lines[-1].append(piece)
-        if source:
-            self.prev = source[-1]
+        if piece.seen:
+            self.prev = piece.seen[-1]
 
     def newline(self) -> None:
         self.lines.append([])

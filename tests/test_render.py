@@ -285,6 +285,18 @@ UTM = RenderOptions(utm={"utm_source": "linkedin", "utm_medium": "social"},
                     utm_domains=["example.com"])
 
 
+@pytest.mark.parametrize(("markdown", "commentary"), [
+    # Whether "#" starts a hashtag depends on what LinkedIn reads before it: here the link's
+    # added query, though in the Markdown a ")" and an emphasis stood before it.
+    ("https://example.com/a_(b)*#tag*",
+     "https://example.com/a\\_\\(b\\)?utm\\_source=linkedin&utm\\_medium=social\\#tag"),
+    ("https://example.com/x #tag", "https://example.com/x?utm\\_source=linkedin&utm\\_medium=social #tag"),
+])
+def test_a_hashtag_after_a_link_is_judged_by_the_rendered_link(markdown: str,
+                                                               commentary: str) -> None:
+    assert render(markdown, UTM).commentary == commentary
+
+
 @pytest.mark.parametrize(("url", "linked"), [
     ("https://example.com", "https://example.com?utm_source=linkedin&utm_medium=social"),
     ("https://example.com/a", "https://example.com/a?utm_source=linkedin&utm_medium=social"),
