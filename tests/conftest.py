@@ -20,6 +20,7 @@ from pathlib import Path
 from types import CodeType, FunctionType
 
 import pytest
+from hypothesis import settings
 
 from tests.builders import repository
 from tests.support import CONFIG, Files
@@ -29,6 +30,13 @@ from tests.support import CONFIG, Files
 # the asserts of all test modules and compiles them again, about 4 s of CPU a process here.
 # Test modules imported after this line are cached in __pycache__ (ignored by git).
 sys.dont_write_bytecode = False
+
+# On CI the property tests draw the same examples every run, so a red run means a change
+# broke something; on a developer's machine they draw new ones each run, to find what no
+# one thought of (and keep what they find in .hypothesis/ until it passes).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SANDBOX_CLOCK = "2026-12-01T09:00:00Z"
 
