@@ -235,7 +235,7 @@ class NotASandbox(BaseHTTPRequestHandler):
 @pytest.fixture
 def not_a_sandbox() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), NotASandbox)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     NotASandbox.paths = []
     try:

@@ -105,7 +105,9 @@ class SandboxServer:
 
     def start(self) -> None:
         """Serve in background threads; returns at once."""
-        serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
+        # stop() waits for the loop to see the request, up to one poll_interval: a short one
+        # lets a test module's sandbox stop at once, for the cost of a wake-up every 10 ms.
+        serving = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.01},
                                    name="sandbox-server", daemon=True)
         self._threads.append(serving)
         if self.state is not None:
