@@ -184,15 +184,15 @@ def make_media(root: Path) -> None:
 def seed_sandbox(control: SandboxControl, *, page_scopes: list[str] | None = None,
                  jane_admin: bool = True) -> dict[str, str]:
     """Jane and the Acme page in the sandbox; a token per author alias."""
-    control.reset(seed=5)
-    control.configure(video_part_bytes=VIDEO_PART)
-    control.set_clock(NOW)
-    control.add_member("782bbtaQ", "Jane Doe")
-    control.add_organization(2414183, "Acme Corp", admins=["782bbtaQ"] if jane_admin else [])
-    return {
-        "jane": control.token("782bbtaQ", PERSON_SCOPES),
-        "acme": control.token("782bbtaQ", page_scopes or PAGE_SCOPES),
-    }
+    answer = control.reset(
+        seed=5, options={"video_part_bytes": VIDEO_PART}, clock={"now": NOW.isoformat()},
+        members=[{"id": "782bbtaQ", "name": "Jane Doe"}],
+        organizations=[{"id": "2414183", "name": "Acme Corp",
+                        "admins": ["782bbtaQ"] if jane_admin else []}],
+        tokens=[{"member": "782bbtaQ", "scopes": PERSON_SCOPES},
+                {"member": "782bbtaQ", "scopes": page_scopes or PAGE_SCOPES}])
+    jane, acme = (token["access_token"] for token in answer["tokens"])
+    return {"jane": jane, "acme": acme}
 
 
 def build_world(root: Path, url: str, posts: dict[str, str] | None = None,

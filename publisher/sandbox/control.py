@@ -35,8 +35,13 @@ class SandboxControl:
 
     # ---- state
 
-    def reset(self, seed: int | None = None) -> JSON:
-        result: JSON = self._call("POST", "reset", {} if seed is None else {"seed": seed})
+    def reset(self, seed: int | None = None, **cast: Any) -> JSON:
+        """Forget everything; then set up ``cast`` in the same request: ``options`` and
+        ``clock`` (the bodies of config and clock), ``members``, ``organizations``, ``apps``
+        and ``tokens`` (lists of the bodies of those routes). The answer's ``tokens`` are
+        the issued ones, in order."""
+        body: JSON = dict(cast) if seed is None else {"seed": seed, **cast}
+        result: JSON = self._call("POST", "reset", body)
         return result
 
     def state(self) -> JSON:

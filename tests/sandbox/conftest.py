@@ -20,11 +20,10 @@ def base_url() -> Iterator[str]:
 @pytest.fixture
 def control(base_url: str) -> SandboxControl:
     control = SandboxControl(base_url)
-    control.reset(seed=7)
-    control.set_clock(NOW)
-    control.add_member("alice", "Alice Martin")
-    control.add_member("bob", "Bob Stone")
-    control.add_organization(2414183, "Acme Corp", admins=["alice"])
+    control.reset(seed=7, clock={"now": NOW},
+                  members=[{"id": "alice", "name": "Alice Martin"},
+                           {"id": "bob", "name": "Bob Stone"}],
+                  organizations=[{"id": "2414183", "name": "Acme Corp", "admins": ["alice"]}])
     return control
 
 

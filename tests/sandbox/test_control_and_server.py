@@ -79,6 +79,43 @@ def test_reset_forgets_everything_but_the_defaults(control: SandboxControl, alic
         "sandbox-client", "sandbox-member-app", "sandbox-page-app"]
 
 
+def test_a_reset_sets_up_a_whole_cast_in_one_request(control: SandboxControl,
+                                                     base_url: str) -> None:
+    answer = control.reset(
+        seed=3, options={"strict_little_text": True}, clock={"now": "2026-05-01T08:00:00Z"},
+        members=[{"id": "carol", "name": "Carol Diaz"}],
+        organizations=[{"id": "77", "name": "Diaz Co", "admins": ["carol"]}],
+        apps=[{"client_id": "cast-app", "client_secret": "s", "redirect_uris": ["http://x"]}],
+        tokens=[{"member": "carol", "scopes": ["openid", "w_member_social"]},
+                {"member": "carol", "scopes": ["w_organization_social"],
+                 "client_id": "cast-app"}])
+    assert answer["seed"] == 3
+    state = control.state()
+    assert [m["id"] for m in state["members"]] == ["sandbox-member", "carol"]
+    assert [o["name"] for o in state["organizations"]][-1] == "Diaz Co"
+    assert state["options"]["strict_little_text"] is True
+    assert state["clock"]["now"].startswith("2026-05-01T08:00:00")
+    person, page = (token["access_token"] for token in answer["tokens"])
+    me = Api(base_url, person).get("/v2/userinfo")
+    assert me.status_code == 200 and me.json()["sub"] == "carol"
+    assert answer["tokens"][1]["scope"] == "w_organization_social"
+    assert page != person
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"seed": 1, "memebrs": []}, "reset: unknown keys ['memebrs']"),
+    ({"members": {"id": "x"}}, "reset: members must be a list of JSON objects"),
+    ({"clock": "2026-05-01"}, "reset: clock must be a JSON object"),
+])
+def test_a_reset_with_a_wrong_cast_resets_nothing(control: SandboxControl, alice: Api,
+                                                  body: dict[str, object], message: str) -> None:
+    alice.created_urn()
+    answer = requests.post(f"{control.base_url}/_sandbox/reset", json=body, timeout=10)
+    assert answer.status_code == 400
+    assert message in answer.json()["error"]
+    assert len(control.state()["posts"]) == 1
+
+
 @pytest.mark.parametrize(("route", "body", "message"), [
     ("members", {"id": "has space", "name": "X"}, "member id must be letters"),
     ("members", {"id": "x"}, "member name is required"),

@@ -22,9 +22,42 @@ ControlHandler = Callable[[Backend, Request], Response]
 Action = Callable[[Backend, str, JSON], JSON]
 
 
+# What a reset can set up at once, in this order: a test's whole cast in one request.
+CAST = ("options", "clock", "members", "organizations", "apps", "tokens")
+
+
 def reset(backend: Backend, _: str, body: JSON) -> JSON:
-    backend.reset(body.get("seed"))
-    return {"reset": True, "seed": backend.seed}
+    cast = _cast(body)
+    with backend.lock:
+        backend.reset(body.get("seed"))
+        if "options" in cast:
+            backend.options.update(cast["options"])
+        if "clock" in cast:
+            backend.set_clock(cast["clock"])
+        for member in cast.get("members", []):
+            backend.add_member(member)
+        for organization in cast.get("organizations", []):
+            backend.add_organization(organization)
+        for app in cast.get("apps", []):
+            backend.add_app(app)
+        issued = [backend.issue_token(token) for token in cast.get("tokens", [])]
+    return {"reset": True, "seed": backend.seed, "tokens": issued}
+
+
+def _cast(body: JSON) -> JSON:
+    """The body's cast, checked before anything is reset."""
+    cast = {key: body[key] for key in CAST if key in body}
+    unknown = set(body) - {"seed", *CAST}
+    if unknown:
+        raise ControlError(f"reset: unknown keys {sorted(unknown)}; known: seed, {', '.join(CAST)}")
+    for key in ("options", "clock"):
+        if not isinstance(cast.get(key, {}), dict):
+            raise ControlError(f"reset: {key} must be a JSON object")
+    for key in ("members", "organizations", "apps", "tokens"):
+        items = cast.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise ControlError(f"reset: {key} must be a list of JSON objects")
+    return cast
 
 
 def members(backend: Backend, _: str, body: JSON) -> JSON:
