@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import Path
@@ -70,6 +70,12 @@ def tree_of(name: str) -> ast.Module:
     return ast.parse(MODULES[name].read_text(encoding="utf-8"), str(MODULES[name]))
 
 
+@cache
+def nodes_of(name: str) -> tuple[ast.AST, ...]:
+    """Every node of a module, walked once for all the checks below."""
+    return tuple(ast.walk(tree_of(name)))
+
+
 def owner(name: str) -> str | None:
     """The publisher module that importing `name` runs (an attribute's module for
     `from publisher.x import attribute`)."""
@@ -78,12 +84,12 @@ def owner(name: str) -> str | None:
     return name or None
 
 
-def imported_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
+def imported_names(nodes: Sequence[ast.AST]) -> Iterator[tuple[str, int]]:
     """Every dotted name a module imports, with its line, wherever the import statement is."""
     dynamic = any(isinstance(n, ast.Attribute | ast.Name)
                   and getattr(n, "attr", getattr(n, "id", "")) == "import_module"
-                  for n in ast.walk(tree))
-    for node in ast.walk(tree):
+                  for n in nodes)
+    for node in nodes:
         if isinstance(node, ast.Import):
             yield from ((alias.name, node.lineno) for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -97,7 +103,7 @@ def imported_names(tree: ast.Module) -> Iterator[tuple[str, int]]:
 def imports_of(name: str) -> dict[str, int]:
     """The publisher modules `name` imports, each with the first line that imports it."""
     found: dict[str, int] = {}
-    for imported, line in imported_names(tree_of(name)):
+    for imported, line in imported_names(nodes_of(name)):
         if imported.split(".")[0] != "publisher":
             continue
         target = owner(imported)
@@ -246,7 +252,7 @@ def test_the_cycle_finder(graph: dict[str, list[str]], expected: list[list[str]]
 def test_function_level_and_dynamic_imports_are_seen() -> None:
     tree = ast.parse("def f():\n    from publisher import render\n"
                      "import importlib\nimportlib.import_module('publisher.cli.main')\n")
-    assert set(imported_names(tree)) == {("publisher.render", 2), ("importlib", 3),
+    assert set(imported_names(list(ast.walk(tree)))) == {("publisher.render", 2), ("importlib", 3),
                                          ("publisher.cli.main", 4)}
 
 
@@ -255,7 +261,7 @@ def test_only_cli_imports_click_or_prints() -> None:
     for name, path in MODULES.items():
         if part_of(name, "cli"):
             continue
-        for node in ast.walk(tree_of(name)):
+        for node in nodes_of(name):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 if any(n.split(".")[0] == "click" for n in names):
@@ -271,14 +277,14 @@ def test_only_gitops_runs_git() -> None:
     for name, path in MODULES.items():
         if path.name == "gitops.py":
             continue
-        argvs = [n for n in ast.walk(tree_of(name)) if isinstance(n, (ast.List, ast.Tuple))
+        argvs = [n for n in nodes_of(name) if isinstance(n, (ast.List, ast.Tuple))
                  and n.elts and isinstance(n.elts[0], ast.Constant) and n.elts[0].value == "git"]
         assert argvs == [], f"{path}:{argvs[0].lineno} runs git"
 
 
 def test_only_gitops_imports_git() -> None:
     for name, path in MODULES.items():
-        imports = [a.name for n in ast.walk(tree_of(name)) if isinstance(n, ast.Import)
+        imports = [a.name for n in nodes_of(name) if isinstance(n, ast.Import)
                    for a in n.names]
         if "git" in imports:
             assert path.name == "gitops.py", path
