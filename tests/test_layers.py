@@ -30,7 +30,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # One way to write a time, one atomic write, one mask, LinkedIn's little text format,
     # the feed card templates, the file-format readers: they import nothing of publisher
     # but each other, so the client and the sandbox may use them too.
-    "leaves": ("utc", "files", "masking", "littletext", "cards", "formats"),
+    "leaves": ("utc", "files", "masking", "littletext", "cards", "formats", "httpsession"),
     # Posts, rendering, configuration, the ledger, the plan: files and values, no git,
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",

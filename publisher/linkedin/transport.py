@@ -47,6 +47,7 @@ from urllib.parse import urlencode, urlsplit
 import requests
 from urllib3.exceptions import ConnectTimeoutError, MaxRetryError, NewConnectionError
 
+from publisher.httpsession import Session
 from publisher.linkedin.errors import (
     AmbiguousOutcome,
     ExpiredToken,
@@ -212,7 +213,7 @@ class Transport:
         self.api_base = api_base.rstrip("/")
         self.oauth_base = oauth_base.rstrip("/")
         self.version = version
-        self.session = session or requests.Session()
+        self.session = session or Session()
         self.timeout = timeout
         self.retry = retry
         self.sleep = sleep
@@ -422,7 +423,7 @@ def redacted(headers: Mapping[str, str]) -> dict[str, str]:
 
 def url_is_live(url: str, *, timeout: float = 10, session: requests.Session | None = None) -> bool:
     """Whether ``url`` answers 2xx to a GET (following redirects); any failure is False."""
-    http = session or requests.Session()
+    http = session or Session()
     try:
         with http.get(url, timeout=timeout, stream=True, allow_redirects=True) as response:
             return 200 <= response.status_code < 300

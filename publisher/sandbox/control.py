@@ -13,6 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from publisher.httpsession import Session
+
 JSON = dict[str, Any]
 
 
@@ -20,7 +22,7 @@ class SandboxControl:
     def __init__(self, base_url: str, session: requests.Session | None = None,
                  timeout: float = 10.0) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = session or requests.Session()
+        self.session = session or Session()
         self.timeout = timeout
 
     # ---- plumbing
