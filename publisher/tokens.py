@@ -35,7 +35,7 @@ from typing import Any
 
 import platformdirs
 
-from publisher.errors import PublisherError
+from publisher.errors import EXIT_AUTH, PublisherError
 from publisher.files import atomic_write
 from publisher.masking import mask
 
@@ -49,7 +49,7 @@ MASKED = re.compile(r"\*{2,}|\.{3,}")
 class TokenError(PublisherError):
     """No usable token for an author; the message says how to get one."""
 
-    exit_code = 3
+    exit_code = EXIT_AUTH
 
 
 @dataclass

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from publisher.config import AppSettings
-from publisher.errors import PublisherError
+from publisher.errors import EXIT_AUTH, EXIT_CONFIG, PublisherError
 from publisher.tokens import StoredToken
 
 DAY = 86400
@@ -34,11 +34,11 @@ Clock = Callable[[], float]
 class LoginError(PublisherError):
     """The login did not end with a token; the message says why and what to do."""
 
-    exit_code = 3
+    exit_code = EXIT_AUTH
 
 
 class PortInUseError(LoginError):
-    exit_code = 2
+    exit_code = EXIT_CONFIG
 
 
 @dataclass(frozen=True)
