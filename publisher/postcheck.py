@@ -141,6 +141,10 @@ class _PostChecker(MediaChecks):
                         f"schedule {when} and not_after {format_utc(post.not_after)} have "
                         "passed: this post will expire, not be posted; move the schedule "
                         "to post it")
+        elif post.reshare_of and not post.reshare_of.startswith("urn:li:"):
+            self.report("warning", ("schedule",),
+                        f"schedule {when} has passed: the next sync posts it as soon as "
+                        f"{post.reshare_of} is on LinkedIn")
         else:
             self.report("warning", ("schedule",),
                         f"schedule {when} has passed: the next sync posts it at once")

@@ -195,6 +195,16 @@ def test_a_reshare_waits_for_a_parent_scheduled_later(tmp_path: Path, sandbox_ur
     assert len(reshares_of(world, world.entry("posts/launch.md")["urn"])) == 1
 
 
+def test_check_says_a_late_reshare_goes_out_after_its_parent(tmp_path: Path,
+                                                             sandbox_url: str) -> None:
+    posts = {"posts/launch.md": LAUNCH.replace("10:00", "15:00"),
+             "posts/team/jane.md": reshare("jane", "10:00", "Soon!\n")}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    check = world.publish("check", now="2026-12-01T12:00:00Z")
+    assert "the next sync posts it as soon as posts/launch.md is on LinkedIn" in check.output
+    assert "posts it at once" not in check.output.split("posts/team/jane.md")[-1]
+
+
 def test_a_reshare_of_a_draft_waits_and_check_says_why(tmp_path: Path, sandbox_url: str) -> None:
     posts = {"posts/launch.md": LAUNCH.replace("---\nWe", "status: draft\n---\nWe"),
              "posts/team/jane.md": reshare("jane", "10:00", "Soon!\n")}
