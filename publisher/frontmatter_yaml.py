@@ -46,6 +46,11 @@ class FrontMatter:
     duplicates: list[tuple[Path_, int]] = field(default_factory=list)
     body: str = ""
     body_line: int = 1  # file line on which the body starts
+    flow: bool = False  # one `{...}` mapping rather than `key: value` lines
+
+    def top_keys(self) -> set[str]:
+        """The keys written at the top level, as written (`urn`, not what YAML makes of it)."""
+        return {path[0] for path in self.lines if len(path) == 1 and isinstance(path[0], str)}
 
     def line(self, *path: str | int) -> int | None:
         """The line of the deepest known key along `path`."""
@@ -180,7 +185,8 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
         raise FrontMatterError(
             first_line, "front matter must be a set of 'key: value' lines, found a single value"
         )
-    result = FrontMatter(data=data)
+    flow = isinstance(node, yaml.MappingNode) and bool(node.flow_style)
+    result = FrontMatter(data=data, flow=flow)
     if node is not None:
         _walk(node, (), first_line, result)
     return result

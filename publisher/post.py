@@ -20,13 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from publisher.config import (
     Config,
 )
 from publisher.errors import Diagnostic
-from publisher.frontmatter_yaml import FrontMatterError, split
+from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
 from publisher.postcheck import _PostChecker
 from publisher.postmodel import (
     CONTENT_KEYS,
@@ -123,7 +122,7 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False,
     except FrontMatterError as error:
         result.diagnostics.append(Diagnostic(path, error.line, "error", error.message))
         return result
-    result.diagnostics += _write_back_problems(path, data, front.data)
+    result.diagnostics += _write_back_problems(path, data, front)
     checker = _PostChecker(config, path, front)
     try:
         result.post = checker.build()
@@ -205,7 +204,7 @@ def read_post_file(config: Config, path: str) -> bytes:
     return data
 
 
-def _write_back_problems(path: str, data: bytes, front: dict[str, Any]) -> list[Diagnostic]:
+def _write_back_problems(path: str, data: bytes, front: FrontMatter) -> list[Diagnostic]:
     """An error when publishing could not write the URN back into this file: found now,
     before the post goes out, rather than after, when the file would be left without it."""
     try:

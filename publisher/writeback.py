@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -27,6 +26,7 @@ from publisher.files import atomic_write
 from publisher.frontmatter_yaml import (
     LINE_BREAK,
     Bounds,
+    FrontMatter,
     FrontMatterError,
     SafeLoader,
     bounds,
@@ -38,20 +38,20 @@ class WriteBackError(PublisherError):
 
 
 def updated_source(
-    data: bytes, values: dict[str, str], *, before: dict[str, Any] | None = None
+    data: bytes, values: dict[str, str], *, before: FrontMatter | None = None
 ) -> bytes:
     """The file `data` with each key of `values` set at the top of its front matter.
 
     `before`: the front matter of `data` as the reader parsed it, which spares parsing it
-    again to verify the result.
+    again, both to place the keys and to verify the result: the result alone is parsed.
     """
     try:
         text = data.decode("utf-8")
         first_break = LINE_BREAK.search(text)
         newline = first_break.group() if first_break else "\n"
-        text = _set_keys(text, values, newline)
-        result = text.encode("utf-8")
-        _verify(data, result, values, before)
+        new = _set_keys(text, values, newline, before)
+        _verify(text, new, values, before.data if before is not None else None)
+        return new.encode("utf-8")
     except yaml.MarkedYAMLError as error:
         raise WriteBackError(
             f"the front matter cannot be read back as YAML ({error.problem or error.context})"
@@ -59,7 +59,6 @@ def updated_source(
     except (yaml.YAMLError, UnicodeError) as error:
         reason = " ".join(str(error).split())
         raise WriteBackError(f"the front matter cannot be read back ({reason})") from None
-    return result
 
 
 def write_back(path: Path, values: dict[str, str]) -> bytes:
@@ -133,13 +132,18 @@ def _front_bounds(text: str) -> Bounds:
         raise WriteBackError(f"line {error.line}: {error.message}") from None
 
 
-def _set_keys(text: str, values: dict[str, str], newline: str) -> str:
+def _set_keys(text: str, values: dict[str, str], newline: str,
+              before: FrontMatter | None) -> str:
     """Every key set; new keys of a block mapping (the usual case: a post just published)
-    are added together, from one parse."""
+    are added together, from one parse (the reader's, when it is given)."""
     where = _front_bounds(text)
-    node = _compose(text[where.start : where.end])
-    present = {key.value for key, _ in node.value} if node is not None else set()
-    if (node is None or not node.flow_style) and not present & values.keys():
+    if before is not None:
+        present, flow = before.top_keys(), before.flow
+    else:
+        node = _compose(text[where.start : where.end])
+        present = {key.value for key, _ in node.value} if node is not None else set()
+        flow = node is not None and bool(node.flow_style)
+    if not flow and not present & values.keys():
         lines = "".join(f"{key}: {_quote(value)}{newline}" for key, value in values.items())
         return text[: where.end] + lines + text[where.end :]
     for key, value in values.items():
@@ -206,12 +210,15 @@ def _quote(value: str) -> str:
 
 def _load(data: bytes) -> object:
     text = data.decode("utf-8")
-    where = _front_bounds(text)
-    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
+    return _front_data(text, _front_bounds(text))
 
 
-def _verify(old: bytes, new: bytes, values: dict[str, str], known: object = None) -> None:
-    before, after = known if known is not None else _load(old), _load(new)
+def _verify(old: str, new: str, values: dict[str, str], known: object = None) -> None:
+    """`new` must read as `old` with `values` set, and hold the same text after its front
+    matter. `known`: what `old`'s front matter reads as, when the reader has it."""
+    old_bounds, new_bounds = _front_bounds(old), _front_bounds(new)
+    before = known if known is not None else _front_data(old, old_bounds)
+    after = _front_data(new, new_bounds)
     if not isinstance(before, dict) or not isinstance(after, dict):
         raise WriteBackError("the front matter is not a mapping")
     expected = {**before, **values}
@@ -219,10 +226,14 @@ def _verify(old: bytes, new: bytes, values: dict[str, str], known: object = None
         raise WriteBackError(
             "writing the URN would change other front matter; left the file as it was"
         )
-    if _body(old) != _body(new):
+    if old[old_bounds.end :] != new[new_bounds.end :]:
         raise WriteBackError(
             "writing the URN would change the post's text; left the file as it was"
         )
+
+
+def _front_data(text: str, where: Bounds) -> object:
+    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
 def _body(data: bytes) -> bytes:
