@@ -26,6 +26,7 @@ from publisher.config import (
 )
 from publisher.errors import Diagnostic
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
+from publisher.onepass import remembered
 from publisher.postcheck import _PostChecker
 from publisher.postmodel import (
     CONTENT_KEYS,
@@ -163,6 +164,26 @@ def _resolved(root: Path) -> Path:
     return root.resolve()
 
 
+def _inside(full: Path, root: Path) -> bool:
+    """Whether `full`, a file that is not a link, lies inside the repository `root`.
+
+    It does when its folder does: that answer, for a folder of hundreds of posts, is found
+    once per pass (publisher.onepass) rather than once per post.
+    """
+    if full.name not in ("", ".", "..") and remembered(
+        ("folder inside", full.parent, root), lambda: _real_inside(full.parent, root)
+    ):
+        return True
+    return _real_inside(full, root)
+
+
+def _real_inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(_resolved(root))
+    except (OSError, RuntimeError):  # a loop of links on the way
+        return False
+
+
 def read_post_file(config: Config, path: str) -> bytes:
     """The bytes of a post file: a regular file inside the repository, of a sane size.
 
@@ -175,11 +196,7 @@ def read_post_file(config: Config, path: str) -> bytes:
             "is a symbolic link; a post must be a file of its own in the repository: "
             "replace the link with the file it points to"
         )
-    try:
-        inside = full.resolve().is_relative_to(_resolved(config.root))
-    except (OSError, RuntimeError):  # a loop of links on the way
-        inside = False
-    if not inside:
+    if not _inside(full, config.root):
         raise PostFileError(
             "lies outside the repository (a folder on its path is a link): "
             "move the post into the repository"

@@ -4,7 +4,8 @@ A post whose file is unchanged since it was published (same git blob), and whose
 files are too, is not read again, which keeps a no-op sync of thousands of posts close to
 the cost of asking git once. A post is uncommitted when its file or a file it sends
 (image, video, thumbnail, captions, document) has uncommitted changes: only what is in
-git is published.
+git is published. The posts of one plan are read in one pass (publisher.onepass): a
+folder's real path and an image that many posts send are looked at once.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from publisher.gitops import (
 )
 from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
+from publisher.onepass import one_pass
 from publisher.plan import Plan, PlanOptions, Source, build_plan
 from publisher.queue import Queue, build_queue, cadence_breaches, slot_times
 from publisher.reshare import by_file, reshare_line, reshare_problems
@@ -128,12 +130,14 @@ def collect(
     states = _post_states(config, tree)
     settled = ledger.settled((path, state.blob) for path, state in states.items())
     sources = []
-    for path, state in states.items():
-        published = settled.get(path)
-        if published is not None and (not published[2] or _same_media(published[2], tree)):
-            sources.append(Source(path, state.blob, state.dirty, settled=published))
-        else:
-            sources.append(_read(config, path, state, tree))
+    with one_pass():
+        for path, state in states.items():
+            published = settled.get(path)
+            if published is not None and (not published[2]
+                                          or _same_media(published[2], tree)):
+                sources.append(Source(path, state.blob, state.dirty, settled=published))
+            else:
+                sources.append(_read(config, path, state, tree))
     if tree is not None:
         _add_removed_urns(config, ledger, sources)
     gone = [p for p in ledger.paths() if p not in states]
@@ -227,7 +231,8 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     from publisher.runs import schedule_problems
 
     every = discover(config)
-    loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
+    with one_pass():
+        loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
     named = set(paths)
     diagnostics = [d for path in paths for d in loaded[path].diagnostics]
     book = ledgers.load(config.ledger_path, config.ledger)
