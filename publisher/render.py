@@ -73,7 +73,7 @@ def render(markdown: str, options: RenderOptions = _NO_OPTIONS) -> Rendered:
     if options.footer.strip():
         footer = _Renderer(options, issues, links, in_footer=True).document(options.footer)
         lines += [[], *footer] if lines and footer else footer
-    commentary = "\n".join("".join(piece.wire for piece in line) for line in lines)
+    commentary = "\n".join(["".join([piece.wire for piece in line]) for line in lines])
     visible = _seen(lines)
     issues.extend(_text_issues(commentary))
     return Rendered(
