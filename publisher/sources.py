@@ -32,16 +32,15 @@ from publisher.gitops import (
     renamed,
     start_scan,
 )
-from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
 from publisher.onepass import one_pass
 from publisher.plan import Plan, PlanOptions, Source, build_plan
-from publisher.queue import Queue, build_queue, cadence_breaches, slot_times
 from publisher.reshare import by_file, reshare_line, reshare_problems
 from publisher.utc import format_utc
 
 if TYPE_CHECKING:
     from publisher.post import Post
+    from publisher.queue import Queue
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
@@ -72,7 +71,9 @@ def place_queued(config: Config, ledger: Ledger, sources: list[Source],
     files came only when some post is queued. `always`: the queue even with none."""
     posts = [s.loaded.post for s in sources if s.loaded is not None and s.loaded.post]
     if not always and not any(post.queued for post in posts):
-        return None
+        return None  # and the queue's rules are never loaded
+    from publisher.queue import build_queue
+
     queue = build_queue(config, posts, ledger, queue_entries(config.root, config.posts_dir),
                         now)
     caveat = SHALLOW if any(s.queued for s in posts) and is_shallow(config.root) else None
@@ -151,6 +152,8 @@ def collect(
 def _renames(config: Config, ledger: Ledger, gone: list[str]) -> dict[str, str]:
     """Where git saw the files of unsettled posts go: such a post has no urn: line yet to
     know it by when it was moved and edited at once (see identity.py)."""
+    from publisher.identity import UNSETTLED
+
     unsettled = [p for p in gone if ledger.posts[p].state in UNSETTLED]
     return renamed(config.root, unsettled) if unsettled else {}
 
@@ -229,6 +232,7 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     """What `publish check` reports of these posts: each file's own problems, then those
     it has with the others (a copy's urn, a twin's text), which need every post read.
     `now`: also warn of unpublished posts whose schedule has passed."""
+    from publisher.identity import Candidate, identify
     from publisher.post import discover, load_post
     from publisher.runs import schedule_problems
 
@@ -276,6 +280,7 @@ def _slot_problems(config: Config, now: datetime) -> list[Diagnostic]:
         if rules.slots is not config.queue.default.slots}}
     if config.path is None or not any(tables.values()):
         return []
+    from publisher.queue import slot_times
     from publisher.runs import outlook, read_schedule
 
     schedule = read_schedule(config.root).schedule
@@ -300,6 +305,8 @@ def _queue_problems(config: Config, posts: list[Post], book: Ledger,
     break their author's cadence (warnings), on the file's `schedule:` line."""
     if not posts or not (any(p.queued for p in posts) or _has_cadence(config)):
         return []
+    from publisher.queue import build_queue, cadence_breaches
+
     joined = queue_entries(config.root, config.posts_dir) if _in_git(config) else {}
     queue = build_queue(config, posts, book, joined, now or datetime.now(UTC))
     found = [Diagnostic(placed.path, _schedule_line(config, placed.path), "error",
