@@ -23,6 +23,8 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+# Each node of a YAML tree, in document order: its kind, tag, and value (a scalar) or size.
+Shape = tuple[tuple[str, str, str | int], ...]
 # libyaml's loader, where PyYAML was built with it, is several times faster.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The line breaks of a post file: the reader turns each into "\n", the write-back keeps them.
@@ -47,6 +49,7 @@ class FrontMatter:
     body: str = ""
     body_line: int = 1  # file line on which the body starts
     flow: bool = False  # one `{...}` mapping rather than `key: value` lines
+    shape: Shape = ()  # node_shape of the parsed front matter (after merge keys)
 
     def top_keys(self) -> set[str]:
         """The keys written at the top level, as written (`urn`, not what YAML makes of it)."""
@@ -186,10 +189,30 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
             first_line, "front matter must be a set of 'key: value' lines, found a single value"
         )
     flow = isinstance(node, yaml.MappingNode) and bool(node.flow_style)
-    result = FrontMatter(data=data, flow=flow)
+    result = FrontMatter(data=data, flow=flow, shape=node_shape(node))
     if node is not None:
         _walk(node, (), first_line, result)
     return result
+
+
+def node_shape(root: yaml.Node | None) -> Shape:
+    """The tree under `root` as a flat tuple: each node's kind, tag, and value or size, in
+    document order. The safe loader builds a value from nothing else, so two trees of the
+    same shape (aliases aside) build the same value: the write-back's check compares
+    shapes, which is cheaper than building the value."""
+    shape: list[tuple[str, str, str | int]] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            shape.append(("map", node.tag, len(node.value)))
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            shape.append(("seq", node.tag, len(node.value)))
+            stack.extend(reversed(node.value))
+        else:
+            shape.append(("scalar", node.tag, str(node.value)))
+    return tuple(shape)
 
 
 def _refuse_yaml_only_breaks(block: str, first_line: int) -> None:

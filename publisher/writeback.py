@@ -8,7 +8,10 @@ kept. Where the front matter ends is decided by `frontmatter_yaml.bounds`, the r
 own rule. The result is parsed again and must mean exactly the old front matter plus the
 new keys, else nothing is written. `check` and the plan run this same edit on every post
 before it can be published (post.py), so a file that cannot take its URN is refused
-before it is posted, not after.
+before it is posted, not after. That trial is given the reader's parse: it places the
+keys by it, and when the result's node tree is the reader's plus the new keys (the usual
+case) it reads as exactly that, so no value is built to compare; only a result that
+differs is built and compared as above.
 
 A post file that is a symbolic link is never written: replacing it would turn the link
 into a copy of whatever it pointed at.
@@ -29,7 +32,9 @@ from publisher.frontmatter_yaml import (
     FrontMatter,
     FrontMatterError,
     SafeLoader,
+    Shape,
     bounds,
+    node_shape,
 )
 
 
@@ -50,7 +55,7 @@ def updated_source(
         first_break = LINE_BREAK.search(text)
         newline = first_break.group() if first_break else "\n"
         new = _set_keys(text, values, newline, before)
-        _verify(text, new, values, before.data if before is not None else None)
+        _verify(text, new, values, before)
         return new.encode("utf-8")
     except yaml.MarkedYAMLError as error:
         raise WriteBackError(
@@ -202,10 +207,13 @@ def _insert_in_flow(
     return text[:closing] + f"{separator}{key}: {scalar}" + text[closing:]
 
 
+_NEEDS_QUOTES = re.compile(r"[:#\s]")
+
+
 def _quote(value: str) -> str:
     # URNs and ISO times are plain YAML scalars except for the colon-space rule and YAML's
     # own timestamp parsing; quoting keeps them strings however YAML reads them.
-    return f'"{value}"' if re.search(r"[:#\s]", value) and not value.startswith("urn:") else value
+    return f'"{value}"' if _NEEDS_QUOTES.search(value) and not value.startswith("urn:") else value
 
 
 def _load(data: bytes) -> object:
@@ -213,23 +221,45 @@ def _load(data: bytes) -> object:
     return _front_data(text, _front_bounds(text))
 
 
-def _verify(old: str, new: str, values: dict[str, str], known: object = None) -> None:
+def _verify(old: str, new: str, values: dict[str, str], known: FrontMatter | None) -> None:
     """`new` must read as `old` with `values` set, and hold the same text after its front
-    matter. `known`: what `old`'s front matter reads as, when the reader has it."""
+    matter. `known`: `old`'s front matter as the reader parsed it, when it has."""
     old_bounds, new_bounds = _front_bounds(old), _front_bounds(new)
-    before = known if known is not None else _front_data(old, old_bounds)
-    after = _front_data(new, new_bounds)
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        raise WriteBackError("the front matter is not a mapping")
-    expected = {**before, **values}
-    if {k: str(v) for k, v in after.items()} != {k: str(v) for k, v in expected.items()}:
-        raise WriteBackError(
-            "writing the URN would change other front matter; left the file as it was"
-        )
+    block = new[new_bounds.start : new_bounds.end]
+    if known is None or not _reads_as_plus(block, known, values):
+        before = known.data if known is not None else _front_data(old, old_bounds)
+        after = _front_data(new, new_bounds)
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            raise WriteBackError("the front matter is not a mapping")
+        expected = {**before, **values}
+        if {k: str(v) for k, v in after.items()} != {k: str(v) for k, v in expected.items()}:
+            raise WriteBackError(
+                "writing the URN would change other front matter; left the file as it was"
+            )
     if old[old_bounds.end :] != new[new_bounds.end :]:
         raise WriteBackError(
             "writing the URN would change the post's text; left the file as it was"
         )
+
+
+def _reads_as_plus(block: str, known: FrontMatter, values: dict[str, str]) -> bool:
+    """Whether `block` is, node for node, the reader's front matter with `values` added as
+    plain strings at the end of its mapping: then it reads as exactly that, and building
+    its value to compare (the check below, which this only spares) is not needed."""
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    added = tuple(("scalar", _STR, text) for pair in values.items() for text in pair)
+    if not known.shape:
+        expected: Shape = (("map", _MAP, len(values)), *added)
+    elif known.shape[0][:2] == ("map", _MAP):
+        root = ("map", _MAP, int(known.shape[0][2]) + len(values))
+        expected = (root, *known.shape[1:], *added)
+    else:
+        return False
+    return node_shape(node) == expected
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
 
 
 def _front_data(text: str, where: Bounds) -> object:
