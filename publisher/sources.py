@@ -30,6 +30,7 @@ from publisher.gitops import (
     queue_entries,
     removed_urns,
     renamed,
+    start_removed_urns,
     start_scan,
 )
 from publisher.ledger import Ledger
@@ -132,6 +133,11 @@ def collect(
     tree = (scanning or start_scan(config.root))()
     states = _post_states(config, tree)
     settled = ledger.settled((path, state.blob) for path, state in states.items())
+    # A post the ledger does not know may have been published once (identity.py): git
+    # searches the history for it while the posts are read.
+    history = (start_removed_urns(config.root, config.posts_dir)
+               if tree is not None and len(settled) < len(states) and _unknown(ledger, states)
+               else None)
     sources = []
     with one_pass():
         for path, state in states.items():
@@ -142,7 +148,7 @@ def collect(
             else:
                 sources.append(_read(config, path, state, tree))
     if tree is not None:
-        _add_removed_urns(config, ledger, sources)
+        _add_removed_urns(config, ledger, sources, history)
     gone = [p for p in ledger.paths() if p not in states]
     renames = _renames(config, ledger, gone) if gone and tree is not None else {}
     sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
@@ -166,16 +172,25 @@ def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
     )
 
 
-def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source]) -> None:
+def _unknown(ledger: Ledger, states: dict[str, FileState]) -> bool:
+    known = set(ledger.paths())
+    return any(path not in known for path in states)
+
+
+def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source],
+                      history: Callable[[bool], dict[str, list[str]]] | None) -> None:
     """A new post's history may show it was published once (identity.py): git is asked
-    only when there are posts the ledger does not know, for all of them at once."""
+    only when there are posts the ledger does not know, for all of them at once (`history`:
+    already asked)."""
     new = [s for s in sources if s.loaded is not None and s.loaded.post is not None
            and not s.loaded.post.urn and s.path not in ledger.posts]
-    if not new:
-        return
-    history = removed_urns(config.root, config.posts_dir)
+    if history is None:
+        if not new:
+            return
+        history = start_removed_urns(config.root, config.posts_dir)
+    found = history(bool(new))
     for source in new:
-        source.removed_urns = tuple(history.get(source.path, ()))
+        source.removed_urns = tuple(found.get(source.path, ()))
 
 
 def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
