@@ -9,6 +9,10 @@ diagnostic needs, and the raw text of scalars, so that a schedule such as
 Front matter comes from pull requests, so it is read as hostile: aliases are refused
 before anything is built from them (a few hundred bytes of nested aliases expand to
 gigabytes), and so is nesting deeper than any post needs.
+
+The parse also keeps the shape of the node tree (`node_shape`) and whether the front
+matter is one `{...}` mapping: the write-back's trial places its keys and checks its
+result by them, without parsing the file's front matter again.
 """
 
 from __future__ import annotations
