@@ -139,14 +139,19 @@ def collect(
                if tree is not None and len(settled) < len(states) and _unknown(ledger, states)
                else None)
     sources = []
-    with one_pass():
-        for path, state in states.items():
-            published = settled.get(path)
-            if published is not None and (not published[2]
-                                          or _same_media(published[2], tree)):
-                sources.append(Source(path, state.blob, state.dirty, settled=published))
-            else:
-                sources.append(_read(config, path, state, tree))
+    try:
+        with one_pass():
+            for path, state in states.items():
+                published = settled.get(path)
+                if published is not None and (not published[2]
+                                              or _same_media(published[2], tree)):
+                    sources.append(Source(path, state.blob, state.dirty, settled=published))
+                else:
+                    sources.append(_read(config, path, state, tree))
+    except BaseException:
+        if history is not None:
+            history(False)  # no git left running behind an interrupted plan
+        raise
     if tree is not None:
         _add_removed_urns(config, ledger, sources, history)
     gone = [p for p in ledger.paths() if p not in states]
