@@ -13,12 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from publisher.errors import ConfigError, Diagnostic, did_you_mean
 from publisher.queueconfig import QueueSettings, parse_queue
-from publisher.render_options import Mention, RenderOptions
+
+if TYPE_CHECKING:  # the renderer's types: a plan with nothing to render never loads them
+    from publisher.render_options import RenderOptions
 
 CONFIG_NAME = "publish.toml"
 VISIBILITIES = ("PUBLIC", "CONNECTIONS", "LOGGED_IN")
@@ -125,6 +127,8 @@ class Config:
                        footer: bool = True) -> RenderOptions:
         """How this repository renders a post: [render], [links] and the mentions (the
         registry's, or `mentions` when given); without the footer when `footer` is off."""
+        from publisher.render_options import Mention, RenderOptions
+
         targets = self.mentions if mentions is None else mentions
         return RenderOptions(
             mentions={h: Mention(urn=m.urn, name=m.name) for h, m in targets.items()},

@@ -9,6 +9,10 @@ diagnostic needs, and the raw text of scalars, so that a schedule such as
 Front matter comes from pull requests, so it is read as hostile: aliases are refused
 before anything is built from them (a few hundred bytes of nested aliases expand to
 gigabytes), and so is nesting deeper than any post needs.
+
+The parse also keeps the shape of the node tree (`node_shape`) and whether the front
+matter is one `{...}` mapping: the write-back's trial places its keys and checks its
+result by them, without parsing the file's front matter again.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from typing import Any
 import yaml
 
 Path_ = tuple[str | int, ...]
+# Each node of a YAML tree, in document order: its kind, tag, and value (a scalar) or size.
+Shape = tuple[tuple[str, str, str | int], ...]
 # libyaml's loader, where PyYAML was built with it, is several times faster.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The line breaks of a post file: the reader turns each into "\n", the write-back keeps them.
@@ -46,6 +52,12 @@ class FrontMatter:
     duplicates: list[tuple[Path_, int]] = field(default_factory=list)
     body: str = ""
     body_line: int = 1  # file line on which the body starts
+    flow: bool = False  # one `{...}` mapping rather than `key: value` lines
+    shape: Shape = ()  # node_shape of the parsed front matter (after merge keys)
+
+    def top_keys(self) -> set[str]:
+        """The keys written at the top level, as written (`urn`, not what YAML makes of it)."""
+        return {path[0] for path in self.lines if len(path) == 1 and isinstance(path[0], str)}
 
     def line(self, *path: str | int) -> int | None:
         """The line of the deepest known key along `path`."""
@@ -180,10 +192,31 @@ def _parse_yaml(block: str, first_line: int) -> FrontMatter:
         raise FrontMatterError(
             first_line, "front matter must be a set of 'key: value' lines, found a single value"
         )
-    result = FrontMatter(data=data)
+    flow = isinstance(node, yaml.MappingNode) and bool(node.flow_style)
+    result = FrontMatter(data=data, flow=flow, shape=node_shape(node))
     if node is not None:
         _walk(node, (), first_line, result)
     return result
+
+
+def node_shape(root: yaml.Node | None) -> Shape:
+    """The tree under `root` as a flat tuple: each node's kind, tag, and value or size, in
+    document order. The safe loader builds a value from nothing else, so two trees of the
+    same shape (aliases aside) build the same value: the write-back's check compares
+    shapes, which is cheaper than building the value."""
+    shape: list[tuple[str, str, str | int]] = []
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            shape.append(("map", node.tag, len(node.value)))
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            shape.append(("seq", node.tag, len(node.value)))
+            stack.extend(reversed(node.value))
+        else:
+            shape.append(("scalar", node.tag, str(node.value)))
+    return tuple(shape)
 
 
 def _refuse_yaml_only_breaks(block: str, first_line: int) -> None:

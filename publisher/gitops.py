@@ -207,13 +207,28 @@ def removed_urns(root: Path, folder: str) -> dict[str, list[str]]:
     removed from it in the committed history named, newest first. One git call for all
     files, looking only at the commits that added or removed such a line; asked only when
     a plan has posts the ledger does not know."""
-    try:
-        history = _output(_git(str(root), "-c", "core.quotePath=false", "log", "-p",
-                               "--no-color", "--no-renames", "--relative", "--format=",
-                               "-G^urn:", "--", folder or "."))
-    except GitError:
-        return {}  # no commit yet: no history to look in
-    return gitparse.removed_urns(history)
+    return start_removed_urns(root, folder)(True)
+
+
+def start_removed_urns(root: Path, folder: str) -> Callable[[bool], dict[str, list[str]]]:
+    """removed_urns, asked of git now and answered by calling the result, so that git
+    searches the history while the caller reads the posts; calling it with False (the
+    answer is not needed after all) stops git and answers nothing."""
+    process = _git(str(root), "-c", "core.quotePath=false", "log", "-p", "--no-color",
+                   "--no-renames", "--relative", "--format=", "-G^urn:", "--", folder or ".")
+
+    def answer(needed: bool) -> dict[str, list[str]]:
+        if not needed:
+            process.kill()
+            _reap(process)
+            return {}
+        try:
+            history = _output(process)
+        except GitError:
+            return {}  # no commit yet: no history to look in
+        return gitparse.removed_urns(history)
+
+    return answer
 
 
 # A line that makes a post queued or not: `schedule:` (queue, or an exact time) or `status:`.

@@ -127,6 +127,7 @@ def _entry_problem(path: str, data: Any) -> str:
 _ENTRY_FIELDS = frozenset(Entry.__dataclass_fields__)
 _STATE_SET = frozenset(STATES)
 _RECORD_FIELDS = frozenset(MediaRecord.__dataclass_fields__)
+_OBJECT_OR_NONE = (dict, type(None))
 
 
 def _check_entry(path: str, data: Any) -> None:
@@ -140,12 +141,17 @@ def _check_entry(path: str, data: Any) -> None:
             type(r) is dict and r.keys() == _RECORD_FIELDS for r in media.values())):
         raise LedgerError(f"ledger entry for {path} has media records that are not "
                           "{sha256, urn} objects")
-    for name in ("first_comment", "media_blobs"):
-        if type(data.get(name, {})) not in (dict, type(None)):
-            raise LedgerError(f"ledger entry for {path} has a {name} that is not an object")
-    retired = data.get("retired_urns", [])
-    if type(retired) is not list or not all(type(urn) is str for urn in retired):
-        raise LedgerError(f"ledger entry for {path} has retired_urns that are not a list of URNs")
+    # The optional fields one by one, without a loop or a generator: most entries have
+    # none of them.
+    if type(data.get("first_comment")) not in _OBJECT_OR_NONE:
+        raise LedgerError(f"ledger entry for {path} has a first_comment that is not an object")
+    if type(data.get("media_blobs")) not in _OBJECT_OR_NONE:
+        raise LedgerError(f"ledger entry for {path} has a media_blobs that is not an object")
+    if "retired_urns" in data:
+        retired = data["retired_urns"]
+        if type(retired) is not list or (retired and not all(type(u) is str for u in retired)):
+            raise LedgerError(f"ledger entry for {path} has retired_urns that are not a list "
+                              "of URNs")
 
 
 def check_transition(path: str, before: State | None, after: State | None) -> None:
@@ -240,8 +246,11 @@ class Ledger:
         for path, blob in files:
             data = unread.get(path)
             if (data is not None and data.get("source_blob") == blob
-                    and data["state"] == "published" and not _failed(data.get("first_comment"))):
-                found[path] = (data["author"], data.get("urn"), data.get("media_blobs") or {})
+                    and data["state"] == "published"):
+                comment = data.get("first_comment")  # _failed, inline: a call per post
+                if comment is None or comment.get("state") not in OPEN_COMMENT:
+                    found[path] = (data["author"], data.get("urn"),
+                                   data.get("media_blobs") or {})
         return found
 
     def rekey(self, old: str, new: str) -> Entry:

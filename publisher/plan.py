@@ -28,12 +28,12 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, get_args
 
 from publisher.errors import Diagnostic
-from publisher.identity import Candidate, Identity, identify
 from publisher.ledger import Entry, Ledger, Settled
 from publisher.reshare import hold_reshares
 from publisher.utc import format_utc
 
-if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser
+if TYPE_CHECKING:  # a plan with nothing to parse never loads the parser (nor identity)
+    from publisher.identity import Identity
     from publisher.post import LoadedPost, Post
     from publisher.queue import Placed
 
@@ -172,12 +172,14 @@ def build_plan(
     now = now.astimezone(UTC)
     sources = list(sources)
     identity = _identity(sources, ledger)
-    moved_away = set(identity.moved_from.values())
+    moved_away = set(identity.moved_from.values()) if identity else set()
+    held = identity.held if identity else {}
     # A settled source needs no entry: the ledger makes its entries only if one is needed.
     changes = [
         _settled(source, source.settled) if source.settled
-        else _held(source, ledger, identity.held[source.path]) if source.path in identity.held
-        else _identified(source, ledger, identity, now, options)
+        else _held(source, ledger, held[source.path]) if source.path in held
+        else _identified(source, ledger, identity, now, options) if identity
+        else _decide(source, ledger.posts.get(source.path), now, options)
         for source in sources
         if source.path not in moved_away
     ]
@@ -193,20 +195,26 @@ def build_plan(
     return Plan(now=now, timezone=timezone, changes=tuple(changes))
 
 
-def _identity(sources: list[Source], ledger: Ledger) -> Identity:
+def _identity(sources: list[Source], ledger: Ledger) -> Identity | None:
     """Moves, copies and twins (identity.py); asked only when a parsed post is not simply
-    the published post of its own path, so an ordinary edit costs nothing more."""
+    the published post of its own path, so an ordinary edit costs nothing more. None:
+    nothing was asked, so nothing moved, is a copy or a twin, or is held."""
     parsed = {
-        s.path: Candidate(s.loaded.post, s.blob, s.removed_urns)
+        s.path: (s.loaded.post, s)
         for s in sources
         if s.loaded is not None and s.loaded.post is not None and s.blob is not None
     }
     removed = any(s.blob is None for s in sources)
-    if not removed and all(_plainly_itself(path, c.post, ledger) for path, c in parsed.items()):
-        return Identity()
+    if not removed and all(_plainly_itself(path, post, ledger)
+                           for path, (post, _) in parsed.items()):
+        return None
+    from publisher.identity import Candidate, identify
+
+    candidates = {path: Candidate(post, s.blob, s.removed_urns)
+                  for path, (post, s) in parsed.items()}
     existing = {s.path for s in sources if s.blob is not None}
     renames = {s.path: s.renamed_to for s in sources if s.renamed_to}
-    identity = identify(parsed, existing, ledger, renames)
+    identity = identify(candidates, existing, ledger, renames)
     if removed:
         _hold_for_invalid(identity, sources, ledger)
     return identity

@@ -10,6 +10,11 @@ link, or that lies outside the repository, is refused unread; so is one over
 MAX_POST_BYTES; a file whose URN could not be written back after publishing is refused
 before it is published; and no file, however broken, stops the other posts from being
 checked.
+
+Cost: a plan reads every post that changed, so this runs thousands of times. The front
+matter is parsed once (the write-back's trial reuses the parse), the Markdown once, and
+inside a pass (publisher.onepass) a folder's real path and a shared image are looked at
+once.
 """
 
 from __future__ import annotations
@@ -20,13 +25,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from publisher.config import (
     Config,
 )
 from publisher.errors import Diagnostic
-from publisher.frontmatter_yaml import FrontMatterError, split
+from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
+from publisher.onepass import remembered
 from publisher.postcheck import _PostChecker
 from publisher.postmodel import (
     CONTENT_KEYS,
@@ -123,7 +128,7 @@ def load_post(config: Config, path: str, *, keep_invalid: bool = False,
     except FrontMatterError as error:
         result.diagnostics.append(Diagnostic(path, error.line, "error", error.message))
         return result
-    result.diagnostics += _write_back_problems(path, data, front.data)
+    result.diagnostics += _write_back_problems(path, data, front)
     checker = _PostChecker(config, path, front)
     try:
         result.post = checker.build()
@@ -164,6 +169,26 @@ def _resolved(root: Path) -> Path:
     return root.resolve()
 
 
+def _inside(full: Path, root: Path) -> bool:
+    """Whether `full`, a file that is not a link, lies inside the repository `root`.
+
+    It does when its folder does: that answer, for a folder of hundreds of posts, is found
+    once per pass (publisher.onepass) rather than once per post.
+    """
+    if full.name not in ("", ".", "..") and remembered(
+        ("folder inside", full.parent, root), lambda: _real_inside(full.parent, root)
+    ):
+        return True
+    return _real_inside(full, root)
+
+
+def _real_inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(_resolved(root))
+    except (OSError, RuntimeError):  # a loop of links on the way
+        return False
+
+
 def read_post_file(config: Config, path: str) -> bytes:
     """The bytes of a post file: a regular file inside the repository, of a sane size.
 
@@ -176,11 +201,7 @@ def read_post_file(config: Config, path: str) -> bytes:
             "is a symbolic link; a post must be a file of its own in the repository: "
             "replace the link with the file it points to"
         )
-    try:
-        inside = full.resolve().is_relative_to(_resolved(config.root))
-    except (OSError, RuntimeError):  # a loop of links on the way
-        inside = False
-    if not inside:
+    if not _inside(full, config.root):
         raise PostFileError(
             "lies outside the repository (a folder on its path is a link): "
             "move the post into the repository"
@@ -205,7 +226,7 @@ def read_post_file(config: Config, path: str) -> bytes:
     return data
 
 
-def _write_back_problems(path: str, data: bytes, front: dict[str, Any]) -> list[Diagnostic]:
+def _write_back_problems(path: str, data: bytes, front: FrontMatter) -> list[Diagnostic]:
     """An error when publishing could not write the URN back into this file: found now,
     before the post goes out, rather than after, when the file would be left without it."""
     try:

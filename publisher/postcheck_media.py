@@ -17,6 +17,7 @@ from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.formats.common import MediaKind
 from publisher.frontmatter_yaml import FrontMatter
 from publisher.mediarules import inspect_media, sha256_file
+from publisher.onepass import remembered
 from publisher.postmodel import (
     MAX_ALT,
     MAX_IMAGES,
@@ -158,19 +159,25 @@ class MediaChecks(Checks):
         resolved = self._resolve(key, relative)
         if resolved is None:
             return None
-        info, problems = inspect_media(resolved, kind)
+        # A file that many posts send is inspected and hashed once per pass.
+        info, problems = remembered(("media", resolved, kind),
+                                    lambda: inspect_media(resolved, kind))
         for problem in problems:
             self.error((*key, "path"), f"{relative}: {problem}")
         if info is None or problems:
             return None
         return MediaFile(
-            path=resolved.relative_to(self.config.root.resolve()).as_posix(),
+            path=resolved.relative_to(self._real_root()).as_posix(),
             kind=kind,
-            sha256=sha256_file(resolved),
+            sha256=remembered(("sha256", resolved), lambda: sha256_file(resolved)),
             info=info,
             alt=alt,
             title=title,
         )
+
+    def _real_root(self) -> Path:
+        root = self.config.root
+        return remembered(("real path", root), root.resolve)
 
     def _resolve(self, key: tuple[str | int, ...], relative: str) -> Path | None:
         """The file a media path names, refusing anything outside the repository."""
@@ -183,9 +190,10 @@ class MediaChecks(Checks):
         if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
             self.error(where, f"'{shown}' is absolute; write it relative to the post file")
             return None
-        root = self.config.root.resolve()
+        root = self._real_root()
         try:
-            target = (self.folder / relative).resolve()
+            target = remembered(("real path", self.folder, relative),
+                                (self.folder / relative).resolve)
             if not target.is_relative_to(root):
                 self.error(where, f"'{shown}' points outside the repository; "
                            "keep media inside it")

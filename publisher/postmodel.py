@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -239,16 +240,22 @@ def _escaped(text: str) -> str:
                    else f"\\u{ord(c):04x}" for c in text)
 
 
-# RFC 3986 characters (with '%' escapes); anything else, spaces, quotes, angle brackets and
-# backticks included, has no place in a URL. Letters beyond ASCII are allowed (IRIs).
-_URL_TEXT = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%\u00a0-\U0010ffff]+")
-_HOST = re.compile(r"(?:[A-Za-z0-9\u00a1-\U0010ffff](?:[A-Za-z0-9\-\u00a1-\U0010ffff]*"
-                   r"[A-Za-z0-9\u00a1-\U0010ffff])?\.?)+")
+@cache
+def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """RFC 3986 characters (with '%' escapes): anything else, spaces, quotes, angle
+    brackets and backticks included, has no place in a URL; letters beyond ASCII are
+    allowed (IRIs). And a host name. Compiled at the first URL: their ranges up to
+    U+10FFFF take milliseconds to compile, and most runs check no URL."""
+    text = re.compile(r"[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%\u00a0-\U0010ffff]+")
+    host = re.compile(r"(?:[A-Za-z0-9\u00a1-\U0010ffff](?:[A-Za-z0-9\-\u00a1-\U0010ffff]*"
+                      r"[A-Za-z0-9\u00a1-\U0010ffff])?\.?)+")
+    return text, host
 
 
 def _is_http(value: object) -> bool:
     """An absolute http(s) URL with a host name, made only of characters URLs have."""
-    if not isinstance(value, str) or len(value) > MAX_URL or not _URL_TEXT.fullmatch(value):
+    url_text, host_name = _url_patterns()
+    if not isinstance(value, str) or len(value) > MAX_URL or not url_text.fullmatch(value):
         return False
     if any(c.isspace() or not c.isprintable() for c in value):
         return False
@@ -258,7 +265,7 @@ def _is_http(value: object) -> bool:
     except ValueError:
         return False
     host = parts.hostname or ""
-    return parts.scheme in ("http", "https") and bool(_HOST.fullmatch(host)) and not (
+    return parts.scheme in ("http", "https") and bool(host_name.fullmatch(host)) and not (
         parts.username or parts.password
     )
 

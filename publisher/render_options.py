@@ -53,9 +53,18 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-_ESCAPES = {ord(char): "\\" + char for char in RESERVED}
+# The backslash first: the backslashes put before the others are not escaped again.
+_ESCAPE_ORDER = "\\" + RESERVED.replace("\\", "")
 
 
 def escape_little(text: str) -> str:
-    """Backslash-escape all 15 reserved characters so LinkedIn shows them as text."""
-    return text.translate(_ESCAPES)
+    """Backslash-escape all 15 reserved characters so LinkedIn shows them as text.
+
+    One `in` test per character, and a replace for those present: several times faster
+    than str.translate with a table, which looks up every character of the text (this
+    runs on every run of text of every post).
+    """
+    for char in _ESCAPE_ORDER:
+        if char in text:
+            text = text.replace(char, "\\" + char)
+    return text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -37,6 +37,19 @@ _PARSER = MarkdownIt("commonmark").enable("strikethrough")
 # Without text_join, backslash escapes and entities stay separate `text_special` nodes, so
 # "\#1" or "\@jane" in the Markdown means a literal character, never a hashtag or mention.
 _PARSER.disable("text_join")
+# markdown-it's text rule stops at every character that some inline rule, its own or a
+# plugin's, may start at ('@', '#', ':', '-', '%', ...), and tries every rule there. Only
+# these start a rule enabled above, or end a link label: stopping at the others changes no
+# token (tests/test_render_parser.py compares with the stock parser) and took a fifth of
+# the parse of a post. (Older markdown-it-py, without terminator_re, stops at them all.)
+_INLINE_STARTS = {
+    "newline": "\n", "escape": "\\", "backticks": "`", "strikethrough": "~",
+    "emphasis": "*_", "link": "[]", "image": "!", "autolink": "<", "html_inline": "<",
+    "entity": "&",
+}
+_PARSER.inline.terminator_re = re.compile(
+    "[" + re.escape("".join(sorted(set("".join(_INLINE_STARTS.values()))))) + "]"
+)
 
 _RULE = "———"
 _BULLETS = ("•", "◦", "▪")
@@ -354,22 +367,22 @@ class _Inline:
 
 
 def _seen(lines: list[_Line]) -> str:
-    return "\n".join("".join(piece.seen for piece in line) for line in lines)
+    return "\n".join(["".join([piece.seen for piece in line]) for line in lines])
 
 
 # ----------------------------------------------------------------------------- blocks
 
 
-@dataclass
 class _Block:
-    """A block: its opening (or only) token and the blocks inside it."""
+    """A block: its opening (or only) token, its type (`paragraph`, not `paragraph_open`)
+    and the blocks inside it."""
 
-    token: Token
-    children: list[_Block] = field(default_factory=list)
+    __slots__ = ("children", "token", "type")
 
-    @property
-    def type(self) -> str:
-        return self.token.type.removesuffix("_open")
+    def __init__(self, token: Token) -> None:
+        self.token = token
+        self.type = token.type.removesuffix("_open")
+        self.children: list[_Block] = []
 
 
 def _block_tree(tokens: Sequence[Token]) -> list[_Block]:
@@ -416,6 +429,8 @@ class _Renderer:
         self.issues = issues
         self.links = links
         self.in_footer = in_footer
+        draw = options.emphasis == "unicode"
+        self.styles = {bold: _Style(draw=draw, bold=bold) for bold in (False, True)}
 
     def issue(self, line: int | None, severity: Severity, message: str) -> None:
         if self.in_footer:  # the footer comes from publish.toml, not from the body's lines
@@ -440,7 +455,7 @@ class _Renderer:
 
     def style(self, *, bold: bool = False) -> _Style:
         """The style a block's text starts with."""
-        return _Style(draw=self.options.emphasis == "unicode", bold=bold)
+        return self.styles[bold]
 
     # -- documents and blocks
 
@@ -472,19 +487,7 @@ class _Renderer:
         return out
 
     def block(self, block: _Block, depth: int) -> list[_Line]:
-        handlers: dict[str, Callable[[_Block, int], list[_Line]]] = {
-            "paragraph": self.paragraph,
-            "heading": self.heading,
-            "bullet_list": self.list_block,
-            "ordered_list": self.list_block,
-            "blockquote": self.blockquote,
-            "fence": self.verbatim,  # fences and info strings are markup: only the code shows
-            "code_block": self.verbatim,
-            "html_block": self.verbatim,  # raw HTML is never dropped: it shows as typed
-            "hr": self.rule,
-            "inline": self.bare_inline,
-        }
-        return handlers.get(block.type, self.unknown)(block, depth)
+        return _BLOCK_HANDLERS.get(block.type, _Renderer.unknown)(self, block, depth)
 
     def paragraph(self, block: _Block, depth: int) -> list[_Line]:
         return self.inline_children(block, depth, self.style())
@@ -534,6 +537,20 @@ class _Renderer:
         return lines
 
 
+_BLOCK_HANDLERS: dict[str, Callable[[_Renderer, _Block, int], list[_Line]]] = {
+    "paragraph": _Renderer.paragraph,
+    "heading": _Renderer.heading,
+    "bullet_list": _Renderer.list_block,
+    "ordered_list": _Renderer.list_block,
+    "blockquote": _Renderer.blockquote,
+    "fence": _Renderer.verbatim,  # fences and info strings are markup: only the code shows
+    "code_block": _Renderer.verbatim,
+    "html_block": _Renderer.verbatim,  # raw HTML is never dropped: it shows as typed
+    "hr": _Renderer.rule,
+    "inline": _Renderer.bare_inline,
+}
+
+
 def _line_of(token: Token) -> int | None:
     return token.map[0] + 1 if token.map else None
 
@@ -579,6 +596,8 @@ def _trim(lines: list[_Line]) -> list[_Line]:
 
 def _rstrip(line: _Line) -> _Line:
     pieces = list(line)
+    if pieces and pieces[-1].seen[-1:] not in ("", " ", "\t"):
+        return pieces  # most lines: nothing to trim
     while pieces and not pieces[-1].element:
         last = pieces.pop()
         seen = last.seen.rstrip(" \t")

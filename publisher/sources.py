@@ -4,7 +4,8 @@ A post whose file is unchanged since it was published (same git blob), and whose
 files are too, is not read again, which keeps a no-op sync of thousands of posts close to
 the cost of asking git once. A post is uncommitted when its file or a file it sends
 (image, video, thumbnail, captions, document) has uncommitted changes: only what is in
-git is published.
+git is published. The posts of one plan are read in one pass (publisher.onepass): a
+folder's real path and an image that many posts send are looked at once.
 """
 
 from __future__ import annotations
@@ -29,17 +30,18 @@ from publisher.gitops import (
     queue_entries,
     removed_urns,
     renamed,
+    start_removed_urns,
     start_scan,
 )
-from publisher.identity import UNSETTLED, Candidate, identify
 from publisher.ledger import Ledger
+from publisher.onepass import one_pass
 from publisher.plan import Plan, PlanOptions, Source, build_plan
-from publisher.queue import Queue, build_queue, cadence_breaches, slot_times
 from publisher.reshare import by_file, reshare_line, reshare_problems
 from publisher.utc import format_utc
 
 if TYPE_CHECKING:
     from publisher.post import Post
+    from publisher.queue import Queue
 
 
 def make_plan(config: Config, now: datetime, options: PlanOptions) -> tuple[Ledger, Plan]:
@@ -70,7 +72,9 @@ def place_queued(config: Config, ledger: Ledger, sources: list[Source],
     files came only when some post is queued. `always`: the queue even with none."""
     posts = [s.loaded.post for s in sources if s.loaded is not None and s.loaded.post]
     if not always and not any(post.queued for post in posts):
-        return None
+        return None  # and the queue's rules are never loaded
+    from publisher.queue import build_queue
+
     queue = build_queue(config, posts, ledger, queue_entries(config.root, config.posts_dir),
                         now)
     caveat = SHALLOW if any(s.queued for s in posts) and is_shallow(config.root) else None
@@ -108,13 +112,15 @@ def _inside_git(config: Config, scanning: Callable[[], WorkTree | None]
 def _fewer_collections() -> Iterator[None]:
     """A plan makes a few objects per post (ledger entry, source, change) that all live
     until it is printed: the collector, run every 700 new objects by default, would walk
-    them again and again and find nothing to free. It runs every 50,000 meanwhile."""
-    threshold = gc.get_threshold()
-    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    them again and again and find nothing to free. It is off meanwhile: planning leaves
+    next to no garbage cycles (a few dozen objects over thousands of broken posts)."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
+        if collecting:
+            gc.enable()
 
 
 def collect(
@@ -127,15 +133,27 @@ def collect(
     tree = (scanning or start_scan(config.root))()
     states = _post_states(config, tree)
     settled = ledger.settled((path, state.blob) for path, state in states.items())
+    # A post the ledger does not know may have been published once (identity.py): git
+    # searches the history for it while the posts are read.
+    history = (start_removed_urns(config.root, config.posts_dir)
+               if tree is not None and len(settled) < len(states) and _unknown(ledger, states)
+               else None)
     sources = []
-    for path, state in states.items():
-        published = settled.get(path)
-        if published is not None and (not published[2] or _same_media(published[2], tree)):
-            sources.append(Source(path, state.blob, state.dirty, settled=published))
-        else:
-            sources.append(_read(config, path, state, tree))
+    try:
+        with one_pass():
+            for path, state in states.items():
+                published = settled.get(path)
+                if published is not None and (not published[2]
+                                              or _same_media(published[2], tree)):
+                    sources.append(Source(path, state.blob, state.dirty, settled=published))
+                else:
+                    sources.append(_read(config, path, state, tree))
+    except BaseException:
+        if history is not None:
+            history(False)  # no git left running behind an interrupted plan
+        raise
     if tree is not None:
-        _add_removed_urns(config, ledger, sources)
+        _add_removed_urns(config, ledger, sources, history)
     gone = [p for p in ledger.paths() if p not in states]
     renames = _renames(config, ledger, gone) if gone and tree is not None else {}
     sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
@@ -145,6 +163,8 @@ def collect(
 def _renames(config: Config, ledger: Ledger, gone: list[str]) -> dict[str, str]:
     """Where git saw the files of unsettled posts go: such a post has no urn: line yet to
     know it by when it was moved and edited at once (see identity.py)."""
+    from publisher.identity import UNSETTLED
+
     unsettled = [p for p in gone if ledger.posts[p].state in UNSETTLED]
     return renamed(config.root, unsettled) if unsettled else {}
 
@@ -157,16 +177,25 @@ def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
     )
 
 
-def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source]) -> None:
+def _unknown(ledger: Ledger, states: dict[str, FileState]) -> bool:
+    known = set(ledger.paths())
+    return any(path not in known for path in states)
+
+
+def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source],
+                      history: Callable[[bool], dict[str, list[str]]] | None) -> None:
     """A new post's history may show it was published once (identity.py): git is asked
-    only when there are posts the ledger does not know, for all of them at once."""
+    only when there are posts the ledger does not know, for all of them at once (`history`:
+    already asked)."""
     new = [s for s in sources if s.loaded is not None and s.loaded.post is not None
            and not s.loaded.post.urn and s.path not in ledger.posts]
-    if not new:
-        return
-    history = removed_urns(config.root, config.posts_dir)
+    if history is None:
+        if not new:
+            return
+        history = start_removed_urns(config.root, config.posts_dir)
+    found = history(bool(new))
     for source in new:
-        source.removed_urns = tuple(history.get(source.path, ()))
+        source.removed_urns = tuple(found.get(source.path, ()))
 
 
 def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
@@ -223,11 +252,13 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     """What `publish check` reports of these posts: each file's own problems, then those
     it has with the others (a copy's urn, a twin's text), which need every post read.
     `now`: also warn of unpublished posts whose schedule has passed."""
+    from publisher.identity import Candidate, identify
     from publisher.post import discover, load_post
     from publisher.runs import schedule_problems
 
     every = discover(config)
-    loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
+    with one_pass():
+        loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
     named = set(paths)
     diagnostics = [d for path in paths for d in loaded[path].diagnostics]
     book = ledgers.load(config.ledger_path, config.ledger)
@@ -269,6 +300,7 @@ def _slot_problems(config: Config, now: datetime) -> list[Diagnostic]:
         if rules.slots is not config.queue.default.slots}}
     if config.path is None or not any(tables.values()):
         return []
+    from publisher.queue import slot_times
     from publisher.runs import outlook, read_schedule
 
     schedule = read_schedule(config.root).schedule
@@ -293,6 +325,8 @@ def _queue_problems(config: Config, posts: list[Post], book: Ledger,
     break their author's cadence (warnings), on the file's `schedule:` line."""
     if not posts or not (any(p.queued for p in posts) or _has_cadence(config)):
         return []
+    from publisher.queue import build_queue, cadence_breaches
+
     joined = queue_entries(config.root, config.posts_dir) if _in_git(config) else {}
     queue = build_queue(config, posts, book, joined, now or datetime.now(UTC))
     found = [Diagnostic(placed.path, _schedule_line(config, placed.path), "error",

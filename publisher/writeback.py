@@ -8,7 +8,10 @@ kept. Where the front matter ends is decided by `frontmatter_yaml.bounds`, the r
 own rule. The result is parsed again and must mean exactly the old front matter plus the
 new keys, else nothing is written. `check` and the plan run this same edit on every post
 before it can be published (post.py), so a file that cannot take its URN is refused
-before it is posted, not after.
+before it is posted, not after. That trial is given the reader's parse: it places the
+keys by it, and when the result's node tree is the reader's plus the new keys (the usual
+case) it reads as exactly that, so no value is built to compare; only a result that
+differs is built and compared as above.
 
 A post file that is a symbolic link is never written: replacing it would turn the link
 into a copy of whatever it pointed at.
@@ -18,7 +21,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -27,9 +29,12 @@ from publisher.files import atomic_write
 from publisher.frontmatter_yaml import (
     LINE_BREAK,
     Bounds,
+    FrontMatter,
     FrontMatterError,
     SafeLoader,
+    Shape,
     bounds,
+    node_shape,
 )
 
 
@@ -38,20 +43,20 @@ class WriteBackError(PublisherError):
 
 
 def updated_source(
-    data: bytes, values: dict[str, str], *, before: dict[str, Any] | None = None
+    data: bytes, values: dict[str, str], *, before: FrontMatter | None = None
 ) -> bytes:
     """The file `data` with each key of `values` set at the top of its front matter.
 
     `before`: the front matter of `data` as the reader parsed it, which spares parsing it
-    again to verify the result.
+    again, both to place the keys and to verify the result: the result alone is parsed.
     """
     try:
         text = data.decode("utf-8")
         first_break = LINE_BREAK.search(text)
         newline = first_break.group() if first_break else "\n"
-        text = _set_keys(text, values, newline)
-        result = text.encode("utf-8")
-        _verify(data, result, values, before)
+        new = _set_keys(text, values, newline, before)
+        _verify(text, new, values, before)
+        return new.encode("utf-8")
     except yaml.MarkedYAMLError as error:
         raise WriteBackError(
             f"the front matter cannot be read back as YAML ({error.problem or error.context})"
@@ -59,7 +64,6 @@ def updated_source(
     except (yaml.YAMLError, UnicodeError) as error:
         reason = " ".join(str(error).split())
         raise WriteBackError(f"the front matter cannot be read back ({reason})") from None
-    return result
 
 
 def write_back(path: Path, values: dict[str, str]) -> bytes:
@@ -133,13 +137,18 @@ def _front_bounds(text: str) -> Bounds:
         raise WriteBackError(f"line {error.line}: {error.message}") from None
 
 
-def _set_keys(text: str, values: dict[str, str], newline: str) -> str:
+def _set_keys(text: str, values: dict[str, str], newline: str,
+              before: FrontMatter | None) -> str:
     """Every key set; new keys of a block mapping (the usual case: a post just published)
-    are added together, from one parse."""
+    are added together, from one parse (the reader's, when it is given)."""
     where = _front_bounds(text)
-    node = _compose(text[where.start : where.end])
-    present = {key.value for key, _ in node.value} if node is not None else set()
-    if (node is None or not node.flow_style) and not present & values.keys():
+    if before is not None:
+        present, flow = before.top_keys(), before.flow
+    else:
+        node = _compose(text[where.start : where.end])
+        present = {key.value for key, _ in node.value} if node is not None else set()
+        flow = node is not None and bool(node.flow_style)
+    if not flow and not present & values.keys():
         lines = "".join(f"{key}: {_quote(value)}{newline}" for key, value in values.items())
         return text[: where.end] + lines + text[where.end :]
     for key, value in values.items():
@@ -198,31 +207,63 @@ def _insert_in_flow(
     return text[:closing] + f"{separator}{key}: {scalar}" + text[closing:]
 
 
+_NEEDS_QUOTES = re.compile(r"[:#\s]")
+
+
 def _quote(value: str) -> str:
     # URNs and ISO times are plain YAML scalars except for the colon-space rule and YAML's
     # own timestamp parsing; quoting keeps them strings however YAML reads them.
-    return f'"{value}"' if re.search(r"[:#\s]", value) and not value.startswith("urn:") else value
+    return f'"{value}"' if _NEEDS_QUOTES.search(value) and not value.startswith("urn:") else value
 
 
 def _load(data: bytes) -> object:
     text = data.decode("utf-8")
-    where = _front_bounds(text)
-    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
+    return _front_data(text, _front_bounds(text))
 
 
-def _verify(old: bytes, new: bytes, values: dict[str, str], known: object = None) -> None:
-    before, after = known if known is not None else _load(old), _load(new)
-    if not isinstance(before, dict) or not isinstance(after, dict):
-        raise WriteBackError("the front matter is not a mapping")
-    expected = {**before, **values}
-    if {k: str(v) for k, v in after.items()} != {k: str(v) for k, v in expected.items()}:
-        raise WriteBackError(
-            "writing the URN would change other front matter; left the file as it was"
-        )
-    if _body(old) != _body(new):
+def _verify(old: str, new: str, values: dict[str, str], known: FrontMatter | None) -> None:
+    """`new` must read as `old` with `values` set, and hold the same text after its front
+    matter. `known`: `old`'s front matter as the reader parsed it, when it has."""
+    old_bounds, new_bounds = _front_bounds(old), _front_bounds(new)
+    block = new[new_bounds.start : new_bounds.end]
+    if known is None or not _reads_as_plus(block, known, values):
+        before = known.data if known is not None else _front_data(old, old_bounds)
+        after = _front_data(new, new_bounds)
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            raise WriteBackError("the front matter is not a mapping")
+        expected = {**before, **values}
+        if {k: str(v) for k, v in after.items()} != {k: str(v) for k, v in expected.items()}:
+            raise WriteBackError(
+                "writing the URN would change other front matter; left the file as it was"
+            )
+    if old[old_bounds.end :] != new[new_bounds.end :]:
         raise WriteBackError(
             "writing the URN would change the post's text; left the file as it was"
         )
+
+
+def _reads_as_plus(block: str, known: FrontMatter, values: dict[str, str]) -> bool:
+    """Whether `block` is, node for node, the reader's front matter with `values` added as
+    plain strings at the end of its mapping: then it reads as exactly that, and building
+    its value to compare (the check below, which this only spares) is not needed."""
+    node = yaml.compose(block, Loader=SafeLoader) if block.strip() else None
+    added = tuple(("scalar", _STR, text) for pair in values.items() for text in pair)
+    if not known.shape:
+        expected: Shape = (("map", _MAP, len(values)), *added)
+    elif known.shape[0][:2] == ("map", _MAP):
+        root = ("map", _MAP, int(known.shape[0][2]) + len(values))
+        expected = (root, *known.shape[1:], *added)
+    else:
+        return False
+    return node_shape(node) == expected
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+
+
+def _front_data(text: str, where: Bounds) -> object:
+    return yaml.load(text[where.start : where.end], Loader=SafeLoader) or {}
 
 
 def _body(data: bytes) -> bytes:

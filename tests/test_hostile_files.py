@@ -80,7 +80,7 @@ def test_a_file_the_reader_accepts_takes_its_urn(
 def test_the_trial_with_the_readers_front_matter_writes_what_the_write_back_writes() -> None:
     for data, refusal in BOUNDARIES:
         if refusal is None:
-            front = split(read_text(data)).data
+            front = split(read_text(data))
             assert updated_source(data, VALUES, before=front) == updated_source(data, VALUES)
 
 

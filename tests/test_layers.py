@@ -27,10 +27,12 @@ PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
 
 # Lowest first. Names are relative to `publisher`; "" is the package's own __init__.
 LAYERS: dict[str, tuple[str, ...]] = {
-    # One way to write a time, one atomic write, one mask, LinkedIn's little text format,
-    # the feed card templates, the file-format readers: they import nothing of publisher
-    # but each other, so the client and the sandbox may use them too.
-    "leaves": ("utc", "files", "masking", "littletext", "cards", "formats", "httpsession"),
+    # One way to write a time, one atomic write, one pass's memo, one mask, LinkedIn's
+    # little text format, the feed card templates, the file-format readers, the HTTP
+    # session: they import nothing of publisher but each other, so the client and the
+    # sandbox may use them too.
+    "leaves": ("utc", "files", "onepass", "masking", "littletext", "cards", "formats",
+               "httpsession"),
     # Posts, rendering, configuration, the ledger, the plan: files and values, no git,
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",

@@ -106,6 +106,11 @@ def test_escape_little_leaves_other_characters_alone(text: str) -> None:
     assert escape_little(text) == text
 
 
+@pytest.mark.parametrize("text", ["\\", "\\#", "#\\", "\\\\@@", "a(b)[c]{d}<e>", "_*~|", "\\\\"])
+def test_escape_little_escapes_each_character_once_backslashes_too(text: str) -> None:
+    assert escape_little(text) == "".join("\\" + c if c in RESERVED else c for c in text)
+
+
 def test_the_reserved_set_is_little_texts_fifteen() -> None:
     assert sorted(RESERVED) == sorted("|{}@[]()<>#\\*_~")
 

@@ -86,3 +86,69 @@ def test_a_retired_urn_becomes_a_comment(before: str, after: str) -> None:
 def test_a_urn_that_cannot_be_retired_leaves_the_file(text: str, message: str) -> None:
     with pytest.raises(WriteBackError, match=message):
         retired_source(text.encode(), NOTE)
+
+
+# --- the reader's parse spares building the result, never changes the verdict -------------
+
+# Front matters that read, or not, as the old one plus the keys: merge keys, tags, block
+# scalars kept or cut, indented mappings, duplicates, numbers that stay numbers.
+TRIALS = [
+    "author: acme\n",
+    "",
+    "# only a comment\n",
+    "a: 1\nb: 1.5\nc: true\nd: null\ne: 2026-01-01\n",
+    "base: &b {x: 1}\n",
+    "<<: {author: acme}\nreshare: false\n",
+    "text: |+\n  kept\n\n\n",
+    "text: >-\n  folded\n  lines\n",
+    "list:\n- a\n- b\n",
+    "? complex\n: value\n",
+    "tagged: !!str 12\n",
+    "a: 1\na: 2\n",
+    "  indented: 1\n",
+    "{author: acme}\n",
+    "plain: multi\n  line\n",
+    "urn: urn:li:share:1\n",
+    "published_at:\n",
+    "'quoted key': 1\n",
+]
+
+
+@pytest.mark.parametrize("front", TRIALS)
+def test_the_trial_with_the_readers_parse_agrees_with_the_full_check(front: str) -> None:
+    from dataclasses import replace
+
+    from publisher.frontmatter_yaml import FrontMatterError, split
+
+    data = f"---\n{front}---\nHi\n".encode()
+    try:
+        parsed = split(data.decode())
+    except FrontMatterError:
+        return  # the reader refuses it: no trial
+    # A shape that matches nothing makes the trial build the result and compare values.
+    unshaped = replace(parsed, shape=(("none", "", 0),))
+    outcomes = []
+    for before in (parsed, unshaped):
+        try:
+            outcomes.append(updated_source(data, VALUES, before=before))
+        except WriteBackError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+@pytest.mark.parametrize(("one", "other", "same"), [
+    ("a: 1\nb: [x, y]\n", "{a: 1, b: [x, y]}", True),
+    ("a: 1\n", "a: '1'\n", False),
+    ("a: [x]\n", "a: {x: null}\n", False),
+    ("a: x\n", "a: !!str x\n", True),
+    ("a: 1\nb: 2\n", "b: 2\na: 1\n", False),
+])
+def test_two_front_matters_of_one_shape_read_alike(one: str, other: str, same: bool) -> None:
+    import yaml
+
+    from publisher.frontmatter_yaml import SafeLoader, node_shape
+
+    nodes = [yaml.compose(text, Loader=SafeLoader) for text in (one, other)]
+    assert (node_shape(nodes[0]) == node_shape(nodes[1])) is same
+    if same:
+        assert yaml.safe_load(one) == yaml.safe_load(other)

@@ -25,7 +25,6 @@ a traceback is shown only with ``--debug``. Anything else is a bug and keeps its
 from __future__ import annotations
 
 import importlib
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,6 +123,8 @@ class PublishGroup(click.Group):
             if code is None:  # click's own exits and usage errors, or a bug: as they are
                 raise
             if isinstance(ctx.obj, Context) and ctx.obj.debug:
+                import traceback  # only for --debug: every command starts without it
+
                 traceback.print_exc()
             click.echo(f"Error: {error}", err=True)
             ctx.exit(code)

@@ -1,14 +1,10 @@
-"""The `publish` process: what the console script runs."""
+"""The `publish` process: what the console script runs (importing publisher.cli first,
+which loads the command line without running the garbage collector)."""
 
 from __future__ import annotations
-
-import gc
 
 from publisher.cli.app import cli
 
 
 def main() -> None:
-    # Everything imported so far lives as long as the process: kept out of the collector's
-    # full passes, which a plan over thousands of posts would otherwise pay for.
-    gc.freeze()
     cli(prog_name="publish")
