@@ -7,15 +7,14 @@ See ``publisher.render`` for the rules; this module is its machinery.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from publisher.render_options import RenderIssue, RenderOptions, Severity, escape_little
+from publisher.weblinks import is_web, trim_url, with_utm
 
 # ----------------------------------------------------------------------------- pieces
 
@@ -94,62 +93,6 @@ class _Style:
         if self.strike:
             text = "".join(char + _STRIKE if not char.isspace() else char for char in text)
         return text
-
-
-# ----------------------------------------------------------------------------- links
-
-
-def _with_utm(url: str, utm: Mapping[str, str], domains: Sequence[str]) -> str:
-    """`url` with the utm parameters it lacks, when its host is one of `domains`."""
-    return _utm_for(url, tuple(utm.items()), tuple(domains))
-
-
-@lru_cache(maxsize=4096)
-def _utm_for(url: str, utm_items: tuple[tuple[str, str], ...], domains: tuple[str, ...]) -> str:
-    # Cached: a team links the same few pages from many posts, and splitting and joining
-    # a URL took a twentieth of a cold plan.
-    utm = dict(utm_items)
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-    except ValueError:  # malformed (e.g. a bad IPv6 literal): LinkedIn shows it as typed
-        return url
-    if parts.scheme.lower() not in ("http", "https") or not _in_domains(host, domains):
-        return url
-    present = {key for key, _ in parse_qsl(parts.query, keep_blank_values=True)}
-    missing = [(key, value) for key, value in utm.items() if key not in present]
-    if not missing:
-        return url
-    query = "&".join(filter(None, (parts.query, urlencode(missing))))
-    return urlunsplit(parts._replace(query=query))
-
-
-def _in_domains(host: str, domains: Sequence[str]) -> bool:
-    for entry in domains:
-        domain = entry.strip().lstrip(".").lower()
-        if domain and (host == domain or host.endswith("." + domain)):
-            return True
-    return False
-
-
-def _is_web(url: str) -> bool:
-    return url.lower().startswith(("http://", "https://"))
-
-
-_URL_TAIL = ".,:;!?'\"*_~"
-_PAIRS = {")": "(", "]": "[", "}": "{"}
-
-
-def _trim_url(url: str) -> str:
-    """Drop trailing punctuation that ends the sentence rather than the URL."""
-    while True:
-        trimmed = url.rstrip(_URL_TAIL)
-        close = trimmed[-1:]
-        if close in _PAIRS and trimmed.count(close) > trimmed.count(_PAIRS[close]):
-            trimmed = trimmed[:-1]
-        if trimmed == url:
-            return url
-        url = trimmed
 
 
 # ----------------------------------------------------------------------------- text scanning
@@ -285,7 +228,7 @@ class _Inline:
         """Emit the element that `match` found (or its literal text); return where to go on."""
         before = text[match.start() - 1] if match.start() else self.prev
         if match.group("url"):
-            url = _trim_url(match.group("url"))
+            url = trim_url(match.group("url"))
             if url.endswith("://"):  # a scheme with no address is just text
                 self.plain(url, style)
             else:
@@ -439,12 +382,12 @@ class _Renderer:
 
     def web_link(self, url: str) -> str:
         """A http(s) URL as it goes out: with the configured UTM parameters, and recorded."""
-        shown = _with_utm(url, self.options.utm, self.options.utm_domains)
+        shown = with_utm(url, self.options.utm, self.options.utm_domains)
         self.links.append(shown)
         return shown
 
     def link_target(self, target: str, line: int | None) -> str:
-        if _is_web(target):
+        if is_web(target):
             return self.web_link(target)
         if not target.lower().startswith("mailto:"):
             self.issue(line, "warning", (

@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 # The renderer's own parser and address rules, so that the inverse cannot drift from them.
 from publisher.render_options import Mention, RenderOptions
-from publisher.render_walk import _PARSER, _trim_url, _with_utm
+from publisher.render_walk import _PARSER
+from publisher.weblinks import trim_url, with_utm
 
 RESERVED = "|{}@[]()<>#\\*_~"
 
@@ -211,8 +212,8 @@ def _urls(atoms: list[_Atom],
     broken: set[int] = set()
     cut: set[int] = set()
     for match in _URL.finditer(line):
-        url = _trim_url(match.group(0))
-        if _with_utm(url, options.utm, options.utm_domains) != url or not _plain_url(url):
+        url = trim_url(match.group(0))
+        if with_utm(url, options.utm, options.utm_domains) != url or not _plain_url(url):
             broken.update(match.start() + inner.end() - 3
                           for inner in re.finditer(r"(?i:https?)://", url))
         else:

@@ -37,7 +37,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
                 "gitparse",
-                "render_options", "render_walk", "render", "config", "tokens", "writeback",
+                "render_options", "weblinks", "render_walk", "render", "config", "tokens", "writeback",
                 "postcheck_media",
                 "postmodel", "postcheck", "post", "ledger", "identity", "plan", "planview",
                 "newpost", "cron", "runs",
