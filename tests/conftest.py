@@ -12,8 +12,11 @@ day never depend on the day the tests run; tests that plan pass --now or set the
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -43,6 +46,13 @@ SANDBOX_CLOCK = "2026-12-01T09:00:00Z"
 
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PUBLISH_SANDBOX_CLOCK", SANDBOX_CLOCK)
+    # `git init` and `git clone` copy a dozen sample hooks into every repository, and the
+    # suite makes hundreds of them: an empty template (for the tests' git and for the git
+    # that publish runs under them) spares writing and deleting a fifth of their files.
+    if "GIT_TEMPLATE_DIR" not in os.environ:
+        template = Path(tempfile.mkdtemp(prefix="publish-tests-git-template-"))
+        atexit.register(shutil.rmtree, template, ignore_errors=True)
+        os.environ["GIT_TEMPLATE_DIR"] = str(template)
 
 
 TESTS = Path(__file__).resolve().parent

@@ -164,6 +164,7 @@ def test_a_cancelled_run_commits_and_pushes_what_it_did(origin: Origin, name: st
 def refuse_commits(root: Path, unless: str) -> None:
     """A commit-msg hook refusing every commit whose message does not start with `unless`."""
     hook = root / ".git" / "hooks" / "commit-msg"
+    hook.parent.mkdir(parents=True, exist_ok=True)
     hook.write_text(f'#!/bin/sh\nhead -1 "$1" | grep -q "^{unless}" || exit 1\n')
     hook.chmod(hook.stat().st_mode | stat.S_IEXEC)
 
