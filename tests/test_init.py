@@ -25,6 +25,8 @@ def test_init_writes_a_repository_that_checks_and_plans(tmp_path: Path) -> None:
                        "--action", "acme/linkedin-publish@v2")
     assert code == 0, output
     assert "Made " in output and "a git repository" in output
+    assert "Posts are from urn:li:organization:42" in output
+    assert "set [authors]" not in output   # --author already did
     assert sorted(str(p.relative_to(root)) for p in root.rglob("*")
                   if p.is_file() and ".git" not in p.parts[len(root.parts):][:1]) == \
         sorted(FILES.values())
@@ -56,6 +58,7 @@ def test_init_in_an_existing_repository_keeps_it(tmp_path: Path) -> None:
     git(tmp_path, "init", "-q", "-b", "trunk")
     code, output = run("init", str(tmp_path))
     assert code == 0 and "Made " not in output
+    assert "Next: set [authors] in publish.toml" in output   # no --author: an example to replace
     assert git(tmp_path, "symbolic-ref", "--short", "HEAD").strip() == "trunk"
 
 

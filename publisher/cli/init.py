@@ -31,5 +31,12 @@ def init(obj: Context, directory: Path | None, author_urn: str | None,
         click.echo(f"Made {root} a git repository (branch main).")
     for path in done.written:
         click.echo(f"  wrote {path}")
-    click.echo("Next: set [authors] in publish.toml (`publish login` names your member URN),")
-    click.echo("run `publish check` and `publish --dry-run`, then docs/setup.md for tokens.")
+    if author_urn is None:
+        click.echo("Next: set [authors] in publish.toml (`publish login` names your member "
+                   "URN),")
+        click.echo("run `publish check` and `publish --dry-run`, then docs/setup.md for "
+                   "tokens.")
+    else:
+        click.echo(f"Posts are from {author_urn} ([authors] in publish.toml).")
+        click.echo("Next: run `publish check` and `publish --dry-run`, then docs/setup.md "
+                   "for tokens.")
