@@ -190,6 +190,9 @@ def build_plan(
     if any(c.scheduled_for is not None for c in changes):
         changes.sort(key=lambda c: _order(c, now))
     if any(c.action == "create" for c in changes):
+        # A reshare that waits for its parent takes no place in the day's limit: held
+        # first; held again after, as a parent the limit holds holds its reshares too.
+        changes = hold_reshares(changes, ledger, _with)
         changes = _apply_daily_limit(changes, ledger, now, options.per_author_per_day)
     changes = hold_reshares(changes, ledger, _with)
     return Plan(now=now, timezone=timezone, changes=tuple(changes))

@@ -195,6 +195,21 @@ def test_a_reshare_waits_for_a_parent_scheduled_later(tmp_path: Path, sandbox_ur
     assert len(reshares_of(world, world.entry("posts/launch.md")["urn"])) == 1
 
 
+def test_a_waiting_reshare_takes_no_place_in_the_days_limit(tmp_path: Path,
+                                                           sandbox_url: str) -> None:
+    posts = {"posts/launch.md": LAUNCH.replace("10:00", "15:00"),
+             "posts/a-reshare.md": reshare("jane", "10:00", "Soon!\n", parent="launch.md"),
+             "posts/b-own.md": "---\nauthor: jane\nschedule: 2026-12-01 10:00\n---\nMy news.\n"}
+    world = team_world(tmp_path / "repo", sandbox_url, posts)
+    (world.root / "publish.toml").write_text(TEAM + "\n[limits]\nper_author_per_day = 1\n",
+                                             encoding="utf-8")
+    commit_all(world.root, "one post a day")
+    run = world.publish(now=at(world, "10:00"))
+    assert run.code == 0, run.output
+    assert [post["commentary"] for post in world.sandbox_posts()] == ["My news."]
+    assert "waits for its parent posts/launch.md" in run.output
+
+
 def test_check_says_a_late_reshare_goes_out_after_its_parent(tmp_path: Path,
                                                              sandbox_url: str) -> None:
     posts = {"posts/launch.md": LAUNCH.replace("10:00", "15:00"),
