@@ -99,14 +99,15 @@ class _Style:
 
 # Handles: letters, digits, "_", "-", "." but not ending in "." or "-" ("@jane." -> jane),
 # and not starting with a digit, so "@2pm" or "@10" are text rather than unknown mentions.
+HANDLE = r"[^\W\d](?:[\w.-]*\w)?"
 _ELEMENT = re.compile(
     r"(?P<url>(?i:https?)://[^\s<>]+)"
-    r"|@(?P<handle>[^\W\d](?:[\w.-]*\w)?)"
+    rf"|@(?P<handle>{HANDLE})"
     r"|#(?P<tag>\w+)"
 )
 # Member ids are OpenID `sub` values, which hold "_" and "-" (urn:li:person:GR_0y0zfGl);
 # the URN inside "(...)" is not Text in the grammar, so it is sent as is, unescaped.
-_MENTION_URN = re.compile(r"urn:li:(?:person:[A-Za-z0-9_-]+|organization:[0-9]+)")
+MENTION_URN = re.compile(r"urn:li:(?:person:[A-Za-z0-9_-]+|organization:[0-9]+)")
 
 
 def _joins_word(char: str) -> bool:
@@ -253,7 +254,7 @@ class _Inline:
                 f"unknown mention '@{handle}': add it under mentions: in the front matter "
                 "or [mentions] in publish.toml"
             ))
-        elif not _MENTION_URN.fullmatch(target.urn):
+        elif not MENTION_URN.fullmatch(target.urn):
             self.renderer.issue(self.line, "error", (
                 f"mention '@{handle}' has URN '{target.urn}', which is not a person or "
                 "organization URN: fix it in the mentions registry"

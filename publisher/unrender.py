@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 # The renderer's own parser and address rules, so that the inverse cannot drift from them.
 from publisher.render_options import Mention, RenderOptions
-from publisher.render_walk import _PARSER
+from publisher.render_walk import _PARSER, HANDLE, MENTION_URN
 from publisher.weblinks import trim_url, with_utm
 
 RESERVED = "|{}@[]()<>#\\*_~"
@@ -46,9 +46,8 @@ _TEMPLATE = re.compile(rf"\{{hashtag\|(?:\\#|#|＃)\|(?P<tag>{_TEXT})\}}")
 _HASHTAG = re.compile(r"#(?P<tag>[^\W_]+)")
 _UNESCAPE = re.compile(r"\\([|{}@\[\]()<>#\\*_~])")
 
-# What the renderer reads as a handle and as a mention URN (publisher/render.py).
-_HANDLE = re.compile(r"[^\W\d](?:[\w.-]*\w)?")
-_MENTION_URN = re.compile(r"urn:li:(?:person:[A-Za-z0-9_-]+|organization:[0-9]+)")
+# What the renderer reads as a handle (its mention URNs: MENTION_URN).
+_HANDLE = re.compile(HANDLE)
 _ENTITY_LIKE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _LIST_NUMBER = re.compile(r"[0-9]{1,9}\.")
 _SPACE = "&#32;"
@@ -265,7 +264,7 @@ def _joins_word(char: str) -> bool:
 
 def _mention(atom: _Mention, prev: str, after: str,
              handles: _Handles) -> tuple[str, str, bool]:
-    if _joins_word(prev) or not _MENTION_URN.fullmatch(atom.urn) or not atom.name:
+    if _joins_word(prev) or not MENTION_URN.fullmatch(atom.urn) or not atom.name:
         # The renderer cannot make this element here: keep what readers see, the name.
         return _literal(atom.name), atom.name[-1:], False
     handle = handles.handle(Mention(urn=atom.urn, name=atom.name))
