@@ -5,7 +5,8 @@ of posts: `real` (the default), about 1 KB each as teams write them: three parag
 with mentions, hashtags, parentheses, accents, an emoji and a link, some with a list or
 an image; and `short`, a few lines each (the set earlier figures were measured on).
 
-- cold: empty ledger, every post is read, validated and rendered;
+- cold: empty ledger, every post is read, validated and rendered, on as many processes
+  as the plan uses on this machine (publisher.fanout), and again on one (PUBLISH_JOBS=1);
 - no-op: every post already published and unchanged, so nothing should be read;
 - floor: `git ls-files -s` plus loading the ledger JSON in Python, the least a no-op must do;
 - start-up: `publish --version`, the interpreter and imports alone, beside the bare
@@ -32,6 +33,7 @@ from pathlib import Path
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from publisher.fanout import workers
 from publisher.gitops import blob_id
 
 CONFIG = """\
@@ -158,7 +160,8 @@ def installed_environ(cache: Path) -> dict[str, str]:
     """The environment of the measured commands: Python writes and reads bytecode (in
     `cache`), as it does for an installed package, even where PYTHONDONTWRITEBYTECODE
     is set; otherwise every run would compile the package from source first."""
-    environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("PYTHONDONTWRITEBYTECODE", "PUBLISH_JOBS")}
     return {**environ, "PYTHONPYCACHEPREFIX": str(cache)}
 
 
@@ -210,6 +213,10 @@ def main() -> None:
         python, _ = best([sys.executable, "-c", "pass"], root, args.runs)
         startup, startup_rss = best([publish, "--version"], root, args.runs)
         cold, cold_rss = best(dry, root, args.runs)
+        cores = workers(args.posts) if "PUBLISH_JOBS" not in os.environ else "its cores"
+        ENVIRON["PUBLISH_JOBS"] = "1"
+        alone, _ = best(dry, root, args.runs)
+        del ENVIRON["PUBLISH_JOBS"]
         ledger = root / ".publish" / "ledger.json"
         ledger.parent.mkdir()
         chart = blob_id((root / "posts/media/chart.png").read_bytes())
@@ -233,6 +240,11 @@ def main() -> None:
         print(
             f"cold dry-run:       {cold:7.3f} s   peak RSS {cold_rss:6.1f} MiB  "
             f"({per_post_ms:.3f} ms/post above interpreter start-up; target <= 0.5 ms)"
+        )
+        print(
+            f"cold, one process:  {alone:7.3f} s                      "
+            f"({(alone - python) / args.posts * 1000:.3f} ms/post; PUBLISH_JOBS=1, "
+            f"where the cold plan above read on {cores})"
         )
         print(
             f"no-op dry-run:      {noop:7.3f} s   peak RSS {noop_rss:6.1f} MiB  "

@@ -40,7 +40,7 @@ from publisher.reshare import by_file, reshare_line, reshare_problems
 from publisher.utc import format_utc
 
 if TYPE_CHECKING:
-    from publisher.post import Post
+    from publisher.post import LoadedPost, Post
     from publisher.queue import Queue
 
 
@@ -138,16 +138,15 @@ def collect(
     history = (start_removed_urns(config.root, config.posts_dir)
                if tree is not None and len(settled) < len(states) and _unknown(ledger, states)
                else None)
-    sources = []
+    unread = {path: published for path in states
+              if (published := settled.get(path)) is not None
+              and (not published[2] or _same_media(published[2], tree))}
     try:
         with one_pass():
-            for path, state in states.items():
-                published = settled.get(path)
-                if published is not None and (not published[2]
-                                              or _same_media(published[2], tree)):
-                    sources.append(Source(path, state.blob, state.dirty, settled=published))
-                else:
-                    sources.append(_read(config, path, state, tree))
+            loaded = iter(_read_all(config, [p for p in states if p not in unread]))
+            sources = [Source(path, state.blob, state.dirty, settled=unread[path])
+                       if path in unread else _source(config, path, state, next(loaded), tree)
+                       for path, state in states.items()]
     except BaseException:
         if history is not None:
             history(False)  # no git left running behind an interrupted plan
@@ -198,14 +197,22 @@ def _add_removed_urns(config: Config, ledger: Ledger, sources: list[Source],
         source.removed_urns = tuple(found.get(source.path, ()))
 
 
-def _read(config: Config, path: str, state: FileState, tree: WorkTree | None) -> Source:
+def _read_all(config: Config, paths: list[str]) -> list[LoadedPost]:
+    """Each post read and checked, on as many cores as help (post.load_posts)."""
+    if not paths:
+        return []
     # The parser (front matter, YAML, Markdown, media checks) is imported only here: a
     # plan where every post is unchanged never needs it.
-    from publisher.post import load_post
+    from publisher.post import load_posts
 
-    loaded = load_post(config, path)
+    return load_posts(config, paths)
+
+
+def _source(config: Config, path: str, state: FileState, loaded: LoadedPost,
+            tree: WorkTree | None) -> Source:
     if loaded.post is None:
-        return Source(path, state.blob, state.dirty, loaded, stated_urn=_stated_urn(config, path))
+        return Source(path, state.blob, state.dirty, loaded,
+                      stated_urn=_stated_urn(config, path))
     committed, uncommitted = committed_files(tree, loaded.post.files)
     return Source(path, state.blob, state.dirty, loaded, media_blobs=committed,
                   uncommitted_media=uncommitted,
@@ -253,12 +260,13 @@ def check_posts(config: Config, paths: list[str], now: datetime | None = None) -
     it has with the others (a copy's urn, a twin's text), which need every post read.
     `now`: also warn of unpublished posts whose schedule has passed."""
     from publisher.identity import Candidate, identify
-    from publisher.post import discover, load_post
+    from publisher.post import discover, load_posts
     from publisher.runs import schedule_problems
 
     every = discover(config)
+    everything = sorted({*paths, *every})
     with one_pass():
-        loaded = {path: load_post(config, path, now=now) for path in sorted({*paths, *every})}
+        loaded = dict(zip(everything, load_posts(config, everything, now=now), strict=True))
     named = set(paths)
     diagnostics = [d for path in paths for d in loaded[path].diagnostics]
     book = ledgers.load(config.ledger_path, config.ledger)

@@ -29,10 +29,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "publisher"
 LAYERS: dict[str, tuple[str, ...]] = {
     # One way to write a time, one atomic write, one pass's memo, one mask, LinkedIn's
     # little text format, the feed card templates, the file-format readers, the HTTP
-    # session: they import nothing of publisher but each other, so the client and the
-    # sandbox may use them too.
+    # session, the fork of a long read: they import nothing of publisher but each other,
+    # so the client and the sandbox may use them too.
     "leaves": ("utc", "files", "onepass", "masking", "littletext", "cards", "formats",
-               "httpsession"),
+               "httpsession", "fanout"),
     # Posts, rendering, configuration, the ledger, the plan: files and values, no git,
     # no network.
     "content": ("", "errors", "apiversion", "schedule", "frontmatter_yaml", "mediarules",
