@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -216,6 +216,11 @@ def start_removed_urns(root: Path, folder: str) -> Callable[[bool], dict[str, li
     answer is not needed after all) stops git and answers nothing."""
     process = _git(str(root), "-c", "core.quotePath=false", "log", "-p", "--no-color",
                    "--no-renames", "--relative", "--format=", "-G^urn:", "--", folder or ".")
+    if hasattr(os, "setpriority"):
+        # Behind the reading of the posts, which may use every core (publisher.fanout):
+        # git takes what they leave, and the answer is only needed once they are read.
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, process.pid, 10)
 
     def answer(needed: bool) -> dict[str, list[str]]:
         if not needed:

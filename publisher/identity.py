@@ -235,10 +235,11 @@ def _twins(
     for path, entry in posts.items():
         if entry.state == "published" and entry.commentary_hash and path in existing:
             texts.setdefault((entry.author, entry.commentary_hash), []).append(path)
-    for path, post in outgoing.items():
-        texts.setdefault((post.author, post.commentary_hash), []).append(path)
-    for path, post in outgoing.items():
-        others = [p for p in texts[(post.author, post.commentary_hash)] if p != path]
+    keys = {path: (post.author, post.commentary_hash) for path, post in outgoing.items()}
+    for path, key in keys.items():
+        texts.setdefault(key, []).append(path)
+    for path, key in keys.items():
+        others = [p for p in texts[key] if p != path]
         if others:
             identity.problems[path] = _error(
                 path, f"has the same text as {', '.join(sorted(others))}, by the same author: "

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, get_args
@@ -317,9 +317,15 @@ def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOpt
 
 
 def _with(change: Change, action: Action, reason: str) -> Change:
-    from dataclasses import replace
+    """A copy of `change` with this action and reason. (dataclasses.replace makes the same
+    copy at four times the cost, and a cold plan makes one per post held by the daily
+    limit.)"""
+    copied = Change(*_CHANGE_VALUES(change))
+    copied.action, copied.reason = action, reason
+    return copied
 
-    return replace(change, action=action, reason=reason)
+
+_CHANGE_VALUES = attrgetter(*(f.name for f in fields(Change)))  # in __init__'s order
 
 
 def _removed(source: Source, entry: Entry | None, options: PlanOptions) -> Change:

@@ -186,6 +186,17 @@ def test_daily_limit_holds_back_the_rest(make_repo: Callable[..., Path]) -> None
     assert "per_author_per_day" in plan.changes[2].reason
 
 
+def test_a_change_held_back_keeps_every_other_field() -> None:
+    from dataclasses import fields
+
+    from publisher.plan import _with
+
+    values = {f.name: f"value of {f.name}" for f in fields(Change)}
+    held = _with(Change(**values), "wait", "held")  # type: ignore[arg-type]
+    assert {f.name: getattr(held, f.name) for f in fields(Change)} == {
+        **values, "action": "wait", "reason": "held"}
+
+
 def test_changes_run_in_schedule_order(make_repo: Callable[..., Path]) -> None:
     root = make_repo({
         "posts/a.md": post("schedule: 2026-12-01 11:00"),
