@@ -505,36 +505,67 @@ def stale_reasons(root: Path, branch: str) -> list[str]:
     branch has an upstream, not behind it once fetched. Outside git there is no state to be
     behind: empty.
     """
-    head = _run(str(root), "symbolic-ref", "--quiet", "--short", "HEAD")
-    if head.returncode not in (0, 1):  # 128: not in a git repository
-        return []
-    current = head.stdout.strip()
-    if head.returncode == 1:
-        return [f"HEAD is detached (not on a branch): run `git switch {branch}` and "
-                "`git pull`, so this sync sees what earlier runs published"]
-    if current != branch:
-        return [f"the checkout is on branch '{current}', not the publish branch '{branch}': "
-                f"run `git switch {branch}` and `git pull` (or set [git] branch = "
-                f"\"{current}\" in publish.toml if '{current}' is where posts are published)"]
-    return _behind_upstream(str(root), branch)
+    return start_stale_check(root, branch)()
 
 
 def start_stale_check(root: Path, branch: str) -> Callable[[], list[str]]:
-    """stale_reasons in a thread, so that a dry run makes its plan meanwhile (the git
-    processes, and a fetch over the network, would otherwise add to every plan); calling
-    the result waits for the reasons."""
-    import threading  # only for a dry run
+    """stale_reasons, with the fetch of the upstream (over the network, the slow part)
+    left running while the caller goes on, so that a dry run makes its plan meanwhile;
+    calling the result waits for the reasons. A process, not a thread: a plan may fork
+    to read its posts (publisher.fanout), which is safe only in a process of one thread.
+    """
+    cwd = str(root)
+    head = _run(cwd, "symbolic-ref", "--quiet", "--short", "HEAD")
+    if head.returncode not in (0, 1):  # 128: not in a git repository
+        return list
+    current = head.stdout.strip()
+    if head.returncode == 1:
+        return lambda: [f"HEAD is detached (not on a branch): run `git switch {branch}` and "
+                        "`git pull`, so this sync sees what earlier runs published"]
+    if current != branch:
+        return lambda: [
+            f"the checkout is on branch '{current}', not the publish branch '{branch}': "
+            f"run `git switch {branch}` and `git pull` (or set [git] branch = "
+            f"\"{current}\" in publish.toml if '{current}' is where posts are published)"]
+    return _start_behind_upstream(cwd, branch)
 
-    found: list[str] = []
-    worker = threading.Thread(target=lambda: found.extend(stale_reasons(root, branch)),
-                              daemon=True)
-    worker.start()
+
+def _start_behind_upstream(cwd: str, branch: str) -> Callable[[], list[str]]:
+    """One problem when `branch` is behind its upstream (after fetching it); none without one."""
+    ref = f"refs/heads/{branch}"
+    tracking = _quiet(cwd, "for-each-ref", "--format=%(upstream:short)%00%(upstream:remotename)",
+                      ref)
+    upstream, _, remote = (tracking or "").partition("\0")
+    if not upstream:
+        return list  # nothing to be behind: a repository of one checkout
+    fetch = None
+    if remote not in ("", "."):  # "." is an upstream branch of this very repository
+        # No prompt for a password: a sync runs unattended, and a fetch must fail, not wait.
+        fetch = subprocess.Popen(["git", "fetch", "--quiet", remote], cwd=cwd,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                 env={**os.environ, "GIT_TERMINAL_PROMPT": "0"})
 
     def reasons() -> list[str]:
-        worker.join()
-        return found
+        if fetch is not None:
+            _, errors = fetch.communicate()
+            if fetch.returncode != 0:
+                why = errors.strip().splitlines()[-1:] or ["no answer"]
+                return [f"could not fetch {remote} to see whether '{branch}' is up to date "
+                        f"({why[0]}): fix access to {remote}, or give --allow-stale to "
+                        "publish from this checkout as it is"]
+        return _behind(cwd, branch, upstream)
 
     return reasons
+
+
+def _behind(cwd: str, branch: str, upstream: str) -> list[str]:
+    count = _quiet(cwd, "rev-list", "--count", "HEAD..@{upstream}")  # HEAD is `branch`
+    behind = int(count) if count and count.isdigit() else 0
+    if not behind:
+        return []
+    commits = f"{behind} commit{'s' if behind != 1 else ''}"
+    return [f"'{branch}' is {commits} behind {upstream}: run `git pull`, so this sync "
+            "sees what earlier runs published"]
 
 
 def commit_blockers(root: Path, *, push: bool) -> list[str]:
@@ -548,31 +579,6 @@ def commit_blockers(root: Path, *, push: bool) -> list[str]:
     if push:
         blockers += _push_blockers(cwd)
     return blockers
-
-
-def _behind_upstream(cwd: str, branch: str) -> list[str]:
-    """One problem when `branch` is behind its upstream (after fetching it); none without one."""
-    ref = f"refs/heads/{branch}"
-    tracking = _quiet(cwd, "for-each-ref", "--format=%(upstream:short)%00%(upstream:remotename)",
-                      ref)
-    upstream, _, remote = (tracking or "").partition("\0")
-    if not upstream:
-        return []  # nothing to be behind: a repository of one checkout
-    if remote not in ("", "."):  # "." is an upstream branch of this very repository
-        # No prompt for a password: a sync runs unattended, and a fetch must fail, not wait.
-        fetched = _run(cwd, "fetch", "--quiet", remote, env={"GIT_TERMINAL_PROMPT": "0"})
-        if fetched.returncode != 0:
-            why = fetched.stderr.strip().splitlines()[-1:] or ["no answer"]
-            return [f"could not fetch {remote} to see whether '{branch}' is up to date "
-                    f"({why[0]}): fix access to {remote}, or give --allow-stale to publish "
-                    "from this checkout as it is"]
-    count = _quiet(cwd, "rev-list", "--count", "HEAD..@{upstream}")  # HEAD is `branch`
-    behind = int(count) if count and count.isdigit() else 0
-    if not behind:
-        return []
-    commits = f"{behind} commit{'s' if behind != 1 else ''}"
-    return [f"'{branch}' is {commits} behind {upstream}: run `git pull`, so this sync "
-            "sees what earlier runs published"]
 
 
 def _push_blockers(cwd: str) -> list[str]:

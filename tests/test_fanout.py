@@ -19,7 +19,7 @@ import pytest
 
 from publisher.fanout import JOBS, MIN_PER_WORKER, fan_out, workers
 from tests.builders import png_bytes, repository
-from tests.support import commit_all
+from tests.support import commit_all, git
 
 
 def _python(script: str, env: dict[str, str] | None = None, timeout: float = 60) -> dict:
@@ -174,6 +174,14 @@ def many_posts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = repository(tmp_path_factory.mktemp("fanout") / "repo", _posts(3 * MIN_PER_WORKER))
     (root / "posts/p9999.md").symlink_to("p0000.md")  # refused unread, on any core
     commit_all(root)
+    # An upstream to fetch: a dry run checks it is not behind while it plans, and must
+    # still read on several processes (the fetch is a process, not a thread).
+    origin = root.parent / "origin.git"
+    git(root.parent, "init", "-q", "--bare", str(origin))
+    git(root, "remote", "add", "origin", str(origin))
+    git(root, "push", "-q", "-u", "origin", "main")
+    # A slow one, so that the fetch is surely still running when the posts are read.
+    git(root, "config", "remote.origin.uploadpack", "sleep 1; git-upload-pack")
     return root
 
 
