@@ -181,7 +181,7 @@ def many_posts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(root, "remote", "add", "origin", str(origin))
     git(root, "push", "-q", "-u", "origin", "main")
     # A slow one, so that the fetch is surely still running when the posts are read.
-    git(root, "config", "remote.origin.uploadpack", "sleep 1; git-upload-pack")
+    git(root, "config", "remote.origin.uploadpack", "sleep 0.5; git-upload-pack")
     return root
 
 
