@@ -20,6 +20,8 @@ Level = Literal["ok", "warning", "error"]
 
 @dataclass(frozen=True)
 class VersionStatus:
+    """How long a LinkedIn-Version has left before LinkedIn stops serving it."""
+
     version: str
     sunset: date
     days_left: int

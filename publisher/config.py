@@ -60,6 +60,8 @@ class MentionTarget:
 
 @dataclass(frozen=True)
 class LinkedInSettings:
+    """[linkedin]: the API version sent with every call, and where the API and OAuth live."""
+
     version: str = "202611"
     api_base: str = "https://api.linkedin.com"
     oauth_base: str = "https://www.linkedin.com/oauth/v2"
@@ -77,6 +79,8 @@ class AppSettings:
 
 @dataclass(frozen=True)
 class Defaults:
+    """[defaults]: what a post that does not say otherwise gets."""
+
     author: str | None = None
     timezone: str = "UTC"
     visibility: str = "PUBLIC"

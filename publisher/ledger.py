@@ -67,6 +67,8 @@ DATED: frozenset[str] = frozenset({"deleted", "gone", "expired"})
 
 @dataclass
 class MediaRecord:
+    """One uploaded file of a post: its content hash and LinkedIn's URN for it."""
+
     sha256: str
     urn: str
 

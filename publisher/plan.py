@@ -77,6 +77,8 @@ class Source:
 
 @dataclass(frozen=True)
 class PlanOptions:
+    """The sync options that change what the plan decides."""
+
     allow_replace: bool = False
     prune: bool = False
     retry_failed: bool = False
@@ -86,6 +88,8 @@ class PlanOptions:
 
 @dataclass(slots=True)  # a value, as Source
 class Change:
+    """What the plan does with one post, and why."""
+
     post: str
     action: Action
     reason: str
@@ -134,6 +138,8 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
+    """Every change of one plan, in the order a sync applies them."""
+
     now: datetime
     timezone: str
     changes: tuple[Change, ...]

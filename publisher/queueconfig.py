@@ -47,6 +47,8 @@ class WeeklySlot:
 
 @dataclass(frozen=True)
 class Cadence:
+    """How far apart an author's queued posts go out, and how many a day."""
+
     min_spacing: timedelta | None = None
     daily_max: int | None = None
 

@@ -23,6 +23,8 @@ FIRST_YEAR, LAST_YEAR = 1970, 9000
 
 @dataclass(frozen=True)
 class ParsedTime:
+    """A time written in a post, in UTC, with the zone it was meant in."""
+
     utc: datetime
     zone: str  # the zone the author meant: named, an offset, or the default
     warning: str | None = None

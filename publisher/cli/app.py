@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Context:
+    """What the `publish` group passes to its commands: the global options."""
+
     repo: Path | None
     config_path: Path | None
     debug: bool
