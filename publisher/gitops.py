@@ -515,11 +515,16 @@ def start_stale_check(root: Path, branch: str) -> Callable[[], list[str]]:
     to read its posts (publisher.fanout), which is safe only in a process of one thread.
     """
     cwd = str(root)
-    head = _run(cwd, "symbolic-ref", "--quiet", "--short", "HEAD")
-    if head.returncode not in (0, 1):  # 128: not in a git repository
+    # Both questions at once: the answer of one git process is a few milliseconds.
+    asked = _git(cwd, "symbolic-ref", "--quiet", "--short", "HEAD")
+    tracking = _git(cwd, "for-each-ref",
+                    "--format=%(upstream:short)%00%(upstream:remotename)", f"refs/heads/{branch}")
+    out, _ = asked.communicate()
+    upstream = tracking.communicate()[0].decode("utf-8", errors="replace").strip()
+    if asked.returncode not in (0, 1):  # 128: not in a git repository
         return list
-    current = head.stdout.strip()
-    if head.returncode == 1:
+    current = out.decode("utf-8", errors="replace").strip()
+    if asked.returncode == 1:
         return lambda: [f"HEAD is detached (not on a branch): run `git switch {branch}` and "
                         "`git pull`, so this sync sees what earlier runs published"]
     if current != branch:
@@ -527,15 +532,13 @@ def start_stale_check(root: Path, branch: str) -> Callable[[], list[str]]:
             f"the checkout is on branch '{current}', not the publish branch '{branch}': "
             f"run `git switch {branch}` and `git pull` (or set [git] branch = "
             f"\"{current}\" in publish.toml if '{current}' is where posts are published)"]
-    return _start_behind_upstream(cwd, branch)
+    return _start_behind_upstream(cwd, branch, upstream if tracking.returncode == 0 else "")
 
 
-def _start_behind_upstream(cwd: str, branch: str) -> Callable[[], list[str]]:
-    """One problem when `branch` is behind its upstream (after fetching it); none without one."""
-    ref = f"refs/heads/{branch}"
-    tracking = _quiet(cwd, "for-each-ref", "--format=%(upstream:short)%00%(upstream:remotename)",
-                      ref)
-    upstream, _, remote = (tracking or "").partition("\0")
+def _start_behind_upstream(cwd: str, branch: str, tracking: str) -> Callable[[], list[str]]:
+    """One problem when `branch` is behind its upstream (after fetching it); none without
+    one. `tracking`: for-each-ref's `upstream%00remote` of the branch."""
+    upstream, _, remote = tracking.partition("\0")
     if not upstream:
         return list  # nothing to be behind: a repository of one checkout
     fetch = None
