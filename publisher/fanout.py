@@ -14,8 +14,8 @@ Why fork, and by hand rather than with multiprocessing:
   process dies, a copy writing its answer meets a closed pipe and dies too (a pool's
   workers would wait on their shared queue forever).
 - Any copy that fails, whatever the cause (an exception, a signal, an answer that does not
-  unpickle), has its part worked again here, so the answer never depends on a copy: at
-  worst it costs the time a serial read would.
+  unpickle), or that the system cannot make, has its part worked here, so the answer
+  never depends on a copy: at worst it costs the time a serial read would.
 - Fork is taken only where it is safe: on Linux, with no other thread running (a forked
   copy would inherit locks held by threads it does not have). Elsewhere, and below
   MIN_PER_WORKER items a copy, everything runs here.
@@ -67,7 +67,8 @@ def fan_out(work: Callable[[Sequence[T]], list[R]], items: Sequence[T],
         answers += [_join(copy, work, part) for copy, part in zip(copies, parts[1:], strict=True)]
     finally:
         for copy in copies:
-            _reap(copy)
+            if copy is not None:
+                _reap(copy)
     return [answer for chunk in answers for answer in chunk]
 
 
@@ -86,9 +87,19 @@ class _Copy:
         self.status: int | None = None
 
 
-def _fork(work: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> _Copy:
-    reading, writing = os.pipe()
-    pid = os.fork()
+def _fork(work: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> _Copy | None:
+    """A copy working `part`; None when the system makes none (out of processes or of
+    file descriptors): the part is then worked here."""
+    try:
+        reading, writing = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(reading)
+        os.close(writing)
+        return None
     if pid == 0:  # the copy: it never returns from here
         os.close(reading)
         _child(work, part, writing)
@@ -111,8 +122,11 @@ def _child(work: Callable[[Sequence[T]], list[R]], part: Sequence[T], pipe: int)
         os._exit(code)
 
 
-def _join(copy: _Copy, work: Callable[[Sequence[T]], list[R]], part: Sequence[T]) -> list[R]:
-    """The copy's answer, or the part worked here when the copy failed."""
+def _join(copy: _Copy | None, work: Callable[[Sequence[T]], list[R]],
+          part: Sequence[T]) -> list[R]:
+    """The copy's answer, or the part worked here when there was no copy or it failed."""
+    if copy is None:
+        return work(part)
     with os.fdopen(copy.pipe, "rb") as pipe:
         copy.pipe = -1
         data = pipe.read()

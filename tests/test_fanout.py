@@ -67,6 +67,23 @@ def test_the_part_of_a_failed_copy_is_worked_again_here(failure: str) -> None:
     assert found["pids"] == [found["me"]]
 
 
+def test_a_system_that_makes_no_copy_has_every_part_worked_here() -> None:
+    # Out of file descriptors: no pipe, so no copy.
+    found = _python("""
+        import json, os, resource
+        from publisher.fanout import fan_out
+        used = len(os.listdir("/proc/self/fd"))
+        resource.setrlimit(resource.RLIMIT_NOFILE,
+                           (used, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+        out = fan_out(lambda part: [(x, os.getpid()) for x in part], list(range(300)),
+                      processes=3)
+        print(json.dumps({"values": [v for v, _ in out], "pids": sorted({p for _, p in out}),
+                          "me": os.getpid()}))
+    """)
+    assert found["values"] == list(range(300))
+    assert found["pids"] == [found["me"]]
+
+
 def test_an_interrupted_read_leaves_no_copy_behind() -> None:
     # The copies would sleep for a minute; the parent is interrupted in its own part, and
     # must kill and reap them rather than wait (the run's timeout would fail the test).
