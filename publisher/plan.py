@@ -286,7 +286,10 @@ def _order(change: Change, now: datetime) -> datetime:
 
 def _settled(source: Source, settled: Settled) -> Change:
     author, urn, _ = settled
-    return Change(source.path, "noop", UNCHANGED, author=author, urn=urn, blob=source.blob)
+    # By position (a third cheaper than by keyword: one per unchanged post on every plan):
+    # post, action, reason, author, scheduled_for, not_after, urn, diagnostics, source, blob.
+    return Change(source.path, "noop", UNCHANGED, author, None, None, urn, (), None,
+                  source.blob)
 
 
 def _decide(source: Source, entry: Entry | None, now: datetime, options: PlanOptions) -> Change:

@@ -144,7 +144,9 @@ def collect(
     try:
         with one_pass():
             loaded = iter(_read_all(config, [p for p in states if p not in unread]))
-            sources = [Source(path, state.blob, state.dirty, settled=unread[path])
+            # By position, as plan._settled: path, blob, dirty, loaded, media_blobs,
+            # uncommitted_media, settled.
+            sources = [Source(path, state.blob, state.dirty, None, None, (), unread[path])
                        if path in unread else _source(config, path, state, next(loaded), tree)
                        for path, state in states.items()]
     except BaseException:

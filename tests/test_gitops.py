@@ -87,3 +87,16 @@ def test_a_scan_started_early_answers_as_scan_does(tmp_path: Path) -> None:
     assert tree.committed_blob("media/b.png") is None
     assert tree.committed_blob("media/c.png") is None
     assert tree.committed_blob("media/none.png") is None
+
+
+def test_the_index_listing_is_read_record_by_record() -> None:
+    from publisher.gitparse import parse_index
+
+    sha1, sha256 = "a" * 40, "b" * 64
+    output = (f"100644 {sha1} 0\tposts/a b.md\0"
+              f"100755 {sha256} 0\tposts/tab\there.md\0"
+              f"100644 {'c' * 40} 1\tposts/conflict.md\0"
+              f"100644 {'d' * 40} 2\tposts/conflict.md\0")
+    assert parse_index(output) == {"posts/a b.md": sha1, "posts/tab\there.md": sha256,
+                                   "posts/conflict.md": "d" * 40}
+    assert parse_index("") == {}

@@ -197,6 +197,20 @@ def test_a_change_held_back_keeps_every_other_field() -> None:
         **values, "action": "wait", "reason": "held"}
 
 
+def test_the_fields_made_by_position_keep_their_order() -> None:
+    # plan._settled and sources.collect make one Change and one Source per unchanged post
+    # by position, for speed: a field moved or added before these breaks them.
+    from dataclasses import fields
+
+    from publisher.plan import Source
+
+    assert [f.name for f in fields(Change)][:10] == [
+        "post", "action", "reason", "author", "scheduled_for", "not_after", "urn",
+        "diagnostics", "source", "blob"]
+    assert [f.name for f in fields(Source)][:7] == [
+        "path", "blob", "dirty", "loaded", "media_blobs", "uncommitted_media", "settled"]
+
+
 def test_changes_run_in_schedule_order(make_repo: Callable[..., Path]) -> None:
     root = make_repo({
         "posts/a.md": post("schedule: 2026-12-01 11:00"),
