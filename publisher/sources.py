@@ -155,7 +155,7 @@ def collect(
         raise
     if tree is not None:
         _add_removed_urns(config, ledger, sources, history)
-    gone = [p for p in ledger.paths() if p not in states]
+    gone = sorted(ledger.known() - states.keys())
     renames = _renames(config, ledger, gone) if gone and tree is not None else {}
     sources += [Source(path=p, blob=None, renamed_to=renames.get(p)) for p in gone]
     return sources
@@ -179,7 +179,7 @@ def _same_media(blobs: dict[str, str], tree: WorkTree | None) -> bool:
 
 
 def _unknown(ledger: Ledger, states: dict[str, FileState]) -> bool:
-    known = set(ledger.paths())
+    known = ledger.known()
     return any(path not in known for path in states)
 
 
