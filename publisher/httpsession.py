@@ -4,7 +4,8 @@ requests looks up the proxy variables (and ``no_proxy``) and the CA bundle varia
 ``os.environ`` on every request: a walk over the whole environment, which on a CI runner
 holds a hundred variables. A run of ``publish`` talks to two or three hosts, so this
 Session asks once per scheme and host and keeps the answer for its own lifetime (one run);
-what it answers is exactly what requests would have.
+what it answers is exactly what requests would have. It never reads ~/.netrc (see
+_OwnHeaders).
 """
 
 from __future__ import annotations
@@ -14,15 +15,27 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import requests
+from requests.auth import AuthBase
+from requests.models import PreparedRequest
 
 if TYPE_CHECKING:
     from requests.sessions import _Settings
+
+
+class _OwnHeaders(AuthBase):
+    """The request's own Authorization header, as it is: a session with an auth of its own
+    never looks in ~/.netrc, where a line for api.linkedin.com (or for 127.0.0.1, where the
+    sandbox listens) would otherwise replace the Bearer token with a password."""
+
+    def __call__(self, request: PreparedRequest) -> PreparedRequest:
+        return request
 
 
 class Session(requests.Session):
     def __init__(self) -> None:
         super().__init__()
         self._environment: dict[Hashable, _Settings] = {}
+        self.auth = _OwnHeaders()
 
     def merge_environment_settings(self, url: str | bytes | None,
                                    proxies: MutableMapping[str, str] | None,

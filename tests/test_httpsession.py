@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 import requests.sessions
@@ -55,3 +57,15 @@ def test_a_session_without_the_environment_reads_none(monkeypatch: pytest.Monkey
     session = Session()
     session.trust_env = False
     assert session.merge_environment_settings(URLS[0], {}, None, None, None)["proxies"] == {}
+
+
+def test_a_netrc_line_never_replaces_the_bearer_token(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine api.linkedin.com login someone password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    request = requests.Request("GET", URLS[0], headers={"Authorization": "Bearer TOKEN"})
+    assert requests.Session().prepare_request(request).headers["Authorization"].startswith(
+        "Basic ")  # what requests alone does
+    assert Session().prepare_request(request).headers["Authorization"] == "Bearer TOKEN"
