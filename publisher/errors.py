@@ -37,6 +37,18 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
 EXIT_PRIORITY = (EXIT_CONFIG, EXIT_AUTH, EXIT_FAILED, EXIT_DEFERRED, EXIT_OK)
 
 
+# The C0 and C1 control characters but tab and line feed: what a terminal or a CI log acts
+# on (an escape sequence recolours or hides a line, a carriage return overwrites one).
+_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))
+             if code not in (0x09, 0x0A)}
+
+
+def spelled_out(text: str) -> str:
+    """`text` for people to read, with each control character spelled out (`\\x1b`): a
+    file name or a post's text may come from a stranger's pull request."""
+    return text.translate(_CONTROLS)
+
+
 def worse(a: int, b: int) -> int:
     return a if EXIT_PRIORITY.index(a) <= EXIT_PRIORITY.index(b) else b
 
@@ -52,7 +64,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        return f"{where}: {self.severity}: {self.message}"
+        return spelled_out(f"{where}: {self.severity}: {self.message}")
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from publisher.errors import spelled_out
 from publisher.plan import DELETED, UNCHANGED, Change, Plan
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def as_text(plan: Plan, verbose: bool = False) -> str:
             f"  = {hidden} unchanged post{'s' if hidden != 1 else ''} (--verbose lists them)"
         )
     lines += ["", summary_line(plan)]
-    return "\n".join(lines) + "\n"
+    return spelled_out("\n".join(lines) + "\n")
 
 
 def _text_row(change: Change, plan: Plan, width: int) -> str:
@@ -234,7 +235,7 @@ def as_markdown(plan: Plan) -> str:
         lines += ["", f"{hidden} unchanged post{'s' if hidden != 1 else ''} not listed."]
     for change in shown:
         lines.extend(_markdown_detail(change))
-    return "\n".join(lines).rstrip() + "\n"
+    return spelled_out("\n".join(lines).rstrip() + "\n")
 
 
 def _markdown_row(change: Change, plan: Plan) -> str:

@@ -328,3 +328,22 @@ def test_urls_are_checked_as_urls(make_repo: Callable[..., Path], url: str, vali
         assert len(errors) == 2, errors
         assert errors[0].startswith("posts/p.md:2: error: article url must start with http")
         assert errors[1].startswith("posts/p.md:3: error: publish_when must be {url_ok: https://…}")
+
+
+# --- names that would act on a terminal or a CI log --------------------------------------------
+
+NAMED = "posts/a\x1b[2Kb\rc.md"  # erase the line, then return to its start
+
+
+@pytest.mark.parametrize("args", [
+    ("check",), ("--dry-run",), ("--dry-run", "--verbose"), ("--dry-run", "--format", "markdown"),
+])
+def test_a_file_name_with_control_characters_is_spelled_out(
+    make_repo: Callable[..., Path], args: tuple[str, ...]
+) -> None:
+    # A broken post too, so that check and the plan say something of the file by name.
+    root = make_repo({NAMED: "---\nauthour: acme\n---\nHello \x1b[31mred\n",
+                      "posts/good.md": GOOD})
+    _, output = publish(*args, repo=root)
+    assert "\x1b" not in output and "\r" not in output
+    assert "a\\x1b[2Kb\\x0dc.md" in output

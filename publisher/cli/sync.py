@@ -10,7 +10,7 @@ from click.core import ParameterSource
 
 from publisher.cli.app import Context, flag
 from publisher.cli.options import echo_plan, parse_now, summary, sync_options, warn
-from publisher.errors import EXIT_AUTH
+from publisher.errors import EXIT_AUTH, spelled_out
 
 if TYPE_CHECKING:
     from publisher.apply import Outcome
@@ -128,7 +128,7 @@ class TerminalProgress:
 
     def begin(self, index: int, total: int, change: Change) -> None:
         self.finished.clear()
-        click.echo(f"[{index}/{total}] {change.action} {change.post}", err=True)
+        click.echo(spelled_out(f"[{index}/{total}] {change.action} {change.post}"), err=True)
 
     def upload(self, path: str, done: int, total: int) -> None:
         if path in self.finished:
@@ -138,12 +138,12 @@ class TerminalProgress:
         if self.tty:
             percent = 100 * done // total if total else 100
             click.echo(
-                f"\r  uploading {path}: {percent:3d}% of {total:,} bytes",
+                "\r" + spelled_out(f"  uploading {path}: {percent:3d}% of {total:,} bytes"),
                 err=True,
                 nl=done >= total,
             )
         elif done >= total:
-            click.echo(f"  uploaded {path} ({total:,} bytes)", err=True)
+            click.echo(spelled_out(f"  uploaded {path} ({total:,} bytes)"), err=True)
 
     def finish(self, outcome: Outcome) -> None:
         detail = outcome.message
@@ -151,4 +151,4 @@ class TerminalProgress:
             # The URL, and why when it is not a plain new post (found, confirmed by 422).
             plain = outcome.message in ("published", "text updated")
             detail = outcome.url if plain else f"{outcome.url} ({outcome.message})"
-        click.echo(f"  {outcome.result}: {detail}", err=True)
+        click.echo(spelled_out(f"  {outcome.result}: {detail}"), err=True)
