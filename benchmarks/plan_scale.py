@@ -165,15 +165,18 @@ def installed_environ(cache: Path) -> dict[str, str]:
     return {**environ, "PYTHONPYCACHEPREFIX": str(cache)}
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MiB of one run of `command`."""
+def measure(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, peak RSS in MiB and CPU seconds (user and system, of the command and
+    of every process it waited for: its forked copies and git) of one run of `command`."""
     script = (
         "import resource, subprocess, sys, time;"
         "t = time.perf_counter();"
         "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE);"
         "w = time.perf_counter() - t;"
-        "m = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024;"
-        "print(w, m, r.returncode); sys.stderr.write(r.stderr.decode()[-2000:])"
+        "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "m = u.ru_maxrss / 1024;"
+        "print(w, m, u.ru_utime + u.ru_stime, r.returncode);"
+        "sys.stderr.write(r.stderr.decode()[-2000:])"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, *command],
@@ -183,16 +186,18 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float]:
         check=True,
         env=ENVIRON,
     )
-    wall, rss, code = out.stdout.split()
+    wall, rss, cpu, code = out.stdout.split()
     if int(code) not in (0, 1):
         raise SystemExit(f"{command} failed ({code}): {out.stderr}")
-    return float(wall), float(rss)
+    return float(wall), float(rss), float(cpu)
 
 
-def best(command: list[str], cwd: Path, runs: int) -> tuple[float, float]:
+def best(command: list[str], cwd: Path, runs: int) -> tuple[float, float, float]:
+    """The least wall time, the most memory and the least CPU time of `runs` runs."""
     measure(command, cwd)  # warm-up: bytecode written, files in the page cache
     results = [measure(command, cwd) for _ in range(runs)]
-    return min(r[0] for r in results), max(r[1] for r in results)
+    return (min(r[0] for r in results), max(r[1] for r in results),
+            min(r[2] for r in results))
 
 
 def main() -> None:
@@ -210,20 +215,20 @@ def main() -> None:
         blobs = build(root, args.posts, real=args.posts_set == "real")
         sizes = [len(f.read_bytes()) for f in (root / "posts").rglob("*.md")]
         dry = [publish, "--dry-run", "--format", "json", "--now", "2026-06-01T00:00Z"]
-        python, _ = best([sys.executable, "-c", "pass"], root, args.runs)
-        startup, startup_rss = best([publish, "--version"], root, args.runs)
-        cold, cold_rss = best(dry, root, args.runs)
+        python, _, _ = best([sys.executable, "-c", "pass"], root, args.runs)
+        startup, startup_rss, _ = best([publish, "--version"], root, args.runs)
+        cold, cold_rss, cold_cpu = best(dry, root, args.runs)
         cores = workers(args.posts) if "PUBLISH_JOBS" not in os.environ else "its cores"
         ENVIRON["PUBLISH_JOBS"] = "1"
-        alone, _ = best(dry, root, args.runs)
+        alone, _, alone_cpu = best(dry, root, args.runs)
         del ENVIRON["PUBLISH_JOBS"]
         ledger = root / ".publish" / "ledger.json"
         ledger.parent.mkdir()
         chart = blob_id((root / "posts/media/chart.png").read_bytes())
         ledger.write_text(published_ledger(blobs, chart))
-        noop, noop_rss = best(dry, root, args.runs)
-        git_floor, _ = best(["git", "ls-files", "-s"], root, args.runs)
-        json_floor, _ = best(
+        noop, noop_rss, _ = best(dry, root, args.runs)
+        git_floor, _, _ = best(["git", "ls-files", "-s"], root, args.runs)
+        json_floor, _, _ = best(
             [sys.executable, "-c", f"import json; json.load(open({str(ledger)!r}))"],
             root,
             args.runs,
@@ -245,6 +250,10 @@ def main() -> None:
             f"cold, one process:  {alone:7.3f} s                      "
             f"({(alone - python) / args.posts * 1000:.3f} ms/post; PUBLISH_JOBS=1, "
             f"where the cold plan above read on {cores})"
+        )
+        print(
+            f"cold CPU time:      {cold_cpu:7.3f} s on {cores}, {alone_cpu:.3f} s on one "
+            "(user and system, git included: what sharing the posts costs in all)"
         )
         print(
             f"no-op dry-run:      {noop:7.3f} s   peak RSS {noop_rss:6.1f} MiB  "
