@@ -80,7 +80,8 @@ def _split(items: Sequence[T], count: int) -> list[Sequence[T]]:
 
 
 class _Copy:
-    """A forked copy: its process id and the reading end of its pipe (None once read)."""
+    """A forked copy: its process id, the reading end of its pipe (-1 once closed), and
+    its exit status once waited for."""
 
     def __init__(self, pid: int, pipe: int) -> None:
         self.pid, self.pipe = pid, pipe
