@@ -213,3 +213,39 @@ def test_three_processes_find_what_one_finds(many_posts: Path, args: tuple[str, 
     assert alone[0] == 1  # the broken posts are errors, on one core or three
     for path in ("posts/p0004.md", "posts/p0005.md", "posts/p9998.md", "posts/p9999.md"):
         assert path in alone[1]
+
+
+def test_every_kind_of_post_comes_back_from_a_copy_as_it_was_read(tmp_path: Path) -> None:
+    # A copy sends its posts back pickled: a post of any kind that did not survive that
+    # would have its part read again in the parent, correct but on one core, unseen.
+    import pickle
+
+    from publisher.config import load_config
+    from publisher.post import load_post
+    from tests.publishing import POSTS, make_media
+
+    more = {
+        "posts/h-poll.md": "---\npoll: {question: Which day?, options: [Monday, Friday]}\n"
+                           "---\nVote.\n",
+        "posts/i-reshare.md": "---\nreshare_of: posts/a-text.md\n---\nWorth a read.\n",
+        "posts/j-reshare-urn.md": "---\nreshare_of: urn:li:share:7045020441609936898\n---\n"
+                                  "Also this.\n",
+        "posts/k-video-extras.md": "---\nvideo: {path: ../media/clip.mp4, title: Clip, "
+                                   "thumbnail: ../media/one.png, captions: ../media/clip.srt}"
+                                   "\n---\nWith captions.\n",
+        "posts/l-imported.md": "---\nurn: urn:li:share:7045020441609936899\n"
+                               "linkedin_content: {media: {id: 'urn:li:image:C4E'}}\n---\n"
+                               "Imported.\n",
+    }
+    files: dict[str, str | bytes] = {
+        **{path: textwrap.dedent(text) for path, text in POSTS.items()}, **more,
+        "media/clip.srt": "1\n00:00:00,000 --> 00:00:02,000\nHello\n\n"}
+    root = repository(tmp_path / "repo", files)
+    make_media(root)
+    config = load_config(root, environ={})
+    for path in files:
+        if not path.endswith(".md"):
+            continue
+        loaded = load_post(config, path)
+        assert loaded.post is not None, (path, loaded.diagnostics)
+        assert pickle.loads(pickle.dumps(loaded, pickle.HIGHEST_PROTOCOL)) == loaded, path
