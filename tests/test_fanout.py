@@ -158,8 +158,10 @@ def _posts(count: int) -> dict[str, str | bytes]:
     return files
 
 
-def _run(repo: Path, jobs: str, *args: str) -> tuple[int, str]:
-    """`publish ARGS` in a fresh process with PUBLISH_JOBS=jobs, os.fork counted."""
+def _run(repo: Path, jobs: str, *args: str, env: dict[str, str] | None = None
+         ) -> tuple[int, str]:
+    """`publish ARGS` in a fresh process with PUBLISH_JOBS=jobs, os.fork counted: it must
+    fork once a process but the first."""
     script = f"""
         import os, sys
         forks = []
@@ -179,7 +181,7 @@ def _run(repo: Path, jobs: str, *args: str) -> tuple[int, str]:
     """
     done = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], cwd=repo,
                           capture_output=True, text=True, timeout=120,
-                          env={**os.environ, JOBS: jobs}, check=False)
+                          env={**os.environ, **(env or {}), JOBS: jobs}, check=False)
     tail = done.stderr.rstrip().splitlines()[-1]
     forks, code = (int(part.split("=")[1]) for part in tail.split())
     assert forks == (int(jobs) - 1), done.stderr
@@ -249,3 +251,24 @@ def test_every_kind_of_post_comes_back_from_a_copy_as_it_was_read(tmp_path: Path
         loaded = load_post(config, path)
         assert loaded.post is not None, (path, loaded.diagnostics)
         assert pickle.loads(pickle.dumps(loaded, pickle.HIGHEST_PROTOCOL)) == loaded, path
+
+
+def test_a_sync_that_reads_on_two_processes_posts_each_post_once(
+        sandbox_url: str, tmp_path: Path) -> None:
+    # The sandbox is the oracle: its live posts, not the ledger's opinion of them.
+    from tests.publishing import NOW_TEXT, SandboxControl, World, seed_sandbox
+    from tests.support import CONFIG
+
+    posts = {f"posts/p{n:03d}.md": f"---\nauthor: {'acme' if n % 2 else 'jane'}\n---\n"
+             f"Post number {n} of the batch.\n" for n in range(2 * MIN_PER_WORKER)}
+    posts["posts/zz-broken.md"] = "---\nauthour: acme\n---\nNever posted.\n"
+    config = CONFIG.replace("[authors]", "[limits]\nper_author_per_day = 500\n\n[authors]")
+    root = repository(tmp_path / "repo", posts, config=config)
+    control = SandboxControl(sandbox_url)
+    world = World(root, sandbox_url, control)
+    world.tokens = seed_sandbox(control)
+    code, output = _run(root, "2", "--now", NOW_TEXT, env=world.environ)
+    assert code == 1, output  # the broken post, and only it
+    texts = [p["commentary"] for p in world.sandbox_posts()]
+    assert sorted(texts) == sorted(f"Post number {n} of the batch." for n in range(200))
+    assert "posts/zz-broken.md" in output
