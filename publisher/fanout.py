@@ -38,7 +38,7 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_PER_WORKER = 100   # below this, a fork costs more than the part it saves
+MIN_PER_WORKER = 50    # below this, a fork costs more than the part it saves
 MAX_WORKERS = 8        # beyond this, memory grows faster than the time falls
 JOBS = "PUBLISH_JOBS"  # environment: how many processes at most; 1 is serial
 

@@ -270,5 +270,6 @@ def test_a_sync_that_reads_on_two_processes_posts_each_post_once(
     code, output = _run(root, "2", "--now", NOW_TEXT, env=world.environ)
     assert code == 1, output  # the broken post, and only it
     texts = [p["commentary"] for p in world.sandbox_posts()]
-    assert sorted(texts) == sorted(f"Post number {n} of the batch." for n in range(200))
+    assert sorted(texts) == sorted(f"Post number {n} of the batch."
+                                   for n in range(2 * MIN_PER_WORKER))
     assert "posts/zz-broken.md" in output
