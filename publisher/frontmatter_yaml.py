@@ -143,7 +143,7 @@ def _char_name(char: str) -> str:
 def split(text: str) -> FrontMatter:
     """Parse `text` (BOM and CRLF already removed) into front matter and body."""
     where = bounds(text)
-    header = text[where.start : where.end].removesuffix("\n")
+    header = text[where.start : where.end]
     body = text[where.body :]
     parsed = _parse_yaml(header, first_line=2)
     parsed.body = body.strip("\n") if body.strip() else ""

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from publisher.cli import cli
 from publisher.config import load_config
 from publisher.frontmatter_yaml import split
-from publisher.post import MAX_POST_BYTES, load_post, read_text
+from publisher.post import MAX_POST_BYTES, Post, load_post, read_text
 from publisher.writeback import WriteBackError, updated_source, write_back
 from tests.builders import png_bytes, publish
 
@@ -347,3 +347,40 @@ def test_a_file_name_with_control_characters_is_spelled_out(
     _, output = publish(*args, repo=root)
     assert "\x1b" not in output and "\r" not in output
     assert "a\\x1b[2Kb\\x0dc.md" in output
+
+
+# --- a block scalar as the last key ------------------------------------------------------------
+
+# The front matter of each, with its last value a block scalar, and that value as YAML
+# reads it anywhere else in a front matter (followed by another key).
+BLOCK_ENDINGS = {
+    "literal": ("first_comment: |\n  Hello there\n", "Hello there\n"),
+    "kept": ("first_comment: |+\n  Hello there\n\n", "Hello there\n\n"),
+    "folded": ("first_comment: >\n  Hello\n  there\n", "Hello there\n"),
+    "stripped": ("first_comment: |-\n  Hello there\n", "Hello there"),
+    "nested": ("images:\n  - path: i.png\n    alt: |\n      A blue square\n", "A blue square\n"),
+}
+
+
+@pytest.mark.parametrize("name", BLOCK_ENDINGS)
+def test_a_block_scalar_may_end_the_front_matter(
+    make_repo: Callable[..., Path], name: str
+) -> None:
+    # It reads as it does before another key, and the post takes its URN: the reader once
+    # dropped the last line break of the front matter, and so refused every such post.
+    front, value = BLOCK_ENDINGS[name]
+    root = make_repo({"posts/p.md": f"---\n{front}---\nA post.\n",
+                      "posts/q.md": f"---\n{front}author: jane\n---\nAnother post.\n",
+                      "posts/i.png": png_bytes()})
+    config = load_config(root, environ={})
+    last, before = (load_post(config, p) for p in ("posts/p.md", "posts/q.md"))
+    assert last.errors == [] and before.errors == []
+    assert last.post is not None and before.post is not None
+
+    def read(post: Post) -> str | None:
+        return post.images[0].alt if name == "nested" else post.first_comment
+
+    assert read(last.post) == read(before.post) == value
+    write_back(root / "posts/p.md", VALUES)
+    again = load_post(config, "posts/p.md").post
+    assert again is not None and again.urn == URN and read(again) == value
