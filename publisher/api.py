@@ -143,7 +143,6 @@ class Repository:
         """Publish what is new or due, update what changed, commit (and with `push`, push)
         the ledger and the URNs written back. `token` is used for every author; without
         it each author's token comes from the environment or `publish login`'s store."""
-        from publisher.linkedin.transport import url_is_live
         from publisher.sync import Clients, SyncOptions, run_sync
 
         options = SyncOptions(
@@ -151,7 +150,7 @@ class Repository:
             push=push, token=token, fixed_clock=now is not None, allow_stale=allow_stale)
         clients = Clients(self.config, token)
         result = run_sync(self.config, _now(now), options, client_for=clients,
-                          progress=progress, url_ok=url_is_live, on_plan=on_plan)
+                          progress=progress, url_ok=_url_is_live, on_plan=on_plan)
         result.notices = clients.notices
         return result
 
@@ -219,6 +218,13 @@ class Repository:
         from publisher import gitops
 
         return gitops.start_stale_check(self.root, self.config.publish_branch)
+
+
+def _url_is_live(url: str) -> bool:
+    """transport.url_is_live, loaded only when a link is checked (a sync that sends)."""
+    from publisher.linkedin.transport import url_is_live
+
+    return url_is_live(url)
 
 
 def _now(now: datetime | None) -> datetime:

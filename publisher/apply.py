@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from copy import deepcopy
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publisher import ledger as ledger_io
 from publisher.apply_record import RecordSteps
@@ -55,12 +55,13 @@ from publisher.errors import (
 from publisher.gitops import blob_id
 from publisher.ledger import Entry, Ledger
 from publisher.linkedin import errors as li
-from publisher.linkedin.client import LinkedInClient
 from publisher.plan import Change, Plan
-from publisher.post import Post
 from publisher.reshare import waiting_for
 from publisher.utc import format_utc
-from publisher.writeback import WriteBackError, retire_keys
+
+if TYPE_CHECKING:  # a sync with nothing to send loads neither the client nor the parser
+    from publisher.linkedin.client import LinkedInClient
+    from publisher.post import Post
 
 # What callers import from here.
 __all__ = ["EXIT_DEFERRED", "Applier", "ClientFor", "Outcome", "Progress", "Quiet", "Report"]
@@ -479,6 +480,8 @@ class Applier(RecordSteps):
         target = self.config.root / path
         if not entry.urn or not target.is_file():
             return ""
+        from publisher.writeback import WriteBackError, retire_keys
+
         note = f"deleted from LinkedIn on {(entry.since or '')[:10]}"
         try:
             data = retire_keys(target, note)

@@ -4,13 +4,15 @@ settled by looking on LinkedIn when a run could not tell whether it went out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publisher.apply_steps import Outcome, Steps, _short
 from publisher.ledger import Entry
 from publisher.linkedin import errors as li
-from publisher.linkedin.client import LinkedInClient
-from publisher.post import Post
+
+if TYPE_CHECKING:  # a sync with nothing to send loads neither the client nor the parser
+    from publisher.linkedin.client import LinkedInClient
+    from publisher.post import Post
 
 
 class CommentSteps(Steps):

@@ -5,15 +5,16 @@ it AVAILABLE, build the post's payload, and read the text back after posting.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publisher.apply_steps import Steps, normalize_commentary
 from publisher.ledger import MediaRecord
 from publisher.linkedin import errors as li
-from publisher.linkedin.client import LinkedInClient, build_post_payload
-from publisher.linkedin.media import media_kind
-from publisher.post import MediaFile, Post, is_organization
 from publisher.reshare import parent_urn
+
+if TYPE_CHECKING:  # a sync with nothing to send loads neither the client nor the parser
+    from publisher.linkedin.client import LinkedInClient
+    from publisher.post import MediaFile, Post
 
 MEDIA_WAIT_TRIES = 6
 MEDIA_WAIT_SECONDS = 2.0
@@ -56,7 +57,7 @@ class MediaSteps(Steps):
             if urn in self.ready_media:
                 continue
             try:
-                client.wait_until_available(urn, max_wait=MEDIA_READY_WAIT[media_kind(urn)])
+                client.wait_until_available(urn, max_wait=MEDIA_READY_WAIT[_kind(urn)])
             except li.Forbidden:
                 return  # one token for all of them: the others are unreadable too
             self.ready_media.add(urn)
@@ -91,6 +92,8 @@ class MediaSteps(Steps):
             kwargs["article"] = _article(post, media)
         elif post.poll is not None:
             kwargs["poll"] = post.poll.payload()
+        from publisher.linkedin.client import build_post_payload
+
         return build_post_payload(
             post.author,
             post.commentary,
@@ -103,6 +106,8 @@ class MediaSteps(Steps):
     def _read_back(self, post: Post, client: LinkedInClient, urn: str) -> str:
         """For pages we may read: check LinkedIn shows the text we sent; "" when fine.
         Raises NotFound when LinkedIn has no such post."""
+        from publisher.postmodel import is_organization
+
         if not is_organization(post.author):
             return ""
         try:
@@ -127,6 +132,12 @@ def _media_item(urn: str, alt: str | None = None, title: str | None = None) -> d
     if title:
         item["title"] = title
     return item
+
+
+def _kind(urn: str) -> str:
+    from publisher.linkedin.media import media_kind  # with the client, once media is sent
+
+    return media_kind(urn)
 
 
 def _article(post: Post, media: dict[str, str]) -> dict[str, str]:

@@ -6,7 +6,7 @@ LinkedIn refuses as a duplicate naming it) before anything is posted twice.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from publisher.apply_comments import CommentSteps, _comment_note
 from publisher.apply_media import MEDIA_WAIT_SECONDS, MEDIA_WAIT_TRIES, MediaSteps
@@ -20,12 +20,13 @@ from publisher.apply_steps import (
 from publisher.gitops import blob_id
 from publisher.ledger import Entry
 from publisher.linkedin import errors as li
-from publisher.linkedin.client import LinkedInClient
 from publisher.plan import Change
-from publisher.post import Post, is_organization
 from publisher.reshare import parent_urn
 from publisher.utc import format_utc
-from publisher.writeback import WriteBackError, write_back
+
+if TYPE_CHECKING:  # a sync with nothing to send never loads the HTTP client
+    from publisher.linkedin.client import LinkedInClient
+    from publisher.post import Post
 
 # A re-POST is a safe probe only while LinkedIn would still call it a duplicate of the
 # first attempt. LinkedIn documents a 10-minute duplicate window; we use half of it.
@@ -155,6 +156,8 @@ class RecordSteps(CommentSteps, MediaSteps):
         return self._published(change, post, client, entry, urn, why, fresh=False)
 
     def _write_urn(self, post: Post, entry: Entry, urn: str, now: datetime) -> None:
+        from publisher.writeback import WriteBackError, write_back
+
         path = self.config.root / post.path
         try:
             data = write_back(path, {"urn": urn, "published_at": format_utc(now)})
@@ -218,6 +221,8 @@ class RecordSteps(CommentSteps, MediaSteps):
 
     def _find_by_author(self, post: Post, client: LinkedInClient, entry: Entry) -> str | None:
         """An organization's post with our text, if the token may read the page's posts."""
+        from publisher.postmodel import is_organization  # with the post it is about
+
         if not is_organization(post.author):
             return None
         # The text that was sent: the file's, unless it was edited since the intent.
@@ -241,6 +246,8 @@ class RecordSteps(CommentSteps, MediaSteps):
         return None
 
     def _unknown(self, post: Post, entry: Entry, why: str) -> Outcome:
+        from publisher.postmodel import is_organization  # with the post it is about
+
         self.book.set_state(post.path, "unknown")
         entry.last_error = why
         self._save(post.path)

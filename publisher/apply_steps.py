@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from publisher import ledger as ledger_io
 from publisher.config import Config
@@ -20,8 +20,10 @@ from publisher.errors import (
     EXIT_OK,
 )
 from publisher.ledger import Ledger
-from publisher.linkedin.client import LinkedInClient
 from publisher.plan import Change
+
+if TYPE_CHECKING:  # a sync with nothing to send never loads the HTTP client
+    from publisher.linkedin.client import LinkedInClient
 
 Result = Literal[
     "created",
@@ -93,7 +95,7 @@ class Quiet:
         return None
 
 
-ClientFor = Callable[[str, str | None], LinkedInClient]  # (author URN, alias) -> client
+ClientFor = Callable[[str, str | None], "LinkedInClient"]  # (author URN, alias) -> client
 # Makes the ledger as saved durable where the next run looks (commit and push); is told
 # the posts whose intents it holds. Raises PublisherError when it cannot.
 WriteAhead = Callable[[list[str]], None]

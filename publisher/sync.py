@@ -6,23 +6,30 @@ the checkout for the whole run, so two syncs never interleave their ledger write
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from publisher import gitops, ledger
-from publisher.accounts.refresh import LiveToken, RefreshingToken, TokenKeeper
-from publisher.apply import Applier, Progress, Report
+from publisher.apply import Applier
 from publisher.config import Config
 from publisher.errors import EXIT_CONFIG, GitError, PublisherError, worse
-from publisher.linkedin.client import LinkedInClient
-from publisher.linkedin.transport import Transport, is_sandbox
 from publisher.plan import Plan, PlanOptions
 from publisher.sources import make_plan
-from publisher.tokens import Credential, TokenStore
+
+if TYPE_CHECKING:
+    # A sync with nothing to send (the scheduled run, most of the day) loads neither the
+    # HTTP client nor the post parser: they come with the first post it sends.
+    import logging
+
+    from publisher.accounts.refresh import LiveToken, TokenKeeper
+    from publisher.apply import Progress, Report
+    from publisher.linkedin.client import LinkedInClient
+    from publisher.linkedin.transport import Transport
+    from publisher.tokens import Credential, TokenStore
 
 
 @dataclass(frozen=True)
@@ -61,14 +68,39 @@ class Clients:
                  store: TokenStore | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.config = config
-        self.transport = Transport(config.linkedin.api_base, config.linkedin.oauth_base,
-                                   config.linkedin.version, logger=logger)
-        self.keeper = TokenKeeper(self.transport, cli_token=token, environ=environ,
-                                  store=store, clock=clock, apps=config.apps)
+        self._made: tuple[Transport, TokenKeeper] | None = None
+        self._make = (token, environ, logger, store, clock)
         self._live: dict[str, LiveToken] = {}
         self._clients: dict[str, LinkedInClient] = {}
 
+    @property
+    def transport(self) -> Transport:
+        return self._parts()[0]
+
+    @property
+    def keeper(self) -> TokenKeeper:
+        return self._parts()[1]
+
+    def _parts(self) -> tuple[Transport, TokenKeeper]:
+        """The transport and the token keeper, made at the first client asked for: a run
+        that sends nothing never needs them."""
+        if self._made is None:
+            from publisher.accounts.refresh import TokenKeeper
+            from publisher.linkedin.transport import Transport
+
+            token, environ, logger, store, clock = self._make
+            linkedin = self.config.linkedin
+            transport = Transport(linkedin.api_base, linkedin.oauth_base, linkedin.version,
+                                  logger=logger)
+            self._made = transport, TokenKeeper(transport, cli_token=token, environ=environ,
+                                                store=store, clock=clock,
+                                                apps=self.config.apps)
+        return self._made
+
     def __call__(self, author: str, alias: str | None) -> LinkedInClient:
+        from publisher.accounts.refresh import RefreshingToken
+        from publisher.linkedin.client import LinkedInClient
+
         if author not in self._clients:
             live = self.keeper.token_for(alias, author)
             self._live[author] = live
@@ -83,7 +115,7 @@ class Clients:
 
     @property
     def notices(self) -> list[str]:
-        return self.keeper.notices
+        return self._made[1].notices if self._made is not None else []
 
 
 # A commit message lists each outcome up to this many; a bigger run gives the counts and
@@ -131,7 +163,7 @@ def _clock_from(now: datetime) -> Callable[[], datetime]:
 def check_before_posting(config: Config, options: SyncOptions) -> None:
     """Refuse, before the first call to LinkedIn, a sync that would post what it should not
     or could not record what it posted."""
-    if options.fixed_clock and not is_sandbox(config.linkedin.api_base):
+    if options.fixed_clock and not _is_sandbox(config.linkedin.api_base):
         raise PublisherError(
             f"--now only rehearses against the sandbox, and {config.linkedin.api_base} is not "
             "one: LinkedIn posts at its own time, whatever --now says. Run without --now, or "
@@ -145,6 +177,12 @@ def check_before_posting(config: Config, options: SyncOptions) -> None:
     lines = [f"  - {reason}" for reason in (*stale, *blockers)]
     hint = ["(--allow-stale publishes from this checkout as it is, for when you know why)"]
     raise GitError("nothing was posted:\n" + "\n".join(lines + (hint if stale else [])))
+
+
+def _is_sandbox(api_base: str) -> bool:
+    from publisher.linkedin.transport import is_sandbox  # only a rehearsal (--now) asks
+
+    return is_sandbox(api_base)
 
 
 def run_sync(

@@ -197,6 +197,27 @@ def test_a_plan_with_nothing_to_read_loads_no_parser_and_no_gitpython(
     assert set(PARSER) <= modules_after(root, "--dry-run", "--allow-dirty")
 
 
+def test_a_sync_with_nothing_to_do_loads_no_client_no_parser_and_no_gitpython(
+    make_repo: Callable[..., Path],
+) -> None:
+    """The scheduled run, 96 times a day: when nothing is new, due or edited, it costs
+    about what the no-op plan does. The HTTP client, the parser and gitpython are imported
+    only by a sync that sends something."""
+    from publisher.gitops import file_states
+    from tests.support import commit_all
+
+    root = make_repo({"posts/a.md": GOOD})
+    entry = {"author": "urn:li:organization:2414183", "state": "published",
+             "urn": "urn:li:share:1",
+             "source_blob": file_states(root, ["posts/a.md"])["posts/a.md"].blob}
+    ledger = root / ".publish" / "ledger.json"
+    ledger.parent.mkdir()
+    ledger.write_text(json.dumps({"version": 1, "serial": 1, "posts": {"posts/a.md": entry}}))
+    commit_all(root, "ledger")
+    loaded = modules_after(root, "sync")
+    assert {m for m in loaded if m.split(".")[0] in HEAVY or m in PARSER} == set()
+
+
 @pytest.mark.parametrize(("now", "warned"), [
     ("2027-09-01T09:00Z", False),      # 75 days before 202611's sunset (about 2027-11-15)
     ("2027-09-20T09:00Z", True),       # 56 days before: weeks of notice
