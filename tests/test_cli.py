@@ -176,11 +176,8 @@ def modules_after(root: Path, *args: str) -> set[str]:
     return set(out.stderr.split())
 
 
-def test_a_plan_with_nothing_to_read_loads_no_parser_and_no_gitpython(
-    make_repo: Callable[..., Path],
-) -> None:
-    """A no-op plan of a large repository costs little more than reading the ledger: the
-    parser, gitpython and logging are imported only when something needs them."""
+def _published(make_repo: Callable[..., Path]) -> Path:
+    """A repository of one post, published from its file as it is (the ledger says so)."""
     from publisher.gitops import file_states
 
     root = make_repo({"posts/a.md": GOOD})
@@ -190,6 +187,15 @@ def test_a_plan_with_nothing_to_read_loads_no_parser_and_no_gitpython(
     ledger = root / ".publish" / "ledger.json"
     ledger.parent.mkdir()
     ledger.write_text(json.dumps({"version": 1, "serial": 1, "posts": {"posts/a.md": entry}}))
+    return root
+
+
+def test_a_plan_with_nothing_to_read_loads_no_parser_and_no_gitpython(
+    make_repo: Callable[..., Path],
+) -> None:
+    """A no-op plan of a large repository costs little more than reading the ledger: the
+    parser, gitpython and logging are imported only when something needs them."""
+    root = _published(make_repo)
     loaded = modules_after(root, "--dry-run", "--format", "json")
     assert {m for m in loaded if m.split(".")[0] in HEAVY or m in PARSER} == set()
 
@@ -203,16 +209,9 @@ def test_a_sync_with_nothing_to_do_loads_no_client_no_parser_and_no_gitpython(
     """The scheduled run, 96 times a day: when nothing is new, due or edited, it costs
     about what the no-op plan does. The HTTP client, the parser and gitpython are imported
     only by a sync that sends something."""
-    from publisher.gitops import file_states
     from tests.support import commit_all
 
-    root = make_repo({"posts/a.md": GOOD})
-    entry = {"author": "urn:li:organization:2414183", "state": "published",
-             "urn": "urn:li:share:1",
-             "source_blob": file_states(root, ["posts/a.md"])["posts/a.md"].blob}
-    ledger = root / ".publish" / "ledger.json"
-    ledger.parent.mkdir()
-    ledger.write_text(json.dumps({"version": 1, "serial": 1, "posts": {"posts/a.md": entry}}))
+    root = _published(make_repo)
     commit_all(root, "ledger")
     loaded = modules_after(root, "sync")
     assert {m for m in loaded if m.split(".")[0] in HEAVY or m in PARSER} == set()
