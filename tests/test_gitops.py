@@ -100,3 +100,30 @@ def test_the_index_listing_is_read_record_by_record() -> None:
     assert parse_index(output) == {"posts/a b.md": sha1, "posts/tab\there.md": sha256,
                                    "posts/conflict.md": "d" * 40}
     assert parse_index("") == {}
+
+
+def test_a_few_paths_are_asked_by_name_and_answered_as_the_whole_status_answers(
+    tmp_path: Path,
+) -> None:
+    from publisher.gitops import FEW_PATHS, uncommitted
+
+    top = repo(tmp_path)
+    names = ["a.md", "b.md", "c.md", "d é [1] *.md", "clean.md", "gone.md", "ledger.json"]
+    write_files(top, {f"site/posts/{n}": n for n in names} | {"site/other.md": "o"})
+    commit_all(top)
+    write_files(top, {"site/posts/a.md": "edited", "site/posts/b.md": "staged",
+                      "site/posts/new.md": "untracked", "site/posts/d é [1] *.md": "edited"})
+    git(top, "add", "site/posts/b.md")
+    (top / "site/posts/gone.md").unlink()
+    root = top / "site"
+    asked = [f"posts/{n}" for n in [*names, "new.md", "never.md"]]
+    everything = start_scan(root)()
+    assert everything is not None
+    expected = [p for p in asked if p in everything.changed]
+    assert expected == ["posts/a.md", "posts/b.md", "posts/d é [1] *.md", "posts/gone.md",
+                        "posts/new.md"]
+    assert uncommitted(root, asked) == expected                   # named to git
+    many = asked + [f"posts/more{i}.md" for i in range(FEW_PATHS)]
+    assert uncommitted(root, many) == expected                    # found in the whole status
+    assert uncommitted(root, ["posts/clean.md"]) == []
+    assert uncommitted(tmp_path, ["x.md"]) == []                  # outside git
