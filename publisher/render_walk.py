@@ -172,13 +172,13 @@ class _Inline:
         self.prev = ""
         self.links: list[_LinkFrame] = []
 
-    def add(self, piece: _Piece, source: str) -> None:
+    def add(self, piece: _Piece) -> None:
         if "\n" in piece.seen and not piece.element:  # raw HTML or "&#10;" spanning lines
             wires, seens = piece.wire.split("\n"), piece.seen.split("\n")
             for index, (wire, seen) in enumerate(zip(wires, seens, strict=True)):
                 if index:
                     self.newline()
-                self.add(_Piece(wire, seen), seen)
+                self.add(_Piece(wire, seen))
         elif piece.wire:
             self.lines[-1].append(piece)
         if piece.seen:
@@ -220,24 +220,24 @@ class _Inline:
             case "text":
                 self.text(token.content, style)
             case "text_special":  # a backslash escape or an entity: always a literal character
-                self.add(_text(style.apply(token.content)), token.content)
+                self.add(_text(style.apply(token.content)))
             case "softbreak" | "hardbreak":
                 self.newline()
             case "code_inline" | "html_inline":  # verbatim: never styled, never an element
-                self.add(_text(token.content), token.content)
+                self.add(_text(token.content))
             case "image":
                 self.image(token, style)
             case _:  # a token type this renderer does not know: keep its text
                 if token.children:
                     self.run(token.children, style)
                 else:
-                    self.add(_text(token.content), token.content)
+                    self.add(_text(token.content))
 
     # -- text, mentions, hashtags, bare URLs
 
     def text(self, text: str, style: _Style) -> None:
         if style.literal:
-            self.add(_text(style.apply(text)), text)
+            self.add(_text(style.apply(text)))
             return
         pos = 0
         while (match := _ELEMENT.search(text, pos)) is not None:
@@ -247,7 +247,7 @@ class _Inline:
 
     def plain(self, text: str, style: _Style) -> None:
         if text:
-            self.add(_text(style.apply(text)), text)
+            self.add(_text(style.apply(text)))
 
     def element(self, text: str, match: re.Match[str], style: _Style) -> int:
         """Emit the element that `match` found (or its literal text); return where to go on."""
@@ -269,7 +269,7 @@ class _Inline:
 
     def url(self, url: str) -> None:
         shown = self.renderer.web_link(url)
-        self.add(_text(shown), url)
+        self.add(_text(shown))
 
     def mention(self, handle: str, style: _Style) -> None:
         target = self.renderer.options.mentions.get(handle)
@@ -285,7 +285,7 @@ class _Inline:
             ))
         else:
             wire = f"@[{escape_little(target.name)}]({target.urn})"
-            self.add(_Piece(wire, target.name, element=True), handle)
+            self.add(_Piece(wire, target.name, element=True))
             return
         self.plain("@" + handle, style)
 
@@ -294,9 +294,9 @@ class _Inline:
             self.plain("#" + tag, style)
         elif "_" in tag:  # see the module docstring: the template keeps the whole tag
             wire = "{hashtag|\\#|" + escape_little(tag) + "}"
-            self.add(_Piece(wire, "#" + tag, element=True), tag)
+            self.add(_Piece(wire, "#" + tag, element=True))
         else:
-            self.add(_Piece("#" + tag, "#" + tag, element=True), tag)
+            self.add(_Piece("#" + tag, "#" + tag, element=True))
 
     # -- links and images
 
@@ -313,10 +313,10 @@ class _Inline:
         if title:
             shown = f'{shown} "{title}"'
         if _seen(label) in ("", target):
-            self.add(_text(shown), shown)
+            self.add(_text(shown))
         else:
             self.splice(label)
-            self.add(_text(f" ({shown})"), ")")
+            self.add(_text(f" ({shown})"))
 
     def image(self, token: Token, style: _Style) -> None:
         src = str(token.attrGet("src") or "")
