@@ -37,9 +37,16 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_AUTH, EXIT_DEFERRED = 0, 1, 2, 3, 75
 EXIT_PRIORITY = (EXIT_CONFIG, EXIT_AUTH, EXIT_FAILED, EXIT_DEFERRED, EXIT_OK)
 
 
+def spelling(char: str) -> str:
+    """How a character that must not act on the output is written instead: `\\x1b`,
+    `\\u2028`."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
+
+
 # The C0 and C1 control characters but tab and line feed: what a terminal or a CI log acts
 # on (an escape sequence recolours or hides a line, a carriage return overwrites one).
-_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))
+_CONTROLS = {code: spelling(chr(code)) for code in (*range(0x20), *range(0x7F, 0xA0))
              if code not in (0x09, 0x0A)}
 
 

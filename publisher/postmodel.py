@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from publisher.errors import spelling
 from publisher.formats.common import MediaKind
 from publisher.mediarules import MediaInfo
 from publisher.poll import Poll
@@ -236,8 +237,9 @@ def _shown(text: str, limit: int = 120) -> str:
 
 
 def _escaped(text: str) -> str:
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256
-                   else f"\\u{ord(c):04x}" for c in text)
+    """Every character that does not print spelled out (errors.spelling), not only the
+    control characters: a quoted value stays one line, whatever invisible mark it holds."""
+    return "".join(c if c.isprintable() else spelling(c) for c in text)
 
 
 @cache
