@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import TypeVar, cast
 
 T = TypeVar("T")
@@ -38,3 +39,9 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return cast(T, memo[key])
+
+
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, once per pass: the repository's root and the folders and media
+    files of its posts are asked of by every post that lies in them or sends them."""
+    return remembered(("real path", path), path.resolve)

@@ -24,7 +24,6 @@ import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 
 from publisher.config import (
@@ -33,7 +32,7 @@ from publisher.config import (
 from publisher.errors import Diagnostic
 from publisher.fanout import fan_out
 from publisher.frontmatter_yaml import FrontMatter, FrontMatterError, split
-from publisher.onepass import remembered
+from publisher.onepass import real_path, remembered
 from publisher.postcheck import _PostChecker
 from publisher.postmodel import (
     CONTENT_KEYS,
@@ -176,13 +175,6 @@ class PostFileError(Exception):
     """A post file that is not read at all; the message says why and what to do."""
 
 
-@lru_cache(maxsize=16)
-def _resolved(root: Path) -> Path:
-    # The repository's own real path, asked once per run rather than once per post: a
-    # plan of thousands of posts spent a tenth of its reading time on it.
-    return root.resolve()
-
-
 def _inside(full: str, root: Path) -> bool:
     """Whether `full`, a file that is not a link, lies inside the repository `root`.
 
@@ -199,7 +191,7 @@ def _inside(full: str, root: Path) -> bool:
 
 def _real_inside(path: Path, root: Path) -> bool:
     try:
-        return path.resolve().is_relative_to(_resolved(root))
+        return path.resolve().is_relative_to(real_path(root))
     except (OSError, RuntimeError):  # a loop of links on the way
         return False
 

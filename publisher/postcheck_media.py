@@ -17,7 +17,7 @@ from publisher.errors import Diagnostic, Severity, did_you_mean
 from publisher.formats.common import MediaKind
 from publisher.frontmatter_yaml import FrontMatter
 from publisher.mediarules import inspect_media, sha256_file
-from publisher.onepass import remembered
+from publisher.onepass import real_path, remembered
 from publisher.postmodel import (
     MAX_ALT,
     MAX_IMAGES,
@@ -167,17 +167,13 @@ class MediaChecks(Checks):
         if info is None or problems:
             return None
         return MediaFile(
-            path=resolved.relative_to(self._real_root()).as_posix(),
+            path=resolved.relative_to(real_path(self.config.root)).as_posix(),
             kind=kind,
             sha256=remembered(("sha256", resolved), lambda: sha256_file(resolved)),
             info=info,
             alt=alt,
             title=title,
         )
-
-    def _real_root(self) -> Path:
-        root = self.config.root
-        return remembered(("real path", root), root.resolve)
 
     def _resolve(self, key: tuple[str | int, ...], relative: str) -> Path | None:
         """The file a media path names, refusing anything outside the repository."""
@@ -190,10 +186,9 @@ class MediaChecks(Checks):
         if Path(relative).is_absolute() or re.match(r"^[A-Za-z]:[\\/]", relative):
             self.error(where, f"'{shown}' is absolute; write it relative to the post file")
             return None
-        root = self._real_root()
+        root = real_path(self.config.root)
         try:
-            target = remembered(("real path", self.folder, relative),
-                                (self.folder / relative).resolve)
+            target = real_path(self.folder / relative)
             if not target.is_relative_to(root):
                 self.error(where, f"'{shown}' points outside the repository; "
                            "keep media inside it")
