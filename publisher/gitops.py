@@ -133,29 +133,46 @@ def _ask_tree(root: Path) -> Callable[[], Tree | None]:
     on a no-op plan of thousands of posts, waiting for each in turn is a fifth of the run.
     """
     cwd = str(root)
-    where = _git(cwd, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+    where = _ask_where(cwd)
     listing = _git(cwd, "ls-files", "-s", "-z", "--", ".")  # paths from cwd
-    # --no-optional-locks: a plan only reads, so it never takes the index lock another
-    # git command may be holding.
-    status = _git(cwd, "--no-optional-locks", "status", "--porcelain", "-z",
-                  "--untracked-files=all", "--", ".")
+    status = _ask_status(cwd, ".")
 
     def answer() -> Tree | None:
-        try:
-            inside, prefix, *_ = [*_output(where).split("\n"), ""]
-        except GitError as error:
-            _reap(listing, status)
-            if "not a git repository" in str(error):
-                return None
-            raise
-        if inside != "true":  # a bare repository, or inside .git
-            _reap(listing, status)
+        prefix = _work_tree_prefix(where, listing, status)
+        if prefix is None:
             return None
-        # status names paths from the top of the work tree, whatever the cwd.
         index, changed = _output(listing), _output(status)
         return gitparse.parse_index(index), gitparse.parse_status(changed, prefix)
 
     return answer
+
+
+def _ask_where(cwd: str) -> subprocess.Popen[bytes]:
+    return _git(cwd, "rev-parse", "--is-inside-work-tree", "--show-prefix")
+
+
+def _ask_status(cwd: str, *pathspecs: str) -> subprocess.Popen[bytes]:
+    # --no-optional-locks: it only reads, so it never takes the index lock another git
+    # command may be holding. Its paths are from the top of the work tree, whatever the cwd.
+    return _git(cwd, "--no-optional-locks", "status", "--porcelain", "-z",
+                "--untracked-files=all", "--", *pathspecs)
+
+
+def _work_tree_prefix(where: subprocess.Popen[bytes],
+                      *others: subprocess.Popen[bytes]) -> str | None:
+    """Where the cwd of `where` (_ask_where) lies in its work tree; None outside one (the
+    `others` asked alongside are then reaped unread)."""
+    try:
+        inside, prefix, *_ = [*_output(where).split("\n"), ""]
+    except GitError as error:
+        _reap(*others)
+        if "not a git repository" in str(error):
+            return None
+        raise
+    if inside != "true":  # a bare repository, or inside .git
+        _reap(*others)
+        return None
+    return prefix
 
 
 def _reap(*processes: subprocess.Popen[bytes]) -> None:
@@ -392,17 +409,11 @@ def uncommitted(root: Path, paths: list[str]) -> list[str]:
     if not paths:
         return []
     cwd = str(root)
-    where = _git(cwd, "rev-parse", "--is-inside-work-tree", "--show-prefix")
-    status = _git(cwd, "--no-optional-locks", "status", "--porcelain", "-z",
-                  "--untracked-files=all", "--", *(f":(literal){path}" for path in paths))
-    try:
-        inside, prefix, *_ = [*_output(where).split("\n"), ""]
-    except GitError:
-        _reap(status)
+    where = _ask_where(cwd)
+    status = _ask_status(cwd, *(f":(literal){path}" for path in paths))
+    prefix = _work_tree_prefix(where, status)
+    if prefix is None:
         return []  # not in git: nothing is committed, nothing to commit either
-    if inside != "true":  # a bare repository, or inside .git
-        _reap(status)
-        return []
     changed = gitparse.parse_status(_output(status), prefix)
     return [path for path in paths if path in changed]
 
